@@ -1,0 +1,13 @@
+//! The path generated code uses to reach the runtime: `::promenade` unless the user says
+//! `crate = path` (for a crate that re-exports promenade under another name).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The runtime's path: `::promenade`, or what `crate = "..."` said.
+pub(crate) fn path(override_path: Option<&syn::Path>) -> TokenStream {
+    match override_path {
+        Some(p) => quote!(#p),
+        None => quote!(::promenade),
+    }
+}

@@ -1,0 +1,6 @@
+//! Ways to get metrics out of the process. Each knows the encoders and the registry, and
+//! no other exporter.
+
+#[cfg(feature = "axum")]
+pub mod axum;
+pub mod serve;

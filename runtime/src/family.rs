@@ -1,0 +1,336 @@
+//! [`Family`]: one metric per label set.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, OnceLock, RwLock};
+
+use crate::labels::{EncodeLabels, LabelSet, LabelWriter};
+use crate::metrics::Metric;
+
+/// The label value every label of the overflow series carries.
+pub const OVERFLOW_LABEL_VALUE: &str = "__overflow__";
+
+/// A metric per label set: `Family<Request, Counter>` is one counter for each `Request`.
+///
+/// # Storage
+/// - **Finite label sets** (every field a finite [`LabelValue`](crate::LabelValue), so
+///   `L::CARDINALITY` is `Some(n)`): the `n` series live in one boxed array, allocated once
+///   at first use, and `labels(l)` is `&array[l.index()]` — no hash, no lock, no allocation.
+///   Every series exists (at zero) from the first scrape.
+/// - **Open label sets** (a `String` or other unbounded field): series live in a map
+///   behind a read-write lock that is held only for the lookup, never handed out. Such a
+///   family must be built with [`Family::with_limit`]. Once `limit` series exist, further
+///   new label sets all share one **overflow series**, exposed with every label set to
+///   [`OVERFLOW_LABEL_VALUE`]; each lookup that lands there is counted (see
+///   [`overflow_count`](Self::overflow_count), exposed by the registry as
+///   `promenade_family_overflow_total{family="…"}`). Existing series keep working.
+///
+/// ```
+/// use promenade::{Counter, Family, LabelSet};
+///
+/// #[derive(Clone, PartialEq, Eq, Hash, Debug, LabelSet)]
+/// struct Peer {
+///     host: String,
+/// }
+///
+/// let errors: Family<Peer, Counter> = Family::with_limit(2);
+/// let peer = |h: &str| Peer { host: h.to_owned() };
+/// errors.labels(peer("a")).inc();
+/// errors.labels(peer("b")).inc();
+/// errors.labels(peer("c")).inc(); // a third distinct value: the overflow series
+/// errors.labels(peer("a")).inc(); // existing series still count
+/// assert_eq!(errors.get(&peer("a")).map(|c| c.get()), Some(2));
+/// assert_eq!(errors.overflow_count(), 1);
+/// ```
+pub struct Family<L: LabelSet, M: Metric> {
+    config: M::Config,
+    dense: OnceLock<Box<[M]>>,
+    open: RwLock<HashMap<L, Arc<M>>>,
+    limit: usize,
+    overflow: OnceLock<Arc<M>>,
+    overflowed: AtomicU64,
+}
+
+/// A handle to one series of a [`Family`]; dereferences to the metric.
+///
+/// It borrows the family for finite label sets and shares ownership of the series
+/// (an `Arc`) for open ones. It is not a lock guard: hold it as long as you like, across
+/// `.await`s and threads.
+pub enum Series<'a, M> {
+    /// A series in the dense array.
+    Borrowed(&'a M),
+    /// A series of an open family.
+    Shared(Arc<M>),
+}
+
+impl<M> Deref for Series<'_, M> {
+    type Target = M;
+    #[inline]
+    fn deref(&self) -> &M {
+        match self {
+            Series::Borrowed(m) => m,
+            Series::Shared(m) => m,
+        }
+    }
+}
+
+impl<M> Clone for Series<'_, M> {
+    fn clone(&self) -> Self {
+        match self {
+            Series::Borrowed(m) => Series::Borrowed(m),
+            Series::Shared(m) => Series::Shared(m.clone()),
+        }
+    }
+}
+
+impl<M: fmt::Debug> fmt::Debug for Series<'_, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl<L: LabelSet, M: Metric> Family<L, M> {
+    /// A family over a finite label set, with the metric's default configuration.
+    ///
+    /// A label set with an open field (a `String`, say) is a compile error here: use
+    /// [`Family::with_limit`] and say how many series you accept.
+    pub fn new() -> Self {
+        Self::with_config(M::Config::default())
+    }
+
+    /// A family over a finite label set whose series share `config` (for histograms: the
+    /// buckets).
+    pub fn with_config(config: M::Config) -> Self {
+        const {
+            assert!(
+                L::CARDINALITY.is_some(),
+                "this label set has an open (unbounded) field: build the family with \
+                 `Family::with_limit(max_series)` instead of `Family::new()`"
+            )
+        };
+        Self::build(config, usize::MAX)
+    }
+
+    /// A family that holds at most `limit` series (for finite label sets, at most the
+    /// cardinality); label sets beyond it share the overflow series.
+    pub fn with_limit(limit: usize) -> Self {
+        Self::build(M::Config::default(), limit)
+    }
+
+    /// [`with_limit`](Self::with_limit) with a metric configuration.
+    pub fn with_limit_and_config(limit: usize, config: M::Config) -> Self {
+        Self::build(config, limit)
+    }
+
+    fn build(config: M::Config, limit: usize) -> Self {
+        Family {
+            config,
+            dense: OnceLock::new(),
+            open: RwLock::new(HashMap::new()),
+            limit,
+            overflow: OnceLock::new(),
+            overflowed: AtomicU64::new(0),
+        }
+    }
+
+    /// Whether this family keeps its series in the dense array.
+    #[inline]
+    pub(crate) fn is_dense(&self) -> bool {
+        // A finite family with a limit below its cardinality is stored as an open one, so
+        // the limit holds.
+        matches!(L::CARDINALITY, Some(n) if n <= self.limit)
+    }
+
+    #[inline]
+    fn dense(&self) -> &[M] {
+        self.dense.get_or_init(|| {
+            let n = L::CARDINALITY.unwrap_or(0);
+            (0..n).map(|_| M::with_config(&self.config)).collect()
+        })
+    }
+
+    /// The metric for `labels`, created (at zero) if it does not exist yet.
+    #[inline]
+    pub fn labels(&self, labels: L) -> Series<'_, M> {
+        if self.is_dense() {
+            return Series::Borrowed(&self.dense()[labels.index()]);
+        }
+        self.open_series(labels)
+    }
+
+    /// The metric for `labels` if it exists; never creates one.
+    pub fn get(&self, labels: &L) -> Option<Series<'_, M>> {
+        if self.is_dense() {
+            return Some(Series::Borrowed(&self.dense()[labels.index()]));
+        }
+        let map = self.open.read().unwrap_or_else(|e| e.into_inner());
+        map.get(labels).map(|m| Series::Shared(m.clone()))
+    }
+
+    #[cold]
+    fn open_series(&self, labels: L) -> Series<'_, M> {
+        {
+            let map = self.open.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(m) = map.get(&labels) {
+                return Series::Shared(m.clone());
+            }
+        }
+        let mut map = self.open.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(m) = map.get(&labels) {
+            return Series::Shared(m.clone());
+        }
+        if map.len() >= self.limit {
+            drop(map);
+            self.overflowed.fetch_add(1, Relaxed);
+            let m = self
+                .overflow
+                .get_or_init(|| Arc::new(M::with_config(&self.config)));
+            return Series::Shared(m.clone());
+        }
+        let m = Arc::new(M::with_config(&self.config));
+        map.insert(labels, m.clone());
+        Series::Shared(m)
+    }
+
+    /// How many lookups landed on the overflow series because the limit was reached.
+    pub fn overflow_count(&self) -> u64 {
+        self.overflowed.load(Relaxed)
+    }
+
+    /// The maximum number of series (`usize::MAX` when unbounded by a limit).
+    pub fn limit(&self) -> usize {
+        match L::CARDINALITY {
+            Some(n) => n.min(self.limit),
+            None => self.limit,
+        }
+    }
+
+    /// The configuration every series shares.
+    pub fn config(&self) -> &M::Config {
+        &self.config
+    }
+
+    /// Calls `f` with every series: for finite families every possible label set (zeros
+    /// included), in index order; for open ones the series created so far, then the
+    /// overflow series if it was used. The map lock is released before `f` runs.
+    pub fn for_each(&self, mut f: impl FnMut(&dyn EncodeLabels, &M)) {
+        if self.is_dense() {
+            for (i, m) in self.dense().iter().enumerate() {
+                if let Some(l) = L::from_index(i) {
+                    f(&l, m);
+                }
+            }
+            return;
+        }
+        let series: Vec<(L, Arc<M>)> = {
+            let map = self.open.read().unwrap_or_else(|e| e.into_inner());
+            map.iter().map(|(l, m)| (l.clone(), m.clone())).collect()
+        };
+        for (l, m) in &series {
+            f(l, m);
+        }
+        if let Some(m) = self.overflow.get() {
+            f(&OverflowLabels(L::NAMES), m);
+        }
+    }
+}
+
+impl<L: LabelSet, M: Metric> Default for Family<L, M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<L: LabelSet + fmt::Debug, M: Metric + fmt::Debug> fmt::Debug for Family<L, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Family")
+            .field("limit", &self.limit())
+            .field("overflowed", &self.overflow_count())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The labels of the overflow series: every name, each with [`OVERFLOW_LABEL_VALUE`].
+struct OverflowLabels(&'static [&'static str]);
+
+impl EncodeLabels for OverflowLabels {
+    fn encode_labels(&self, out: &mut LabelWriter<'_>) {
+        for name in self.0 {
+            out.label_with(name, |w| w.write_str(OVERFLOW_LABEL_VALUE));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Counter, LabelValue};
+
+    /// A hand-written label set of one label, as `#[derive(LabelSet)]` would write it.
+    #[derive(Clone, PartialEq, Eq, Hash, Debug)]
+    struct One<V>(V);
+
+    impl<V: LabelValue> LabelSet for One<V> {
+        const NAMES: &'static [&'static str] = &["v"];
+        const CARDINALITY: Option<usize> = V::CARDINALITY;
+        fn index(&self) -> usize {
+            self.0.index()
+        }
+        fn from_index(index: usize) -> Option<Self> {
+            V::from_index(index).map(One)
+        }
+        fn encode(&self, out: &mut LabelWriter<'_>) {
+            out.label("v", &self.0);
+        }
+    }
+
+    fn text(l: &dyn EncodeLabels) -> String {
+        let mut s = String::new();
+        l.encode_labels(&mut LabelWriter::new(&mut s));
+        s
+    }
+
+    #[test]
+    fn dense_family_has_every_series_at_zero() {
+        let f: Family<One<bool>, Counter> = Family::new();
+        f.labels(One(true)).inc();
+        let mut seen = Vec::new();
+        f.for_each(|l, m| seen.push((text(l), m.get())));
+        assert_eq!(
+            seen,
+            vec![("v=\"false\"".to_owned(), 0), ("v=\"true\"".to_owned(), 1)]
+        );
+    }
+
+    #[test]
+    fn finite_family_with_smaller_limit_overflows() {
+        let f: Family<One<u8>, Counter> = Family::with_limit(1);
+        f.labels(One(1)).inc();
+        f.labels(One(2)).inc();
+        f.labels(One(1)).inc();
+        assert_eq!(f.overflow_count(), 1);
+        assert_eq!(f.limit(), 1);
+        let mut seen = Vec::new();
+        f.for_each(|l, m| seen.push((text(l), m.get())));
+        assert_eq!(
+            seen,
+            vec![
+                ("v=\"1\"".to_owned(), 2),
+                ("v=\"__overflow__\"".to_owned(), 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn open_family_overflows_past_its_limit() {
+        let f: Family<One<String>, Counter> = Family::with_limit(2);
+        for v in ["a", "b", "c", "d", "a"] {
+            f.labels(One(v.to_owned())).inc();
+        }
+        assert_eq!(f.overflow_count(), 2);
+        assert_eq!(f.get(&One("a".to_owned())).map(|c| c.get()), Some(2));
+        assert!(f.get(&One("c".to_owned())).is_none());
+    }
+}

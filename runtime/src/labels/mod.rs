@@ -1,0 +1,32 @@
+//! Labels: one label's value ([`LabelValue`]) and a struct of labels ([`LabelSet`]).
+//!
+//! Both traits carry their cardinality as a constant. When every label of a set has a
+//! finite number of values, a [`Family`](crate::Family) stores its series in a dense array
+//! and finds a series by index arithmetic: no hash, no lock, no allocation.
+
+mod set;
+mod value;
+mod writer;
+
+pub use set::{EncodeLabels, LabelSet};
+pub use value::LabelValue;
+pub use writer::{LabelValueWriter, LabelWriter};
+
+/// Multiplies two optional cardinalities: `None` (open) absorbs everything, and an
+/// overflowing product is treated as open. Used by the derives in const context.
+#[doc(hidden)]
+pub const fn cardinality_mul(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    match (a, b) {
+        (Some(a), Some(b)) => a.checked_mul(b),
+        _ => None,
+    }
+}
+
+/// The same as [`cardinality_mul`] for a sum of alternatives.
+#[doc(hidden)]
+pub const fn cardinality_add(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    match (a, b) {
+        (Some(a), Some(b)) => a.checked_add(b),
+        _ => None,
+    }
+}

@@ -1,0 +1,93 @@
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::hash::Hash;
+use std::sync::Arc;
+
+use super::LabelValueWriter;
+
+/// The value of one label.
+///
+/// `CARDINALITY` is the number of values the type can take, or `None` when it is open
+/// (strings, most integers). Finite types also map each value to a dense index in
+/// `0..CARDINALITY` and back, which is what lets a [`Family`](crate::Family) keep its
+/// series in an array.
+///
+/// Derive it on fieldless enums with `#[derive(LabelValue)]`: each variant becomes a value
+/// (snake_case by default, `#[label(rename = "...")]` and `#[label(rename_all = "...")]` to
+/// change it), and the cardinality is the number of variants.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a label value",
+    label = "not a `LabelValue`",
+    note = "derive it on a fieldless enum with `#[derive(promenade::LabelValue)]`, or use `String`/`&'static str` with a series limit"
+)]
+pub trait LabelValue: Clone + Eq + Hash + Send + Sync + 'static {
+    /// How many values this type can take; `None` when unbounded.
+    const CARDINALITY: Option<usize>;
+
+    /// The dense index of this value, in `0..CARDINALITY`. Only meaningful when
+    /// `CARDINALITY` is `Some`; open types return 0.
+    fn index(&self) -> usize;
+
+    /// The value at `index`, for `index < CARDINALITY`; `None` otherwise and for open types.
+    fn from_index(index: usize) -> Option<Self>;
+
+    /// Writes the value (the writer escapes it).
+    fn encode(&self, out: &mut LabelValueWriter<'_>);
+}
+
+macro_rules! open_str_label {
+    ($($ty:ty),*) => {$(
+        impl LabelValue for $ty {
+            const CARDINALITY: Option<usize> = None;
+            fn index(&self) -> usize { 0 }
+            fn from_index(_: usize) -> Option<Self> { None }
+            fn encode(&self, out: &mut LabelValueWriter<'_>) { out.write_str(self) }
+        }
+    )*};
+}
+open_str_label!(String, &'static str, Cow<'static, str>, Arc<str>);
+
+macro_rules! open_int_label {
+    ($($ty:ty),*) => {$(
+        impl LabelValue for $ty {
+            const CARDINALITY: Option<usize> = None;
+            fn index(&self) -> usize { 0 }
+            fn from_index(_: usize) -> Option<Self> { None }
+            fn encode(&self, out: &mut LabelValueWriter<'_>) {
+                // Writing an integer into a String cannot fail.
+                let _ = write!(out, "{self}");
+            }
+        }
+    )*};
+}
+open_int_label!(u16, u32, u64, usize, i8, i16, i32, i64, isize);
+
+impl LabelValue for bool {
+    const CARDINALITY: Option<usize> = Some(2);
+    fn index(&self) -> usize {
+        usize::from(*self)
+    }
+    fn from_index(index: usize) -> Option<Self> {
+        match index {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+    fn encode(&self, out: &mut LabelValueWriter<'_>) {
+        out.write_str(if *self { "true" } else { "false" });
+    }
+}
+
+impl LabelValue for u8 {
+    const CARDINALITY: Option<usize> = Some(256);
+    fn index(&self) -> usize {
+        usize::from(*self)
+    }
+    fn from_index(index: usize) -> Option<Self> {
+        u8::try_from(index).ok()
+    }
+    fn encode(&self, out: &mut LabelValueWriter<'_>) {
+        let _ = write!(out, "{self}");
+    }
+}

@@ -1,0 +1,261 @@
+use std::fmt;
+use std::ops::Deref;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::{atomic_f64_add, Metric};
+
+/// A value that goes up and down, an `f64` stored as bits in one atomic.
+///
+/// ```
+/// let temperature = promenade::Gauge::new();
+/// temperature.set(21.5);
+/// temperature.dec_by(1.5);
+/// assert_eq!(temperature.get(), 20.0);
+/// {
+///     let _guard = temperature.track_in_progress(); // +1 now, -1 when dropped
+///     assert_eq!(temperature.get(), 21.0);
+/// }
+/// assert_eq!(temperature.get(), 20.0);
+/// ```
+#[derive(Debug, Default)]
+pub struct Gauge {
+    bits: AtomicU64,
+}
+
+impl Gauge {
+    /// A gauge at zero.
+    pub const fn new() -> Self {
+        Gauge {
+            bits: AtomicU64::new(0),
+        }
+    }
+
+    /// Adds one.
+    #[inline]
+    pub fn inc(&self) {
+        self.inc_by(1.0);
+    }
+
+    /// Subtracts one.
+    #[inline]
+    pub fn dec(&self) {
+        self.inc_by(-1.0);
+    }
+
+    /// Adds `v` (which may be negative).
+    #[inline]
+    pub fn inc_by(&self, v: f64) {
+        atomic_f64_add(&self.bits, v);
+    }
+
+    /// Subtracts `v`.
+    #[inline]
+    pub fn dec_by(&self, v: f64) {
+        atomic_f64_add(&self.bits, -v);
+    }
+
+    /// Sets the value.
+    #[inline]
+    pub fn set(&self, v: f64) {
+        self.bits.store(v.to_bits(), Relaxed);
+    }
+
+    /// Sets the value to the current Unix time in seconds.
+    pub fn set_to_current_time(&self) {
+        self.set(unix_now_seconds());
+    }
+
+    /// The current value.
+    #[inline]
+    pub fn get(&self) -> f64 {
+        f64::from_bits(self.bits.load(Relaxed))
+    }
+
+    /// Adds one now and subtracts it again when the returned guard is dropped — on every
+    /// exit path, a panic or a cancelled future included.
+    pub fn track_in_progress(&self) -> InProgress<&Self> {
+        InProgress::new(self)
+    }
+}
+
+impl Metric for Gauge {
+    type Config = ();
+    fn with_config(_: &()) -> Self {
+        Gauge::new()
+    }
+}
+
+/// A gauge holding an `i64`: one atomic, `fetch_add` for inc/dec.
+#[derive(Debug, Default)]
+pub struct IntGauge {
+    value: AtomicI64,
+}
+
+impl IntGauge {
+    /// A gauge at zero.
+    pub const fn new() -> Self {
+        IntGauge {
+            value: AtomicI64::new(0),
+        }
+    }
+
+    /// Adds one.
+    #[inline]
+    pub fn inc(&self) {
+        self.value.fetch_add(1, Relaxed);
+    }
+
+    /// Subtracts one.
+    #[inline]
+    pub fn dec(&self) {
+        self.value.fetch_sub(1, Relaxed);
+    }
+
+    /// Adds `v` (which may be negative).
+    #[inline]
+    pub fn inc_by(&self, v: i64) {
+        self.value.fetch_add(v, Relaxed);
+    }
+
+    /// Subtracts `v`.
+    #[inline]
+    pub fn dec_by(&self, v: i64) {
+        self.value.fetch_sub(v, Relaxed);
+    }
+
+    /// Sets the value.
+    #[inline]
+    pub fn set(&self, v: i64) {
+        self.value.store(v, Relaxed);
+    }
+
+    /// Sets the value to the current Unix time in whole seconds.
+    pub fn set_to_current_time(&self) {
+        self.set(unix_now_seconds() as i64);
+    }
+
+    /// The current value.
+    #[inline]
+    pub fn get(&self) -> i64 {
+        self.value.load(Relaxed)
+    }
+
+    /// Adds one now and subtracts it again when the returned guard is dropped.
+    pub fn track_in_progress(&self) -> InProgress<&Self> {
+        InProgress::new(self)
+    }
+}
+
+impl Metric for IntGauge {
+    type Config = ();
+    fn with_config(_: &()) -> Self {
+        IntGauge::new()
+    }
+}
+
+/// Something an [`InProgress`] guard can count up and down.
+pub trait UpDown {
+    /// Adds one.
+    fn up(&self);
+    /// Subtracts one.
+    fn down(&self);
+}
+
+impl UpDown for Gauge {
+    fn up(&self) {
+        self.inc()
+    }
+    fn down(&self) {
+        self.dec()
+    }
+}
+
+impl UpDown for IntGauge {
+    fn up(&self) {
+        self.inc()
+    }
+    fn down(&self) {
+        self.dec()
+    }
+}
+
+/// A guard that incremented a gauge when created and decrements it when dropped.
+///
+/// `G` is anything that dereferences to the gauge (`&Gauge`, a family's series handle,
+/// an `Arc<Gauge>`), so the guard can outlive a borrow where it has to.
+#[must_use = "the gauge is decremented as soon as the guard is dropped"]
+pub struct InProgress<G: Deref>
+where
+    G::Target: UpDown,
+{
+    gauge: G,
+}
+
+impl<G: Deref> InProgress<G>
+where
+    G::Target: UpDown,
+{
+    /// Increments the gauge and returns the guard that will decrement it.
+    pub fn new(gauge: G) -> Self {
+        gauge.up();
+        InProgress { gauge }
+    }
+}
+
+impl<G: Deref> Drop for InProgress<G>
+where
+    G::Target: UpDown,
+{
+    fn drop(&mut self) {
+        self.gauge.down();
+    }
+}
+
+impl<G: Deref> fmt::Debug for InProgress<G>
+where
+    G::Target: UpDown,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InProgress")
+    }
+}
+
+/// A gauge whose value is computed by a function each time it is collected (the Python
+/// client's `set_function`).
+///
+/// ```
+/// let queue = std::sync::Arc::new(std::sync::Mutex::new(vec![1, 2, 3]));
+/// let q = queue.clone();
+/// let depth = promenade::CallbackGauge::new(move || q.lock().map(|q| q.len() as f64).unwrap_or(f64::NAN));
+/// assert_eq!(depth.get(), 3.0);
+/// ```
+pub struct CallbackGauge {
+    f: Box<dyn Fn() -> f64 + Send + Sync>,
+}
+
+impl CallbackGauge {
+    /// A gauge that reports `f()` at every scrape. Keep `f` quick: it runs on the
+    /// scraping thread.
+    pub fn new(f: impl Fn() -> f64 + Send + Sync + 'static) -> Self {
+        CallbackGauge { f: Box::new(f) }
+    }
+
+    /// Calls the function.
+    pub fn get(&self) -> f64 {
+        (self.f)()
+    }
+}
+
+impl fmt::Debug for CallbackGauge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallbackGauge").finish_non_exhaustive()
+    }
+}
+
+pub(crate) fn unix_now_seconds() -> f64 {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_secs_f64(),
+        Err(e) => -e.duration().as_secs_f64(),
+    }
+}

@@ -1,0 +1,304 @@
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
+
+use super::{atomic_f64_add, HistogramTimer, Metric};
+use crate::Error;
+
+/// The Python client's default bucket bounds (seconds, for request latencies); `+Inf` is
+/// implied.
+pub const DEFAULT_BUCKETS: &[f64] = &[
+    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
+];
+
+/// A validated list of histogram bucket upper bounds: finite, strictly increasing, at
+/// least one. The `+Inf` bucket is implied and never listed (a trailing `+Inf` given to
+/// [`Buckets::new`] is accepted and dropped).
+///
+/// Cheap to clone (shared).
+#[derive(Clone, PartialEq)]
+pub struct Buckets {
+    bounds: Arc<[f64]>,
+}
+
+impl Buckets {
+    /// Validates `bounds`.
+    ///
+    /// ```
+    /// use promenade::Buckets;
+    /// assert!(Buckets::new([0.1, 0.5, 1.0]).is_ok());
+    /// assert!(Buckets::new([0.1, 0.5, f64::INFINITY]).is_ok()); // +Inf is implied anyway
+    /// assert_eq!(
+    ///     Buckets::new([1.0, 0.5]).unwrap_err().to_string(),
+    ///     "invalid histogram buckets: bounds must be strictly increasing, but 0.5 follows 1.0"
+    /// );
+    /// ```
+    pub fn new(bounds: impl IntoIterator<Item = f64>) -> Result<Self, Error> {
+        let mut list: Vec<f64> = bounds.into_iter().collect();
+        if list.last() == Some(&f64::INFINITY) {
+            list.pop();
+        }
+        if list.is_empty() {
+            return Err(Error::InvalidBuckets(
+                "at least one finite bound is needed besides the implied +Inf".into(),
+            ));
+        }
+        for (i, b) in list.iter().enumerate() {
+            if !b.is_finite() {
+                return Err(Error::InvalidBuckets(
+                    format!("bound {b} at position {i} is not finite (+Inf is implied; NaN and -Inf are not allowed)").into(),
+                ));
+            }
+            if i > 0 && list[i - 1] >= *b {
+                return Err(Error::InvalidBuckets(
+                    format!(
+                        "bounds must be strictly increasing, but {b:?} follows {:?}",
+                        list[i - 1]
+                    )
+                    .into(),
+                ));
+            }
+        }
+        Ok(Buckets {
+            bounds: list.into(),
+        })
+    }
+
+    /// `count` bounds `start, start + width, …`.
+    ///
+    /// ```
+    /// let b = promenade::Buckets::linear(1.0, 0.5, 3).unwrap();
+    /// assert_eq!(b.bounds(), &[1.0, 1.5, 2.0]);
+    /// ```
+    pub fn linear(start: f64, width: f64, count: usize) -> Result<Self, Error> {
+        if count == 0 {
+            return Err(Error::InvalidBuckets(
+                "linear buckets need a count of at least 1".into(),
+            ));
+        }
+        if !(width > 0.0) {
+            return Err(Error::InvalidBuckets(
+                format!("linear buckets need a positive width, got {width}").into(),
+            ));
+        }
+        Buckets::new((0..count).map(|i| start + width * i as f64))
+    }
+
+    /// `count` bounds `start, start * factor, start * factor², …`.
+    ///
+    /// ```
+    /// let b = promenade::Buckets::exponential(0.001, 10.0, 4).unwrap();
+    /// assert_eq!(b.bounds().len(), 4);
+    /// assert!(promenade::Buckets::exponential(0.0, 2.0, 3).is_err());
+    /// ```
+    pub fn exponential(start: f64, factor: f64, count: usize) -> Result<Self, Error> {
+        if count == 0 {
+            return Err(Error::InvalidBuckets(
+                "exponential buckets need a count of at least 1".into(),
+            ));
+        }
+        if !(start > 0.0) {
+            return Err(Error::InvalidBuckets(
+                format!("exponential buckets need a positive start, got {start}").into(),
+            ));
+        }
+        if !(factor > 1.0) {
+            return Err(Error::InvalidBuckets(
+                format!("exponential buckets need a factor greater than 1, got {factor}").into(),
+            ));
+        }
+        Buckets::new((0..count).map(|i| start * factor.powi(i as i32)))
+    }
+
+    /// The finite upper bounds, ascending.
+    pub fn bounds(&self) -> &[f64] {
+        &self.bounds
+    }
+}
+
+impl Default for Buckets {
+    /// [`DEFAULT_BUCKETS`].
+    fn default() -> Self {
+        Buckets {
+            bounds: DEFAULT_BUCKETS.into(),
+        }
+    }
+}
+
+impl fmt::Debug for Buckets {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.bounds.iter()).finish()
+    }
+}
+
+/// Observations counted in buckets, with their sum.
+///
+/// `observe` is lock-free: a search for the bucket, one `fetch_add` on it, and a
+/// compare-and-swap loop adding to the sum. The count is not stored separately: it is the
+/// sum of the buckets, read in one pass, so an exposition never shows a `+Inf` bucket that
+/// differs from `_count`, however many threads observe meanwhile.
+///
+/// ```
+/// use promenade::{Buckets, Histogram};
+/// let h = Histogram::new(Buckets::new([1.0, 5.0]).unwrap());
+/// h.observe(0.5);
+/// h.observe(3.0);
+/// let s = h.snapshot();
+/// assert_eq!(s.cumulative_counts(), &[1, 2, 2]); // le=1, le=5, le=+Inf
+/// assert_eq!((s.count(), s.sum()), (2, 3.5));
+/// ```
+pub struct Histogram {
+    buckets: Buckets,
+    /// One counter per bound plus one for `+Inf`; not cumulative.
+    counts: Box<[AtomicU64]>,
+    sum: AtomicU64,
+}
+
+impl Histogram {
+    /// An empty histogram with these buckets.
+    pub fn new(buckets: Buckets) -> Self {
+        let counts = (0..=buckets.bounds.len())
+            .map(|_| AtomicU64::new(0))
+            .collect();
+        Histogram {
+            buckets,
+            counts,
+            sum: AtomicU64::new(0),
+        }
+    }
+
+    /// Records one observation. NaN is counted in the `+Inf` bucket (and makes the sum NaN).
+    #[inline]
+    pub fn observe(&self, v: f64) {
+        let bounds = self.buckets.bounds();
+        // Buckets are upper-inclusive (`le`): the first bound >= v. NaN compares false
+        // everywhere, so it lands past the end, in +Inf.
+        let index = bounds.iter().position(|b| v <= *b).unwrap_or(bounds.len());
+        self.counts[index].fetch_add(1, Relaxed);
+        atomic_f64_add(&self.sum, v);
+    }
+
+    /// Starts a timer that observes the elapsed seconds when dropped.
+    pub fn start_timer(&self) -> HistogramTimer<&Self> {
+        HistogramTimer::new(self)
+    }
+
+    /// Runs `f` and observes how long it took, in seconds — also when `f` panics.
+    pub fn time<R>(&self, f: impl FnOnce() -> R) -> R {
+        let _timer = self.start_timer();
+        f()
+    }
+
+    /// The buckets.
+    pub fn buckets(&self) -> &Buckets {
+        &self.buckets
+    }
+
+    /// A consistent reading: cumulative bucket counts whose last (`+Inf`) entry is the count.
+    pub fn snapshot(&self) -> HistogramSnapshot<'_> {
+        let mut cumulative = Vec::with_capacity(self.counts.len());
+        self.cumulative_into(&mut cumulative);
+        HistogramSnapshot {
+            bounds: self.buckets.bounds(),
+            cumulative,
+            sum: self.sum(),
+        }
+    }
+
+    /// Writes the cumulative counts (one per bound, then `+Inf`) into `out`, replacing its
+    /// contents; lets encoders reuse one buffer across series.
+    pub fn cumulative_into(&self, out: &mut Vec<u64>) {
+        out.clear();
+        let mut total = 0u64;
+        for c in self.counts.iter() {
+            total += c.load(Relaxed);
+            out.push(total);
+        }
+    }
+
+    /// The sum of all observations.
+    pub fn sum(&self) -> f64 {
+        f64::from_bits(self.sum.load(Relaxed))
+    }
+}
+
+impl Metric for Histogram {
+    type Config = Buckets;
+    fn with_config(config: &Buckets) -> Self {
+        Histogram::new(config.clone())
+    }
+}
+
+impl fmt::Debug for Histogram {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.snapshot();
+        f.debug_struct("Histogram")
+            .field("buckets", &self.buckets)
+            .field("cumulative", &s.cumulative)
+            .field("sum", &s.sum)
+            .finish()
+    }
+}
+
+/// A reading of a [`Histogram`] taken in one pass.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistogramSnapshot<'a> {
+    bounds: &'a [f64],
+    cumulative: Vec<u64>,
+    sum: f64,
+}
+
+impl HistogramSnapshot<'_> {
+    /// The finite bounds.
+    pub fn bounds(&self) -> &[f64] {
+        self.bounds
+    }
+    /// Cumulative counts, one per bound and a last one for `+Inf`.
+    pub fn cumulative_counts(&self) -> &[u64] {
+        &self.cumulative
+    }
+    /// The number of observations (equal to the `+Inf` bucket).
+    pub fn count(&self) -> u64 {
+        self.cumulative.last().copied().unwrap_or(0)
+    }
+    /// The sum of the observations.
+    pub fn sum(&self) -> f64 {
+        self.sum
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_validation() {
+        assert!(Buckets::new([]).is_err());
+        assert!(Buckets::new([f64::INFINITY]).is_err());
+        assert!(Buckets::new([f64::NAN]).is_err());
+        assert!(Buckets::new([f64::NEG_INFINITY, 1.0]).is_err());
+        assert!(Buckets::new([1.0, 1.0]).is_err());
+        assert!(Buckets::new([-1.0, 0.0, 1.0]).is_ok());
+        assert!(Buckets::linear(0.0, 0.0, 3).is_err());
+        assert!(Buckets::linear(0.0, f64::NAN, 3).is_err());
+        assert!(Buckets::linear(0.0, 1.0, 0).is_err());
+        assert!(Buckets::exponential(1.0, 1.0, 3).is_err());
+        assert!(
+            Buckets::exponential(1.0, 2.0, 2000).is_err(),
+            "overflows to +Inf"
+        );
+        assert_eq!(Buckets::default().bounds(), DEFAULT_BUCKETS);
+    }
+
+    #[test]
+    fn observations_land_in_upper_inclusive_buckets() {
+        let h = Histogram::new(Buckets::new([1.0, 2.0]).unwrap());
+        for v in [0.0, 1.0, 1.5, 2.0, 2.5, f64::NAN, f64::INFINITY, -5.0] {
+            h.observe(v);
+        }
+        let s = h.snapshot();
+        assert_eq!(s.cumulative_counts(), &[3, 5, 8]);
+        assert_eq!(s.count(), 8);
+        assert!(s.sum().is_nan());
+    }
+}

@@ -1,0 +1,198 @@
+//! [`Registry`]: what a scrape collects, with duplicate detection, and the default
+//! registry that every `#[derive(Metrics)]` struct and `#[timed]` function joins by itself.
+
+mod collect;
+mod default;
+mod samples;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, RwLock};
+
+pub use collect::{CollectMetric, Collector, Descriptor, Named, Number, Point, Sink};
+pub use default::{default_registry, default_registry_errors, AutoRegistration};
+pub use samples::{FamilySamples, Sample};
+
+use crate::labels::{EncodeLabels, LabelWriter};
+use crate::metrics::MetricType;
+use crate::Error;
+
+/// The name of the family in which every registry reports, per family name, how many
+/// lookups landed on an open family's overflow series.
+pub const OVERFLOW_FAMILY: &str = "promenade_family_overflow";
+
+/// A set of collectors that is scraped as one exposition.
+///
+/// Registration checks every sample name the new collector can expose (`x`, `x_total`,
+/// `x_bucket`, …) against those already registered and refuses a clash with an error that
+/// names both definitions.
+///
+/// ```
+/// use promenade::{Counter, Registry};
+/// use std::sync::Arc;
+///
+/// let registry = Registry::new();
+/// let jobs = Arc::new(Counter::new());
+/// registry.register_metric("jobs", "Jobs processed.", jobs.clone()).unwrap();
+/// jobs.inc();
+/// assert_eq!(registry.get_sample_value("jobs_total", &[]), Some(1.0));
+///
+/// // `jobs_total` is taken: a gauge with that name would clash.
+/// let err = registry.register_metric("jobs_total", "Oops.", Arc::new(promenade::Gauge::new()));
+/// assert!(err.unwrap_err().to_string().contains("duplicate metric: `jobs_total`"));
+/// ```
+#[derive(Default)]
+pub struct Registry {
+    entries: RwLock<Vec<Entry>>,
+    next_id: AtomicU64,
+    /// The size of the last exposition, so the next buffer is allocated once.
+    pub(crate) size_hint: std::sync::atomic::AtomicUsize,
+}
+
+struct Entry {
+    id: u64,
+    descriptors: Vec<Descriptor>,
+    collector: Arc<dyn Collector>,
+}
+
+/// Proof of a registration; give it back to [`Registry::unregister`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Registration(u64);
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a collector, unless one of the sample names it can expose is already exposed by
+    /// a registered collector (or twice by itself), or one of its names is invalid.
+    pub fn register(&self, collector: impl Collector) -> Result<Registration, Error> {
+        self.register_arc(Arc::new(collector))
+    }
+
+    /// [`register`](Self::register) for a collector already behind an `Arc`.
+    pub fn register_arc(&self, collector: Arc<dyn Collector>) -> Result<Registration, Error> {
+        let descriptors = collector.describe();
+        for d in &descriptors {
+            crate::validate::metric_name(&d.name)?;
+        }
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        let mut taken: HashMap<String, &Descriptor> = HashMap::new();
+        let reserved = Descriptor::new(
+            OVERFLOW_FAMILY,
+            "",
+            MetricType::Counter,
+            "promenade's own overflow self-metric",
+        );
+        let existing = entries.iter().flat_map(|e| e.descriptors.iter());
+        for d in std::iter::once(&reserved).chain(existing) {
+            for sample in d.sample_names() {
+                taken.insert(sample, d);
+            }
+        }
+        for d in &descriptors {
+            for sample in d.sample_names() {
+                if let Some(other) = taken.get(&sample) {
+                    return Err(Error::DuplicateMetric {
+                        sample,
+                        existing: other.defined_at.to_string(),
+                        new: d.defined_at.to_string(),
+                    });
+                }
+            }
+            for sample in d.sample_names() {
+                taken.insert(sample, d);
+            }
+        }
+        let id = self.next_id.fetch_add(1, Relaxed);
+        entries.push(Entry {
+            id,
+            descriptors,
+            collector,
+        });
+        Ok(Registration(id))
+    }
+
+    /// Registers one metric under `name` with `help`. `metric` is anything exposable:
+    /// `Arc<Counter>`, `&'static Histogram`, `Arc<Family<L, M>>`, …
+    #[track_caller]
+    pub fn register_metric<M: CollectMetric + 'static>(
+        &self,
+        name: impl Into<std::borrow::Cow<'static, str>>,
+        help: impl Into<std::borrow::Cow<'static, str>>,
+        metric: M,
+    ) -> Result<Registration, Error> {
+        self.register(Named::new(name, help, metric)?)
+    }
+
+    /// Removes a collector; `false` if it was not (or no longer) registered here.
+    pub fn unregister(&self, registration: Registration) -> bool {
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        let before = entries.len();
+        entries.retain(|e| e.id != registration.0);
+        entries.len() != before
+    }
+
+    /// Sends every registered family to `sink`, in registration order, then the overflow
+    /// self-metric if any open family is registered.
+    pub fn collect(&self, sink: &mut dyn Sink) {
+        let collectors: Vec<Arc<dyn Collector>> = {
+            let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+            entries.iter().map(|e| e.collector.clone()).collect()
+        };
+        let mut overflows: Vec<(String, u64)> = Vec::new();
+        for c in &collectors {
+            c.collect(sink);
+            c.overflows(&mut |name, n| overflows.push((name.to_owned(), n)));
+        }
+        if !overflows.is_empty() {
+            sink.family(&Descriptor::new(
+                OVERFLOW_FAMILY,
+                "Lookups of a new label set in a family that had reached its series limit (they share the overflow series).",
+                MetricType::Counter,
+                "promenade",
+            ));
+            for (family, n) in overflows {
+                sink.point(&FamilyLabel(&family), Point::Counter(Number::Int(n)));
+            }
+        }
+    }
+
+    /// Every family with its samples, flattened as the text format shows them.
+    pub fn gather(&self) -> Vec<FamilySamples> {
+        let mut sink = samples::SampleSink::default();
+        self.collect(&mut sink);
+        sink.families
+    }
+
+    /// The value of the sample `name` (a full sample name like `http_requests_total` or
+    /// `latency_seconds_bucket`) with exactly these labels, if it exists. Meant for tests.
+    ///
+    /// Histogram buckets are found with their `le` label spelled as in the exposition
+    /// (`("le", "0.5")`, `("le", "+Inf")`).
+    pub fn get_sample_value(&self, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
+        self.gather()
+            .into_iter()
+            .flat_map(|f| f.samples)
+            .find(|s| s.name == name && s.has_labels(labels))
+            .map(|s| s.value)
+    }
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        f.debug_struct("Registry")
+            .field("collectors", &entries.len())
+            .finish()
+    }
+}
+
+struct FamilyLabel<'a>(&'a str);
+
+impl EncodeLabels for FamilyLabel<'_> {
+    fn encode_labels(&self, out: &mut LabelWriter<'_>) {
+        out.label_with("family", |w| w.write_str(self.0));
+    }
+}

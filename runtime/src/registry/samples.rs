@@ -1,0 +1,124 @@
+//! The flat view of a collection: sample names, labels and values (for tests and tools).
+
+use super::{Descriptor, Point, Sink};
+use crate::labels::{EncodeLabels, LabelWriter};
+
+/// One sample: a full sample name, its labels and its value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// The sample name with its suffix (`x_total`, `x_bucket`, …).
+    pub name: String,
+    /// Label pairs in exposition order (`le` last for buckets), unescaped.
+    pub labels: Vec<(String, String)>,
+    /// The value.
+    pub value: f64,
+}
+
+impl Sample {
+    /// Whether the sample has exactly these labels, in any order.
+    pub fn has_labels(&self, labels: &[(&str, &str)]) -> bool {
+        self.labels.len() == labels.len()
+            && labels
+                .iter()
+                .all(|(k, v)| self.labels.iter().any(|(sk, sv)| sk == k && sv == v))
+    }
+}
+
+/// One family with its samples.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FamilySamples {
+    /// The family's descriptor.
+    pub descriptor: Descriptor,
+    /// Its samples, in exposition order.
+    pub samples: Vec<Sample>,
+}
+
+#[derive(Default)]
+pub(super) struct SampleSink {
+    pub(super) families: Vec<FamilySamples>,
+    scratch: Vec<u64>,
+    text: String,
+}
+
+impl Sink for SampleSink {
+    fn family(&mut self, descriptor: &Descriptor) {
+        self.families.push(FamilySamples {
+            descriptor: descriptor.clone(),
+            samples: Vec::new(),
+        });
+    }
+
+    fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
+        let Some(family) = self.families.last_mut() else {
+            return;
+        };
+        self.text.clear();
+        labels.encode_labels(&mut LabelWriter::new(&mut self.text));
+        let pairs = parse_label_text(&self.text);
+        let name = &family.descriptor.name;
+        point.for_each_sample(&mut self.scratch, |suffix, le, value| {
+            let mut labels = pairs.clone();
+            if let Some(le) = le {
+                let mut s = String::new();
+                crate::number::write_f64(&mut s, le);
+                labels.push(("le".to_owned(), s));
+            }
+            family.samples.push(Sample {
+                name: format!("{name}{suffix}"),
+                labels,
+                value: value.as_f64(),
+            });
+        });
+    }
+}
+
+/// Reads back what a [`LabelWriter`] wrote: `a="x",b="y\"z"` → pairs, unescaped.
+fn parse_label_text(text: &str) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let mut rest = text;
+    while let Some(eq) = rest.find("=\"") {
+        let name = rest[..eq].trim_start_matches(',').to_owned();
+        let mut value = String::new();
+        let mut chars = rest[eq + 2..].char_indices();
+        let mut end = rest.len() - eq - 2;
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some((_, 'n')) => value.push('\n'),
+                    Some((_, other)) => value.push(other),
+                    None => {}
+                },
+                '"' => {
+                    end = i + 1;
+                    break;
+                }
+                c => value.push(c),
+            }
+        }
+        pairs.push((name, value));
+        rest = &rest[eq + 2 + end..];
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_text_round_trips() {
+        let mut text = String::new();
+        let mut w = LabelWriter::new(&mut text);
+        w.label("a", &"x,y=\"z\"");
+        w.label("b", &"back\\slash\nnew}#");
+        w.label("c", &"");
+        assert_eq!(
+            parse_label_text(&text),
+            vec![
+                ("a".into(), "x,y=\"z\"".into()),
+                ("b".into(), "back\\slash\nnew}#".into()),
+                ("c".into(), "".into()),
+            ]
+        );
+    }
+}
