@@ -18,7 +18,7 @@ pub mod registry;
 pub mod validate;
 
 #[doc(hidden)]
-#[path = "private.rs"]
+#[path = "private/mod.rs"]
 pub mod __private;
 
 pub use error::Error;

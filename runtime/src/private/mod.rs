@@ -1,6 +1,12 @@
 //! Everything generated code touches. Not public API: names and signatures here change
 //! with the macros, which are pinned to this exact crate version.
 
+mod derive;
+mod instrument;
+
+pub use derive::*;
+pub use instrument::*;
+
 pub use ::core;
 pub use ::inventory;
 

@@ -1,0 +1,1 @@
+//! Support for the derives (`LabelValue`, `LabelSet`, `Metrics`).
