@@ -1,14 +1,28 @@
-//! Placeholder until the attribute lands: it refuses to expand, with a clear message.
+//! `#[timed]`: parse the arguments and the function, validate, expand.
 
-pub(crate) fn expand(
-    _args: proc_macro2::TokenStream,
-    item: proc_macro2::TokenStream,
-) -> proc_macro2::TokenStream {
-    let mut out = syn::Error::new(
-        proc_macro2::Span::call_site(),
-        "#[timed] is not implemented yet",
-    )
-    .to_compile_error();
-    out.extend(item);
-    out
+mod attr;
+mod expand;
+
+use proc_macro2::TokenStream;
+
+/// Expands `#[timed(args)] item`. On any error the user's function is re-emitted
+/// unchanged beside the error, so the rest of their code still type-checks.
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let func: syn::ItemFn = match syn::parse2(item.clone()) {
+        Ok(f) => f,
+        Err(e) => {
+            let mut out = e.to_compile_error();
+            out.extend(item);
+            return out;
+        }
+    };
+    let args = match attr::parse(args, &func) {
+        Ok(a) => a,
+        Err(e) => {
+            let mut out = e.to_compile_error();
+            out.extend(item);
+            return out;
+        }
+    };
+    expand::expand(args, func)
 }

@@ -1,0 +1,239 @@
+//! What `#[timed]` records, on every exit path, read back from the default registry.
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use promenade::{default_registry, timed};
+
+const MODULE: &str = "timed";
+
+fn count(function: &str) -> Option<f64> {
+    default_registry().get_sample_value(
+        "function_duration_seconds_count",
+        &[("function", function), ("module", MODULE)],
+    )
+}
+
+#[timed]
+#[allow(dead_code)]
+fn declared_but_never_called() {}
+
+#[test]
+fn every_timed_function_is_exposed_at_zero_before_its_first_call() {
+    assert_eq!(count("declared_but_never_called"), Some(0.0));
+    let inf = default_registry().get_sample_value(
+        "function_duration_seconds_bucket",
+        &[
+            ("function", "declared_but_never_called"),
+            ("module", MODULE),
+            ("le", "+Inf"),
+        ],
+    );
+    assert_eq!(inf, Some(0.0));
+}
+
+#[timed]
+fn early_return(x: u32) -> u32 {
+    if x > 10 {
+        return 1;
+    }
+    x * 2
+}
+
+#[test]
+fn early_returns_are_timed() {
+    assert_eq!(early_return(1), 2);
+    assert_eq!(early_return(11), 1);
+    assert_eq!(count("early_return"), Some(2.0));
+}
+
+#[timed]
+fn question_mark(s: &str) -> Result<i32, std::num::ParseIntError> {
+    let v: i32 = s.parse()?;
+    Ok(v + 1)
+}
+
+#[test]
+fn question_mark_exits_are_timed() {
+    assert!(question_mark("x").is_err());
+    assert_eq!(question_mark("41"), Ok(42));
+    assert_eq!(count("question_mark"), Some(2.0));
+}
+
+#[timed]
+fn panics() {
+    panic!("boom");
+}
+
+#[test]
+fn panicking_calls_are_timed() {
+    let r = std::panic::catch_unwind(panics);
+    assert!(r.is_err());
+    assert_eq!(count("panics"), Some(1.0));
+}
+
+#[timed]
+async fn waits_twice(flag: &std::sync::atomic::AtomicBool) -> u8 {
+    YieldOnce(false).await;
+    YieldOnce(false).await;
+    flag.store(true, std::sync::atomic::Ordering::SeqCst);
+    7
+}
+
+/// Returns `Pending` once, then `Ready`.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
+
+#[test]
+fn async_functions_are_timed_across_awaits_and_when_cancelled() {
+    let flag = std::sync::atomic::AtomicBool::new(false);
+    let mut cx = Context::from_waker(Waker::noop());
+
+    // Not timed until first polled.
+    let fut = waits_twice(&flag);
+    assert_eq!(count("waits_twice"), Some(0.0));
+
+    // Polled to completion: one observation, after every await.
+    let mut fut = pin!(fut);
+    let out = loop {
+        if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
+            break v;
+        }
+        assert_eq!(count("waits_twice"), Some(0.0), "still running");
+    };
+    assert_eq!(out, 7);
+    assert_eq!(count("waits_twice"), Some(1.0));
+
+    // Cancelled: polled once, then dropped mid-way. Still observed.
+    {
+        let mut fut = Box::pin(waits_twice(&flag));
+        assert!(fut.as_mut().poll(&mut cx).is_pending());
+    }
+    assert_eq!(count("waits_twice"), Some(2.0));
+}
+
+struct Service {
+    calls: u32,
+}
+
+impl Service {
+    #[timed]
+    fn handle(&mut self) -> u32 {
+        self.calls += 1;
+        self.calls
+    }
+
+    #[timed]
+    fn generic<T: Clone + std::fmt::Debug>(&self, t: &T) -> T
+    where
+        T: PartialEq,
+    {
+        t.clone()
+    }
+
+    #[timed]
+    fn consume(self) -> u32 {
+        self.calls
+    }
+}
+
+#[test]
+fn methods_and_generic_functions_are_timed() {
+    let mut s = Service { calls: 0 };
+    s.handle();
+    s.handle();
+    assert_eq!(s.generic(&5u8), 5);
+    assert_eq!(s.generic(&"x"), "x");
+    assert_eq!(s.consume(), 2);
+    assert_eq!(count("handle"), Some(2.0));
+    assert_eq!(
+        count("generic"),
+        Some(2.0),
+        "monomorphisations share the series"
+    );
+    assert_eq!(count("consume"), Some(1.0));
+}
+
+/// Time to run the backup.
+#[timed(name = "backup_duration_seconds", buckets = [0.5, 1, 5])]
+fn backup() {}
+
+#[timed(name = "restore_seconds", help = "Time to restore.")]
+fn restore() {}
+
+#[test]
+fn named_form_gets_its_own_histogram_with_its_buckets_and_help() {
+    let r = default_registry();
+    assert_eq!(
+        r.get_sample_value("backup_duration_seconds_count", &[]),
+        Some(0.0)
+    );
+    backup();
+    backup();
+    restore();
+    assert_eq!(
+        r.get_sample_value("backup_duration_seconds_count", &[]),
+        Some(2.0)
+    );
+    assert_eq!(
+        r.get_sample_value("backup_duration_seconds_bucket", &[("le", "0.5")]),
+        Some(2.0)
+    );
+    assert_eq!(
+        r.get_sample_value("backup_duration_seconds_bucket", &[("le", "1.0")]),
+        Some(2.0)
+    );
+    assert_eq!(
+        r.get_sample_value("backup_duration_seconds_bucket", &[("le", "5.0")]),
+        Some(2.0)
+    );
+    assert_eq!(r.get_sample_value("restore_seconds_count", &[]), Some(1.0));
+    assert_eq!(
+        count("backup"),
+        None,
+        "the named form does not use the shared family"
+    );
+
+    let families = r.gather();
+    let help = |name: &str| {
+        families
+            .iter()
+            .find(|f| f.descriptor.name == name)
+            .map(|f| f.descriptor.help.to_string())
+    };
+    assert_eq!(
+        help("backup_duration_seconds").as_deref(),
+        Some("Time to run the backup.")
+    );
+    assert_eq!(help("restore_seconds").as_deref(), Some("Time to restore."));
+}
+
+#[test]
+fn recorded_durations_are_plausible() {
+    #[timed]
+    fn sleeps() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    sleeps();
+    // `module_path!()` names the module, not the enclosing function.
+    let sum = default_registry()
+        .get_sample_value(
+            "function_duration_seconds_sum",
+            &[("function", "sleeps"), ("module", MODULE)],
+        )
+        .expect("series exists");
+    assert!((0.02..5.0).contains(&sum), "{sum}");
+}
