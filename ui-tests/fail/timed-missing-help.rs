@@ -1,0 +1,6 @@
+#[promenade::timed(name = "work_seconds")]
+fn work() {}
+
+fn main() {
+    work();
+}

@@ -1,0 +1,6 @@
+#[promenade::timed(nmae = "work_seconds")]
+fn work() {}
+
+fn main() {
+    work();
+}
