@@ -1,0 +1,2 @@
+//! Placeholder while the quickstart is written.
+fn main() {}

@@ -1,0 +1,1 @@
+//! Placeholder while the HTTP scrape test is written.
