@@ -304,6 +304,18 @@ mod tests {
         );
     }
 
+    /// The numbers ARCHITECTURE.md quotes for memory per series.
+    #[test]
+    fn bytes_per_series() {
+        use crate::{Gauge, Histogram, DEFAULT_BUCKETS};
+        use std::mem::size_of;
+        assert_eq!(size_of::<Counter>(), 8);
+        assert_eq!(size_of::<Gauge>(), 8);
+        // The struct, plus one 8-byte bucket counter per bound and one for +Inf on the heap.
+        assert_eq!(size_of::<Histogram>(), 40);
+        assert_eq!((DEFAULT_BUCKETS.len() + 1) * 8, 120);
+    }
+
     #[test]
     fn finite_family_with_smaller_limit_overflows() {
         let f: Family<One<u8>, Counter> = Family::with_limit(1);
