@@ -123,45 +123,38 @@ fn exposition_parses_back_with_an_independent_parser() {
     assert_eq!(scrape.docs.get("h_seconds").map(String::as_str), Some("H."));
 }
 
+type Register = fn(&Registry) -> Result<promenade::registry::Registration, Error>;
+
 #[test]
 fn duplicate_sample_names_are_refused_naming_both_definitions() {
-    let cases: [(
-        &str,
-        Box<dyn Fn(&Registry) -> Result<_, Error>>,
-        &str,
-        Box<dyn Fn(&Registry) -> Result<_, Error>>,
-        &str,
-    ); 4] = [
+    // (first name, its registration, second name, its registration, the clashing sample)
+    let cases: [(&str, Register, &str, Register, &str); 4] = [
         (
             "request",
-            Box::new(|r: &Registry| r.register_metric("request", "G.", Arc::new(Gauge::new()))),
+            |r| r.register_metric("request", "G.", Arc::new(Gauge::new())),
             "request_total",
-            Box::new(|r: &Registry| {
-                r.register_metric("request_total", "C.", Arc::new(Counter::new()))
-            }),
+            |r| r.register_metric("request_total", "C.", Arc::new(Counter::new())),
             "request",
         ),
         (
             "x",
-            Box::new(|r: &Registry| {
-                r.register_metric("x", "H.", Arc::new(Histogram::new(Buckets::default())))
-            }),
+            |r| r.register_metric("x", "H.", Arc::new(Histogram::new(Buckets::default()))),
             "x_bucket",
-            Box::new(|r: &Registry| r.register_metric("x_bucket", "G.", Arc::new(Gauge::new()))),
+            |r| r.register_metric("x_bucket", "G.", Arc::new(Gauge::new())),
             "x_bucket",
         ),
         (
             "y",
-            Box::new(|r: &Registry| r.register_metric("y", "C.", Arc::new(Counter::new()))),
+            |r| r.register_metric("y", "C.", Arc::new(Counter::new())),
             "y_total",
-            Box::new(|r: &Registry| r.register_metric("y_total", "C.", Arc::new(Counter::new()))),
+            |r| r.register_metric("y_total", "C.", Arc::new(Counter::new())),
             "y",
         ),
         (
             "z_created",
-            Box::new(|r: &Registry| r.register_metric("z_created", "G.", Arc::new(Gauge::new()))),
+            |r| r.register_metric("z_created", "G.", Arc::new(Gauge::new())),
             "z",
-            Box::new(|r: &Registry| r.register_metric("z", "C.", Arc::new(Counter::new()))),
+            |r| r.register_metric("z", "C.", Arc::new(Counter::new())),
             "z_created",
         ),
     ];

@@ -137,6 +137,7 @@ impl Service {
     }
 
     #[timed]
+    #[allow(clippy::multiple_bound_locations)] // the where clause must survive the macro
     fn generic<T: Clone + std::fmt::Debug>(&self, t: &T) -> T
     where
         T: PartialEq,

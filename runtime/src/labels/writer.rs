@@ -60,7 +60,7 @@ impl<'a> LabelWriter<'a> {
 
     /// Writes one label. `name` must be a valid label name (the derives and the registry
     /// check this; it is not escaped).
-    pub fn label<V: crate::LabelValue + ?Sized>(&mut self, name: &str, value: &V) {
+    pub fn label<V: crate::LabelValue>(&mut self, name: &str, value: &V) {
         self.label_with(name, |w| value.encode(w));
     }
 

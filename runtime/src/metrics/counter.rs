@@ -115,8 +115,8 @@ mod tests {
 
     #[test]
     fn unlabelled_counter_is_one_atomic() {
-        assert_eq!(std::mem::size_of::<Counter>(), 8);
-        assert_eq!(std::mem::size_of::<FloatCounter>(), 8);
+        assert_eq!(size_of::<Counter>(), 8);
+        assert_eq!(size_of::<FloatCounter>(), 8);
     }
 
     #[test]

@@ -76,7 +76,7 @@ impl Buckets {
                 "linear buckets need a count of at least 1".into(),
             ));
         }
-        if !(width > 0.0) {
+        if width.is_nan() || width <= 0.0 {
             return Err(Error::InvalidBuckets(
                 format!("linear buckets need a positive width, got {width}").into(),
             ));
@@ -97,12 +97,12 @@ impl Buckets {
                 "exponential buckets need a count of at least 1".into(),
             ));
         }
-        if !(start > 0.0) {
+        if start.is_nan() || start <= 0.0 {
             return Err(Error::InvalidBuckets(
                 format!("exponential buckets need a positive start, got {start}").into(),
             ));
         }
-        if !(factor > 1.0) {
+        if factor.is_nan() || factor <= 1.0 {
             return Err(Error::InvalidBuckets(
                 format!("exponential buckets need a factor greater than 1, got {factor}").into(),
             ));
