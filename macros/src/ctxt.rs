@@ -43,3 +43,57 @@ impl Ctxt {
         Err(combined)
     }
 }
+
+/// One attribute value that may be given at most once (serde's `Attr`): the second
+/// `key = ...` is an error pointing at it, and the first value is kept.
+pub(crate) struct Attr<T> {
+    name: &'static str,
+    value: Option<T>,
+}
+
+impl<T> Attr<T> {
+    pub(crate) fn none(name: &'static str) -> Self {
+        Attr { name, value: None }
+    }
+
+    /// Sets the value, or reports a duplicate at `span_of` (the attribute's key).
+    pub(crate) fn set<S: ToTokens>(&mut self, cx: &mut Ctxt, span_of: S, value: T) {
+        if self.value.is_some() {
+            cx.error_spanned_by(
+                span_of,
+                format!("`{}` is given twice; keep only one", self.name),
+            );
+        } else {
+            self.value = Some(value);
+        }
+    }
+
+    pub(crate) fn get(self) -> Option<T> {
+        self.value
+    }
+}
+
+/// After an unknown key in `#[attr(key ...)]`, consumes what follows it (`= value` or a
+/// parenthesised list) so parsing can go on and report the other keys.
+pub(crate) fn skip_meta_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.input.parse::<proc_macro2::Group>()?;
+    }
+    Ok(())
+}
+
+/// The message for an unknown key: names it and lists the accepted ones.
+pub(crate) fn unknown_key_message(attr: &str, key: &syn::Path, accepted: &[&str]) -> String {
+    let key = key
+        .get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| key.to_token_stream().to_string().replace(' ', ""));
+    let list = accepted
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("unknown attribute `{key}` in `#[{attr}(...)]`; expected one of {list}")
+}

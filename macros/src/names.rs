@@ -57,6 +57,58 @@ pub(crate) fn snake_case(ident: &str) -> String {
     out
 }
 
+/// The rules `#[label(rename_all = "...")]` accepts.
+pub(crate) const RENAME_ALL_RULES: &[&str] = &[
+    "snake_case",
+    "lowercase",
+    "UPPERCASE",
+    "kebab-case",
+    "SCREAMING_SNAKE_CASE",
+    "SCREAMING-KEBAB-CASE",
+    "camelCase",
+    "PascalCase",
+];
+
+/// `ident` (a variant name) spelled by `rule`, or `None` for an unknown rule. Words are
+/// found as [`snake_case`] finds them, so `HTTPError` is the two words `http` and `error`.
+pub(crate) fn apply_rename_all(rule: &str, ident: &str) -> Option<String> {
+    let snake = snake_case(ident);
+    let words: Vec<&str> = snake.split('_').filter(|w| !w.is_empty()).collect();
+    let capitalize = |w: &str| {
+        let mut c = w.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect::<String>())
+            .unwrap_or_default()
+    };
+    Some(match rule {
+        "snake_case" => words.join("_"),
+        "lowercase" => ident.to_lowercase(),
+        "UPPERCASE" => ident.to_uppercase(),
+        "kebab-case" => words.join("-"),
+        "SCREAMING_SNAKE_CASE" => words.join("_").to_uppercase(),
+        "SCREAMING-KEBAB-CASE" => words.join("-").to_uppercase(),
+        "camelCase" => words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if i == 0 {
+                    (*w).to_owned()
+                } else {
+                    capitalize(w)
+                }
+            })
+            .collect(),
+        "PascalCase" => words.iter().map(|w| capitalize(w)).collect(),
+        _ => return None,
+    })
+}
+
+/// An identifier as written without its raw prefix: `r#type` → `type`.
+pub(crate) fn unraw(ident: &syn::Ident) -> String {
+    let s = ident.to_string();
+    s.strip_prefix("r#").map(str::to_owned).unwrap_or(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,5 +129,33 @@ mod tests {
         assert!(metric_name_error("__x").is_some());
         assert!(label_name_error("a:b").is_some());
         assert!(label_name_error("le").is_none());
+    }
+
+    #[test]
+    fn rename_all_rules() {
+        let all = |ident: &str| {
+            RENAME_ALL_RULES
+                .iter()
+                .map(|r| apply_rename_all(r, ident).unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            all("NotFound"),
+            [
+                "not_found",
+                "notfound",
+                "NOTFOUND",
+                "not-found",
+                "NOT_FOUND",
+                "NOT-FOUND",
+                "notFound",
+                "NotFound"
+            ]
+        );
+        assert_eq!(
+            apply_rename_all("camelCase", "HTTPError").as_deref(),
+            Some("httpError")
+        );
+        assert!(apply_rename_all("Title Case", "Get").is_none());
     }
 }

@@ -14,3 +14,4 @@ pub(crate) const NAME: &str = "name";
 pub(crate) const HELP: &str = "help";
 pub(crate) const BUCKETS: &str = "buckets";
 pub(crate) const MAX_SERIES: &str = "max_series";
+pub(crate) const LIMIT: &str = "limit";

@@ -1,0 +1,91 @@
+//! The struct as the derive sees it: one label per named field.
+
+use proc_macro2::Span;
+
+use super::attr;
+use crate::ctxt::Ctxt;
+use crate::names::unraw;
+
+pub(crate) struct Struct<'a> {
+    pub(crate) ident: &'a syn::Ident,
+    pub(crate) generics: &'a syn::Generics,
+    pub(crate) fields: Vec<Field<'a>>,
+}
+
+pub(crate) struct Field<'a> {
+    pub(crate) member: &'a syn::Ident,
+    pub(crate) ty: &'a syn::Type,
+    /// The label name: the field's name, or its `rename`.
+    pub(crate) name: String,
+    /// Where the name comes from: the `rename` literal, or the field's name.
+    pub(crate) name_span: Span,
+}
+
+impl<'a> Struct<'a> {
+    /// The struct, or `None` (with an error reported) when the input has no named fields.
+    pub(crate) fn from_input(cx: &mut Ctxt, input: &'a syn::DeriveInput) -> Option<Self> {
+        let fields = match &input.data {
+            syn::Data::Struct(syn::DataStruct {
+                fields: syn::Fields::Named(named),
+                ..
+            }) => named,
+            syn::Data::Struct(syn::DataStruct {
+                fields,
+                struct_token,
+                ..
+            }) => {
+                let what = if matches!(fields, syn::Fields::Unit) {
+                    "a unit struct has no labels"
+                } else {
+                    "tuple fields have no names to use as label names"
+                };
+                let span = match fields {
+                    syn::Fields::Unit => quote::quote!(#struct_token),
+                    _ => quote::quote!(#fields),
+                };
+                cx.error_spanned_by(
+                    span,
+                    format!("`LabelSet` can only be derived for structs with named fields ({what}); write `struct {} {{ name: Value, ... }}`", input.ident),
+                );
+                return None;
+            }
+            syn::Data::Enum(e) => {
+                cx.error_spanned_by(
+                    e.enum_token,
+                    "`LabelSet` can only be derived for structs with named fields; for an enum of values, derive `LabelValue` and use it as a field of a `LabelSet` struct",
+                );
+                return None;
+            }
+            syn::Data::Union(u) => {
+                cx.error_spanned_by(
+                    u.union_token,
+                    "`LabelSet` can only be derived for structs with named fields",
+                );
+                return None;
+            }
+        };
+        let fields = fields
+            .named
+            .iter()
+            .filter_map(|f| {
+                let member = f.ident.as_ref()?;
+                let rename = attr::field_rename(cx, &f.attrs);
+                let (name, name_span) = match rename {
+                    Some(lit) => (lit.value(), lit.span()),
+                    None => (unraw(member), member.span()),
+                };
+                Some(Field {
+                    member,
+                    ty: &f.ty,
+                    name,
+                    name_span,
+                })
+            })
+            .collect();
+        Some(Struct {
+            ident: &input.ident,
+            generics: &input.generics,
+            fields,
+        })
+    }
+}

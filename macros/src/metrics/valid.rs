@@ -1,0 +1,290 @@
+//! Checks on the parsed struct, and the facts `expand` needs: each field's full metric
+//! name (namespace_subsystem_name), its HELP text, its bucket bounds and its limit.
+
+use std::collections::HashMap;
+
+use proc_macro2::Span;
+
+use super::ast::{self, Struct};
+use super::attr::{doc_to_help, Container};
+use crate::ctxt::Ctxt;
+use crate::names::{metric_name_error, unraw};
+
+pub(crate) struct Checked<'a> {
+    pub(crate) ident: &'a syn::Ident,
+    pub(crate) vis: &'a syn::Visibility,
+    pub(crate) fields: Vec<Field<'a>>,
+    /// Pairs of fields (indices) whose names differ but could still expose a common sample
+    /// name, depending on their metric types (`x` as a counter, `x_total` as a gauge):
+    /// checked at const time, where the types are known.
+    pub(crate) maybe_clashing: Vec<(usize, usize)>,
+}
+
+pub(crate) struct Field<'a> {
+    pub(crate) member: &'a syn::Ident,
+    pub(crate) ty: &'a syn::Type,
+    /// The full metric name, as composed (a counter's `_total` still on, if written).
+    pub(crate) name: String,
+    /// The `name = "..."` literal, or the field's name.
+    pub(crate) name_span: Span,
+    pub(crate) help: String,
+    /// The finite bounds (a trailing infinity dropped), if `buckets` was given.
+    pub(crate) buckets: Option<Vec<f64>>,
+    pub(crate) limit: Option<syn::Expr>,
+}
+
+pub(crate) fn check<'a>(cx: &mut Ctxt, container: &Container, s: Struct<'a>) -> Checked<'a> {
+    let prefix = prefix(cx, container);
+    let mut fields = Vec::with_capacity(s.fields.len());
+    for f in s.fields {
+        fields.push(field(cx, prefix.as_deref(), f));
+    }
+
+    let mut first_with_name: HashMap<&str, &syn::Ident> = HashMap::new();
+    for f in &fields {
+        if let Some(first) = first_with_name.get(f.name.as_str()) {
+            cx.syn_error(syn::Error::new(
+                f.name_span,
+                format!(
+                    "metric name `{}` is used twice (fields `{first}` and `{}`); give one of them another name with `#[metric(name = \"...\")]`",
+                    f.name, f.member
+                ),
+            ));
+        } else {
+            first_with_name.insert(&f.name, f.member);
+        }
+    }
+    let mut maybe_clashing = Vec::new();
+    for (i, a) in fields.iter().enumerate() {
+        for (j, b) in fields.iter().enumerate().skip(i + 1) {
+            if a.name != b.name && may_clash(&a.name, &b.name) {
+                maybe_clashing.push((i, j));
+            }
+        }
+    }
+    Checked {
+        ident: s.ident,
+        vis: s.vis,
+        fields,
+        maybe_clashing,
+    }
+}
+
+/// `namespace_subsystem_` checked, or `None` when either is invalid (reported once here,
+/// rather than again at every field).
+fn prefix(cx: &mut Ctxt, container: &Container) -> Option<String> {
+    let mut prefix = String::new();
+    let mut ok = true;
+    for (what, lit) in [
+        ("namespace", &container.namespace),
+        ("subsystem", &container.subsystem),
+    ] {
+        let Some(lit) = lit else { continue };
+        let part = lit.value();
+        if part.is_empty() {
+            continue;
+        }
+        // Checked as the start of a name, so the rules read the same as for a name.
+        let composed = format!("{prefix}{part}");
+        if let Some(reason) = metric_name_error(&composed) {
+            cx.error_spanned_by(lit, format!("invalid {what} `{part}`: {reason}"));
+            ok = false;
+        }
+        prefix = format!("{composed}_");
+    }
+    ok.then_some(prefix)
+}
+
+fn field<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Field<'a> {
+    let (short, name_span) = match &f.attrs.name {
+        Some(lit) => (lit.value(), lit.span()),
+        None => (unraw(f.member), f.member.span()),
+    };
+    let name = format!("{}{short}", prefix.unwrap_or(""));
+    if prefix.is_some() {
+        if let Some(reason) = metric_name_error(&name) {
+            let fix = if f.attrs.name.is_some() {
+                "change it"
+            } else {
+                "set another with `#[metric(name = \"...\")]`"
+            };
+            cx.syn_error(syn::Error::new(
+                name_span,
+                format!("invalid metric name `{name}`: {reason}; {fix}"),
+            ));
+        }
+    }
+
+    let help = match &f.attrs.help {
+        Some(lit) => {
+            let help = lit.value();
+            if help.trim().is_empty() {
+                cx.error_spanned_by(
+                    lit,
+                    format!("the help text of metric `{name}` is empty; say what it measures"),
+                );
+            }
+            help
+        }
+        None => doc_to_help(&f.attrs.doc),
+    };
+    if help.is_empty() && f.attrs.help.is_none() {
+        cx.error_spanned_by(
+            f.member,
+            format!("metric `{name}` has no help text; add a doc comment or `#[metric(help = \"...\")]`"),
+        );
+    }
+
+    let buckets = f.attrs.buckets.as_ref().map(|list| buckets(cx, list));
+
+    if let Some(syn::Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Int(n),
+        ..
+    })) = &f.attrs.limit
+    {
+        if n.base10_parse::<usize>().ok() == Some(0) {
+            cx.error_spanned_by(
+                n,
+                "a `limit` of 0 would send every label set to the overflow series; allow at least 1 series",
+            );
+        }
+    }
+
+    Field {
+        member: f.member,
+        ty: f.ty,
+        name,
+        name_span,
+        help,
+        buckets,
+        limit: f.attrs.limit.clone(),
+    }
+}
+
+/// Reads and checks a bucket list: number literals (negative ones too), finite, strictly
+/// increasing; `f64::INFINITY` may end the list (the `+Inf` bucket is implied, so it is
+/// dropped). Every bad element is reported.
+fn buckets(cx: &mut Ctxt, list: &syn::ExprArray) -> Vec<f64> {
+    let mut bounds: Vec<(f64, &syn::Expr)> = Vec::new();
+    let mut bad_element = false;
+    let last = list.elems.len().saturating_sub(1);
+    for (i, expr) in list.elems.iter().enumerate() {
+        match bound(expr) {
+            Bound::Finite(v) => bounds.push((v, expr)),
+            Bound::Infinity if i == last => {}
+            Bound::Infinity => bad(cx, &mut bad_element, expr,
+                "`+Inf` can only be the last bucket bound (the `+Inf` bucket is always there, so you may leave it out)",
+            ),
+            Bound::NotFinite(what) => bad(cx, &mut bad_element, expr,
+                format!("{what} is not a valid bucket bound: bounds must be finite numbers (the `+Inf` bucket is implied)"),
+            ),
+            Bound::NotALiteral => bad(cx, &mut bad_element, expr,
+                "bucket bounds must be number literals, like `buckets = [0.1, 0.5, 1.0]`",
+            ),
+        }
+    }
+    if bounds.is_empty() && !bad_element {
+        cx.error_spanned_by(
+            list,
+            "`buckets` needs at least one finite bound (the `+Inf` bucket is implied), like `buckets = [0.1, 0.5, 1.0]`",
+        );
+    }
+    for pair in bounds.windows(2) {
+        let ((prev, prev_expr), (next, next_expr)) = (pair[0], pair[1]);
+        if next <= prev {
+            cx.error_spanned_by(
+                next_expr,
+                format!(
+                    "histogram buckets must be strictly increasing, but `{}` follows `{}`; sort the bounds and remove duplicates",
+                    tokens(next_expr),
+                    tokens(prev_expr),
+                ),
+            );
+        }
+    }
+    bounds.into_iter().map(|(v, _)| v).collect()
+}
+
+fn bad(cx: &mut Ctxt, flag: &mut bool, expr: &syn::Expr, message: impl std::fmt::Display) {
+    *flag = true;
+    cx.error_spanned_by(expr, message);
+}
+
+enum Bound {
+    Finite(f64),
+    Infinity,
+    NotFinite(String),
+    NotALiteral,
+}
+
+fn bound(expr: &syn::Expr) -> Bound {
+    let (negative, inner) = match expr {
+        syn::Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => (true, &**expr),
+        other => (false, other),
+    };
+    let sign = if negative { -1.0 } else { 1.0 };
+    match inner {
+        syn::Expr::Lit(syn::ExprLit { lit, .. }) => {
+            let parsed = match lit {
+                syn::Lit::Float(f) => f.base10_parse::<f64>().ok(),
+                syn::Lit::Int(i) => i.base10_parse::<f64>().ok(),
+                _ => None,
+            };
+            match parsed {
+                Some(v) if v.is_finite() => Bound::Finite(sign * v),
+                Some(_) => Bound::NotFinite(format!("`{}` (too large for an f64)", tokens(expr))),
+                None => Bound::NotALiteral,
+            }
+        }
+        syn::Expr::Path(p) => {
+            let segments: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            let float_const = segments.len() >= 2
+                && matches!(segments[segments.len() - 2].as_str(), "f64" | "f32");
+            match segments.last().map(String::as_str) {
+                Some("INFINITY") if float_const && !negative => Bound::Infinity,
+                Some("INFINITY" | "NEG_INFINITY" | "NAN") if float_const => {
+                    Bound::NotFinite(format!("`{}`", tokens(expr)))
+                }
+                _ => Bound::NotALiteral,
+            }
+        }
+        _ => Bound::NotALiteral,
+    }
+}
+
+/// An expression as the user wrote it, for messages.
+fn tokens(expr: &syn::Expr) -> String {
+    quote::quote!(#expr).to_string().replace(' ', "")
+}
+
+/// Whether two different names could expose a common sample name for some metric types:
+/// one is the other plus a suffix a type adds (`_total`, `_bucket`, …), possibly after a
+/// counter's `_total` is stripped. A cheap superset; the const check is exact.
+fn may_clash(a: &str, b: &str) -> bool {
+    const SUFFIXES: &[&str] = &["", "_total", "_created", "_bucket", "_sum", "_count"];
+    let variants = |n: &str| -> Vec<String> {
+        let mut v = vec![n.to_owned()];
+        if let Some(base) = n.strip_suffix("_total") {
+            v.push(base.to_owned());
+        }
+        v
+    };
+    variants(a).iter().any(|a| {
+        variants(b).iter().any(|b| {
+            SUFFIXES.iter().any(|sa| {
+                SUFFIXES
+                    .iter()
+                    .any(|sb| format!("{a}{sa}") == format!("{b}{sb}"))
+            })
+        })
+    })
+}
