@@ -167,10 +167,11 @@ pub fn parse_strict(text: &str) -> Result<Exposition, String> {
         };
         current = Some(idx);
         let family = &mut families[idx];
-        if family.kind.as_deref() == Some("histogram") && sample.name.ends_with("_bucket") {
-            if sample.label("le").is_none() {
-                return Err(at("histogram bucket without `le`".into()));
-            }
+        if family.kind.as_deref() == Some("histogram")
+            && sample.name.ends_with("_bucket")
+            && sample.label("le").is_none()
+        {
+            return Err(at("histogram bucket without `le`".into()));
         }
         family.samples.push(sample);
     }
@@ -194,10 +195,12 @@ fn belongs_to(f: &Family, sample: &str) -> bool {
         .any(|s| sample.strip_suffix(s) == Some(f.name.as_str()))
 }
 
+/// Per label set (without `le`): the `(le, count)` buckets, `_sum` and `_count`.
+type HistogramGroup = (Vec<(f64, f64)>, Option<f64>, Option<f64>);
+
 fn check_histogram(f: &Family) -> Result<(), String> {
     // Group by the labels other than `le`.
-    let mut groups: BTreeMap<Vec<(String, String)>, (Vec<(f64, f64)>, Option<f64>, Option<f64>)> =
-        BTreeMap::new();
+    let mut groups: BTreeMap<Vec<(String, String)>, HistogramGroup> = BTreeMap::new();
     for s in &f.samples {
         let mut key: Vec<(String, String)> = s
             .labels
@@ -222,7 +225,7 @@ fn check_histogram(f: &Family) -> Result<(), String> {
         let count = count.ok_or_else(|| format!("{what}: no _count"))?;
         sum.ok_or_else(|| format!("{what}: no _sum"))?;
         for w in buckets.windows(2) {
-            if !(w[0].0 < w[1].0) {
+            if w[0].0.partial_cmp(&w[1].0) != Some(std::cmp::Ordering::Less) {
                 return Err(format!("{what}: le not ascending: {buckets:?}"));
             }
             if w[1].1 < w[0].1 {

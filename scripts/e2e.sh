@@ -1,0 +1,426 @@
+#!/usr/bin/env bash
+# End-to-end proof against a real Prometheus.
+#
+#   scripts/e2e.sh
+#
+# 1. installs Debian's `prometheus` (with `promtool`) if missing (needs root; idempotent);
+# 2. builds and starts the quickstart example on a free 127.0.0.1 port with its background
+#    traffic off;
+# 3. starts Prometheus on another free 127.0.0.1 port (temp config, temp storage,
+#    scrape_interval 1s) and waits for its first scrape of the app;
+# 4. checks the first scrape: `up == 1`, every series of the finite label set stored at 0;
+# 5. sends a fixed set of requests, waits for a scrape that started after them, and checks
+#    that the values Prometheus stored are exactly (a) what this script sent and (b) every
+#    sample of the app's own /metrics at that quiet moment;
+# 6. pipes the app's exposition through `promtool check metrics` (exit 0, no findings).
+#
+# Every process it starts is stopped by its own PID on exit; every server binds
+# 127.0.0.1; the temp dir is removed. Prints one PASS/FAIL line and exits non-zero on
+# failure.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+START_TIME=$(date +%s)
+TMP=""
+APP_PID=""
+PROM_PID=""
+RESULT="FAIL"
+FAIL_REASON="aborted"
+
+log() { printf 'e2e: %s\n' "$*" >&2; }
+
+fail() {
+    FAIL_REASON="$*"
+    exit 1
+}
+
+stop_pid() {
+    local pid="$1" name="$2"
+    [ -n "$pid" ] || return 0
+    if kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            log "$name (pid $pid) ignored SIGTERM; sending SIGKILL"
+            kill -9 "$pid" 2>/dev/null || true
+        fi
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local status=$?
+    stop_pid "$PROM_PID" prometheus
+    stop_pid "$APP_PID" quickstart
+    if [ "$status" -ne 0 ] && [ -n "$TMP" ] && [ -d "$TMP" ]; then
+        for f in app.log prometheus.log; do
+            if [ -s "$TMP/$f" ]; then
+                log "---- last lines of $f ----"
+                tail -n 20 "$TMP/$f" >&2 || true
+            fi
+        done
+    fi
+    [ -n "$TMP" ] && rm -rf "$TMP"
+    local elapsed=$(($(date +%s) - START_TIME))
+    if [ "$status" -eq 0 ] && [ "$RESULT" = "PASS" ]; then
+        echo "E2E PASS: real Prometheus scraped the quickstart app; stored values equal what the app recorded; promtool check metrics clean (${elapsed}s)"
+    else
+        echo "E2E FAIL: ${FAIL_REASON} (${elapsed}s)"
+        [ "$status" -ne 0 ] || status=1
+    fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'FAIL_REASON="interrupted"; exit 130' INT TERM
+
+# ---------------------------------------------------------------------------------------
+# 1. Tools
+# ---------------------------------------------------------------------------------------
+need_apt=()
+command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+    [ "$(id -u)" -eq 0 ] || fail "missing ${need_apt[*]} and not root: run as root or install them"
+    log "installing ${need_apt[*]} with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || fail "apt-get update failed"
+    apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null ||
+        fail "apt-get install ${need_apt[*]} failed"
+fi
+for tool in prometheus promtool python3 curl cargo; do
+    command -v "$tool" >/dev/null 2>&1 || fail "$tool not found on PATH"
+done
+log "$(prometheus --version 2>&1 | head -n 1)"
+
+TMP="$(mktemp -d -t promenade-e2e.XXXXXX)"
+
+# The checks are in Python (JSON and the exposition format); written once, run per step.
+cat >"$TMP/check.py" <<'PY'
+import json, math, sys, time, urllib.parse, urllib.request
+
+def fail(msg):
+    print("check: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+def http_get(url, timeout=5):
+    with urllib.request.urlopen(url, timeout=timeout) as r:
+        return r.read().decode("utf-8")
+
+def parse_exposition(text):
+    """Samples of a text 0.0.4 exposition: {(name, frozenset(labels)): value}."""
+    out = {}
+    for line in text.split("\n"):
+        if not line or line.startswith("#"):
+            continue
+        i = 0
+        while i < len(line) and line[i] not in "{ \t":
+            i += 1
+        name, labels = line[:i], {}
+        if i < len(line) and line[i] == "{":
+            i += 1
+            while True:
+                while line[i] in " \t,":
+                    i += 1
+                if line[i] == "}":
+                    i += 1
+                    break
+                eq = line.index("=", i)
+                lname = line[i:eq].strip()
+                i = eq + 1
+                assert line[i] == '"', line
+                i += 1
+                val = []
+                while line[i] != '"':
+                    if line[i] == "\\":
+                        i += 1
+                        val.append({"n": "\n", "\\": "\\", '"': '"'}[line[i]])
+                    else:
+                        val.append(line[i])
+                    i += 1
+                i += 1
+                labels[lname] = "".join(val)
+        value = line[i:].split()[0]
+        out[(name, frozenset(labels.items()))] = float(value)
+    return out
+
+def query(prom, promql):
+    url = prom + "/api/v1/query?" + urllib.parse.urlencode({"query": promql})
+    body = json.loads(http_get(url))
+    if body.get("status") != "success":
+        fail("query %r failed: %s" % (promql, body))
+    return body["data"]["result"]
+
+def target(prom):
+    """The one active target, or None while service discovery has not produced it yet."""
+    body = json.loads(http_get(prom + "/api/v1/targets"))
+    active = body["data"]["activeTargets"]
+    if len(active) > 1:
+        fail("expected one active target, got %d" % len(active))
+    return active[0] if active else None
+
+def rfc3339_to_unix(ts):
+    # 2023-01-01T12:34:56.123456789Z or with an offset; keep microseconds.
+    from datetime import datetime
+    if ts.startswith("0001-01-01"):
+        return 0.0
+    main, frac, tz = ts, "", "+00:00"
+    if ts.endswith("Z"):
+        main = ts[:-1]
+    else:
+        main, tz = ts[:-6], ts[-6:]
+    if "." in main:
+        main, frac = main.split(".")
+    dt = datetime.fromisoformat(main + tz)
+    return dt.timestamp() + (float("0." + frac) if frac else 0.0)
+
+def wait_scrape(prom, after, timeout):
+    """Waits for a successful scrape that started after unix time `after`."""
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            t = target(prom)
+            last = t
+            if t and t.get("health") == "up" and rfc3339_to_unix(t.get("lastScrape", "")) > after:
+                return t
+        except OSError:
+            pass
+        time.sleep(0.2)
+    fail("no successful scrape started after %.3f within %ss; last target state: %s"
+         % (after, timeout, json.dumps(last)))
+
+def main():
+    cmd, prom = sys.argv[1], sys.argv[2]
+    if cmd == "wait-scrape":
+        t = wait_scrape(prom, float(sys.argv[3]), float(sys.argv[4]))
+        print("scraped %s at %s (%s)" % (t["scrapeUrl"], t["lastScrape"], t["health"]), file=sys.stderr)
+    elif cmd == "first-scrape":
+        up = query(prom, 'up{job="quickstart"}')
+        if len(up) != 1 or up[0]["value"][1] != "1":
+            fail("up{job=\"quickstart\"} is not 1: %s" % up)
+        series = query(prom, "quickstart_requests_total")
+        if len(series) != 6:
+            fail("expected the 6 series of the finite label set from the first scrape, got %d: %s" % (len(series), series))
+        for s in series:
+            if s["value"][1] != "0":
+                fail("series not at zero before any traffic: %s" % s)
+        timed = query(prom, 'function_duration_seconds_count{job="quickstart"}')
+        functions = sorted(s["metric"].get("function") for s in timed)
+        if functions != ["get_item", "index", "post_order"]:
+            fail("timed functions at zero from the first scrape: expected get_item, index, post_order; got %s" % functions)
+        print("first scrape: up=1, 6 request series and %d timed functions stored at 0" % len(timed), file=sys.stderr)
+    elif cmd == "expect":
+        # argv[3]: JSON {promql: expected_value}
+        for promql, want in json.loads(sys.argv[3]).items():
+            res = query(prom, promql)
+            if len(res) != 1:
+                fail("%s: expected exactly one series, got %s" % (promql, res))
+            got = float(res[0]["value"][1])
+            if got != float(want):
+                fail("%s: Prometheus stored %r, expected %r" % (promql, got, want))
+        print("script-side expectations: %d exact matches" % len(json.loads(sys.argv[3])), file=sys.stderr)
+    elif cmd == "compare":
+        # Every sample of the app's exposition (argv[3]: a file) must be stored with the
+        # identical value; Prometheus must hold nothing else for the job but its own
+        # synthetic series.
+        app = parse_exposition(open(sys.argv[3], encoding="utf-8").read())
+        stored = {}
+        for s in query(prom, '{job="quickstart"}'):
+            labels = dict(s["metric"])
+            name = labels.pop("__name__")
+            labels.pop("job", None)
+            labels.pop("instance", None)
+            stored[(name, frozenset(labels.items()))] = float(s["value"][1])
+        synthetic = {"up", "scrape_duration_seconds", "scrape_samples_scraped",
+                     "scrape_samples_post_metric_relabeling", "scrape_series_added"}
+        problems = []
+        for key, want in sorted(app.items(), key=lambda kv: (kv[0][0], sorted(kv[0][1]))):
+            got = stored.get(key)
+            same = got is not None and (got == want or (math.isnan(got) and math.isnan(want)))
+            if not same:
+                problems.append("%s%s: app %r, Prometheus %r" % (key[0], dict(key[1]), want, got))
+        for key in stored:
+            if key not in app and key[0] not in synthetic:
+                problems.append("%s%s: stored by Prometheus but not in the app's exposition" % (key[0], dict(key[1])))
+        if problems:
+            fail("%d mismatches between the app and Prometheus:\n  %s" % (len(problems), "\n  ".join(problems[:40])))
+        print("compare: all %d samples of the app's exposition stored identically" % len(app), file=sys.stderr)
+    else:
+        fail("unknown command " + cmd)
+
+main()
+PY
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# ---------------------------------------------------------------------------------------
+# 2. Build and start the app
+# ---------------------------------------------------------------------------------------
+log "building the quickstart example"
+BUILD_JSON="$TMP/build.json"
+(cd "$ROOT" && cargo build -p promenade --example quickstart --message-format=json-render-diagnostics >"$BUILD_JSON") ||
+    fail "cargo build --example quickstart failed"
+APP_BIN="$(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == "quickstart" and m.get("executable"):
+        print(m["executable"])
+' "$BUILD_JSON")"
+[ -x "$APP_BIN" ] || fail "could not find the built quickstart binary"
+
+APP_PORT="$(free_port)"
+APP="http://127.0.0.1:$APP_PORT"
+log "starting quickstart on 127.0.0.1:$APP_PORT"
+# Started directly (no `cargo run`, no setsid) so that $! is the app's own PID.
+PROMENADE_QUICKSTART_ADDR="127.0.0.1:$APP_PORT" PROMENADE_QUICKSTART_TRAFFIC=0 \
+    "$APP_BIN" >"$TMP/app.log" 2>&1 </dev/null &
+APP_PID=$!
+
+deadline=$(($(date +%s) + 30))
+until curl -fsS -o /dev/null "$APP/metrics" 2>/dev/null; do
+    kill -0 "$APP_PID" 2>/dev/null || fail "the quickstart app exited during startup"
+    [ "$(date +%s)" -lt "$deadline" ] || fail "the quickstart app did not answer $APP/metrics within 30s"
+    sleep 0.1
+done
+
+CT="$(curl -fsS -o /dev/null -w '%{content_type}' "$APP/metrics")"
+[ "$CT" = "text/plain; version=0.0.4; charset=utf-8" ] || fail "unexpected Content-Type from /metrics: '$CT'"
+
+promtool_check() {
+    local file="$1" what="$2" out rc=0
+    out="$(promtool check metrics <"$file" 2>&1)" || rc=$?
+    if [ "$rc" -ne 0 ] || [ -n "$out" ]; then
+        log "promtool check metrics ($what) exited $rc:"
+        printf '%s\n' "$out" >&2
+        fail "promtool check metrics reported findings on the $what exposition"
+    fi
+    log "promtool check metrics ($what): exit 0, no findings"
+}
+curl -fsS "$APP/metrics" >"$TMP/first.prom"
+promtool_check "$TMP/first.prom" "idle"
+
+# ---------------------------------------------------------------------------------------
+# 3. Start Prometheus
+# ---------------------------------------------------------------------------------------
+PROM_PORT="$(free_port)"
+while [ "$PROM_PORT" = "$APP_PORT" ]; do PROM_PORT="$(free_port)"; done
+PROM="http://127.0.0.1:$PROM_PORT"
+mkdir -p "$TMP/data"
+cat >"$TMP/prometheus.yml" <<EOF
+global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: quickstart
+    honor_labels: false
+    static_configs: [{targets: ['127.0.0.1:$APP_PORT']}]
+EOF
+log "starting Prometheus on 127.0.0.1:$PROM_PORT"
+PROM_STARTED=$(date +%s.%N)
+prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/data" \
+    --web.listen-address="127.0.0.1:$PROM_PORT" >"$TMP/prometheus.log" 2>&1 </dev/null &
+PROM_PID=$!
+
+deadline=$(($(date +%s) + 30))
+until curl -fsS -o /dev/null "$PROM/-/ready" 2>/dev/null; do
+    kill -0 "$PROM_PID" 2>/dev/null || fail "Prometheus exited during startup"
+    [ "$(date +%s)" -lt "$deadline" ] || fail "Prometheus was not ready within 30s"
+    sleep 0.1
+done
+# The first scrape lands ~6 s after start (a 5 s discovery throttle in 2.42).
+log "waiting for Prometheus' first scrape (~6 s)"
+python3 "$TMP/check.py" wait-scrape "$PROM" "$PROM_STARTED" 30 || fail "Prometheus never scraped the app"
+python3 "$TMP/check.py" first-scrape "$PROM" || fail "the first scrape is not what the app exposes at start"
+
+# ---------------------------------------------------------------------------------------
+# 4. A fixed amount of traffic, then exact comparison
+# ---------------------------------------------------------------------------------------
+ITEMS_OK=0
+ITEMS_MISSING=0
+for id in 0 1 2 3 5 8 13 21 34 55 89 99 100 144 233 377; do
+    code="$(curl -sS -o /dev/null -w '%{http_code}' "$APP/items/$id")"
+    if [ "$id" -lt 100 ]; then
+        [ "$code" = 200 ] || fail "GET /items/$id answered $code"
+        ITEMS_OK=$((ITEMS_OK + 1))
+    else
+        [ "$code" = 404 ] || fail "GET /items/$id answered $code"
+        ITEMS_MISSING=$((ITEMS_MISSING + 1))
+    fi
+done
+INDEX=0
+for _ in 1 2 3; do
+    code="$(curl -sS -o /dev/null -w '%{http_code}' "$APP/")"
+    [ "$code" = 200 ] || fail "GET / answered $code"
+    INDEX=$((INDEX + 1))
+done
+# Order sizes against buckets 1, 2, 5, 10, 20: le=1 → 2, le=2 → 3, le=5 → 5, le=10 → 6,
+# le=20 → 7, +Inf → 8; sum 1+1+2+3+5+8+13+40 = 73.
+ORDERS=0
+for n in 1 1 2 3 5 8 13 40; do
+    code="$(curl -sS -o /dev/null -w '%{http_code}' -d "$n" "$APP/orders")"
+    [ "$code" = 200 ] || fail "POST /orders $n answered $code"
+    ORDERS=$((ORDERS + 1))
+done
+BAD_ORDERS=0
+for body in "zero" "0" "-4"; do
+    code="$(curl -sS -o /dev/null -w '%{http_code}' -d "$body" "$APP/orders")"
+    [ "$code" = 400 ] || fail "POST /orders '$body' answered $code"
+    BAD_ORDERS=$((BAD_ORDERS + 1))
+done
+TRAFFIC_DONE=$(date +%s.%N)
+log "sent $((ITEMS_OK + ITEMS_MISSING)) item requests, $INDEX index requests, $ORDERS orders, $BAD_ORDERS bad orders"
+
+# The app is quiet now (no background traffic; scraping records nothing).
+curl -fsS "$APP/metrics" >"$TMP/after.prom"
+python3 "$TMP/check.py" wait-scrape "$PROM" "$TRAFFIC_DONE" 20 || fail "no scrape after the traffic"
+# The query engine sees a scrape's samples once the scrape is committed; one more scrape
+# interval makes the comparison independent of that race.
+sleep 1.2
+
+EXPECT="$(
+    cat <<EOF
+{
+ "up{job=\"quickstart\"}": 1,
+ "quickstart_requests_total{method=\"get\",status=\"2xx\"}": $((ITEMS_OK + INDEX)),
+ "quickstart_requests_total{method=\"get\",status=\"4xx\"}": $ITEMS_MISSING,
+ "quickstart_requests_total{method=\"get\",status=\"5xx\"}": 0,
+ "quickstart_requests_total{method=\"post\",status=\"2xx\"}": $ORDERS,
+ "quickstart_requests_total{method=\"post\",status=\"4xx\"}": $BAD_ORDERS,
+ "quickstart_requests_total{method=\"post\",status=\"5xx\"}": 0,
+ "sum(quickstart_requests_total)": $((ITEMS_OK + ITEMS_MISSING + INDEX + ORDERS + BAD_ORDERS)),
+ "quickstart_order_items_bucket{le=\"1.0\"}": 2,
+ "quickstart_order_items_bucket{le=\"2.0\"}": 3,
+ "quickstart_order_items_bucket{le=\"5.0\"}": 5,
+ "quickstart_order_items_bucket{le=\"10.0\"}": 6,
+ "quickstart_order_items_bucket{le=\"20.0\"}": 7,
+ "quickstart_order_items_bucket{le=\"+Inf\"}": 8,
+ "quickstart_order_items_count": $ORDERS,
+ "quickstart_order_items_sum": 73,
+ "quickstart_in_flight": 0,
+ "quickstart_place_order_seconds_count": $ORDERS,
+ "function_duration_seconds_count{function=\"get_item\"}": $((ITEMS_OK + ITEMS_MISSING)),
+ "function_duration_seconds_bucket{function=\"get_item\",le=\"+Inf\"}": $((ITEMS_OK + ITEMS_MISSING)),
+ "function_duration_seconds_count{function=\"index\"}": $INDEX,
+ "function_duration_seconds_count{function=\"post_order\"}": $((ORDERS + BAD_ORDERS))
+}
+EOF
+)"
+python3 "$TMP/check.py" expect "$PROM" "$EXPECT" || fail "Prometheus does not hold what the script sent"
+curl -fsS "$APP/metrics" >"$TMP/after2.prom"
+cmp -s "$TMP/after.prom" "$TMP/after2.prom" || fail "the app's exposition changed while it should be quiet"
+python3 "$TMP/check.py" compare "$PROM" "$TMP/after.prom" || fail "Prometheus' stored values differ from the app's exposition"
+
+# ---------------------------------------------------------------------------------------
+# 5. promtool on the exposition with traffic in it
+# ---------------------------------------------------------------------------------------
+promtool_check "$TMP/after.prom" "after traffic"
+
+RESULT="PASS"
