@@ -95,5 +95,9 @@ pub(crate) fn unknown_key_message(attr: &str, key: &syn::Path, accepted: &[&str]
         .map(|k| format!("`{k}`"))
         .collect::<Vec<_>>()
         .join(", ");
-    format!("unknown attribute `{key}` in `#[{attr}(...)]`; expected one of {list}")
+    if accepted.len() == 1 {
+        format!("unknown attribute `{key}` in `#[{attr}(...)]`; expected {list}")
+    } else {
+        format!("unknown attribute `{key}` in `#[{attr}(...)]`; expected one of {list}")
+    }
 }

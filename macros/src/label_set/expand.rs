@@ -60,8 +60,13 @@ pub(crate) fn expand(s: &Struct<'_>, krate: &TokenStream) -> TokenStream {
         let name = &f.name;
         let member = f.member;
         let ty = f.ty;
-        quote_spanned! {ty.span()=>
-            #private::LabelWriter::label::<#ty>(__promenade_out, #name, &self.#member);
+        // Through `label_with` and the qualified `encode`, so a type that is not a
+        // `LabelValue` gets the same diagnostic here as in `CARDINALITY` (rustc shows it once).
+        let encode = quote_spanned!(ty.span()=> <#ty as #krate::LabelValue>::encode);
+        quote! {
+            #private::LabelWriter::label_with(__promenade_out, #name, |__promenade_value| {
+                #encode(&self.#member, __promenade_value)
+            });
         }
     });
 

@@ -63,19 +63,25 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
     let collects = s.fields.iter().zip(&descriptors).map(|(f, descriptor)| {
         let ty = f.ty;
         let member = f.member;
-        let collect = quote_spanned!(ty.span()=> <#ty as #private::MetricField>::collect_field);
+        // The whole call spanned at the type: a field of the wrong type gets one message,
+        // at the type.
+        let collect = quote_spanned! {ty.span()=>
+            <#ty as #private::MetricField>::collect_field(&self.#member, __promenade_sink)
+        };
         quote! {
             #private::Sink::family(__promenade_sink, &#descriptor);
-            #collect(&self.#member, __promenade_sink);
+            #collect;
         }
     });
 
     let overflows = s.fields.iter().zip(&name_consts).map(|(f, name_const)| {
         let ty = f.ty;
         let member = f.member;
-        let overflows = quote_spanned!(ty.span()=> <#ty as #private::MetricField>::field_overflows);
+        let overflows = quote_spanned! {ty.span()=>
+            <#ty as #private::MetricField>::field_overflows(&self.#member)
+        };
         quote! {
-            if let ::core::option::Option::Some(__promenade_n) = #overflows(&self.#member) {
+            if let ::core::option::Option::Some(__promenade_n) = #overflows {
                 __promenade_report(#name_const, __promenade_n);
             }
         }
@@ -151,21 +157,17 @@ fn build(f: &Field<'_>, private: &TokenStream) -> TokenStream {
     let config = match &f.buckets {
         Some(bounds) => {
             let bounds = bounds.iter().map(|b| Literal::f64_suffixed(*b));
-            let bucket_config =
-                quote_spanned!(ty.span()=> <#ty as #private::WithBuckets>::bucket_config);
-            quote!(#bucket_config(#private::buckets(&[#(#bounds),*])))
+            let buckets = quote!(#private::buckets(&[#(#bounds),*]));
+            quote_spanned!(ty.span()=> <#ty as #private::WithBuckets>::bucket_config(#buckets))
         }
-        None => quote!(::core::default::Default::default()),
+        // Spanned too: its type is the field's `Config`.
+        None => quote_spanned!(ty.span()=> ::core::default::Default::default()),
     };
     match &f.limit {
         Some(limit) => {
-            let build = quote_spanned!(ty.span()=> <#ty as #private::TakesLimit>::build_limited);
-            quote!(#build(#config, #limit))
+            quote_spanned!(ty.span()=> <#ty as #private::TakesLimit>::build_limited(#config, #limit))
         }
-        None => {
-            let build = quote_spanned!(ty.span()=> <#ty as #private::MetricField>::build);
-            quote!(#build(#config))
-        }
+        None => quote_spanned!(ty.span()=> <#ty as #private::MetricField>::build(#config)),
     }
 }
 
@@ -185,16 +187,14 @@ fn const_checks(
         let ty = f.ty;
         let span = f.member.span();
         let labels = quote_spanned!(ty.span()=> <<#ty as #private::MetricField>::Labels as #private::LabelSet>);
+        let finite = quote_spanned!(ty.span()=> #private::is_finite(#labels::CARDINALITY));
+        let names = quote_spanned!(ty.span()=> #labels::NAMES);
         let member = f.member;
         if f.limit.is_none() {
             let message = format!(
                 "field `{member}` is a family over an open label set (a `String` or other unbounded label), so its number of series must be capped: add `limit = N` to its `#[metric(...)]` (label sets beyond N share one overflow series)",
             );
-            checks.push(check(
-                span,
-                quote!(!#private::is_finite(#labels::CARDINALITY)),
-                &message,
-            ));
+            checks.push(check(span, quote!(!#finite), &message));
         }
         for (label, kind, what) in [
             ("le", "histogram", "bucket bounds"),
@@ -207,7 +207,7 @@ fn const_checks(
                 span,
                 quote! {
                     #private::reserves_label(#type_const, #label)
-                        && #private::contains_label(#labels::NAMES, #label)
+                        && #private::contains_label(#names, #label)
                 },
                 &message,
             ));

@@ -104,7 +104,7 @@ fn field<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Field<'a
     if prefix.is_some() {
         if let Some(reason) = metric_name_error(&name) {
             let fix = if f.attrs.name.is_some() {
-                "change it"
+                "choose another name"
             } else {
                 "set another with `#[metric(name = \"...\")]`"
             };

@@ -1,0 +1,9 @@
+use promenade::LabelValue;
+
+#[derive(Clone, PartialEq, Eq, Hash, LabelValue)]
+enum Outcome {
+    Ok,
+    Failed(u16),
+}
+
+fn main() {}

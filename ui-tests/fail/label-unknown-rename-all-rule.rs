@@ -1,0 +1,10 @@
+use promenade::LabelValue;
+
+#[derive(Clone, PartialEq, Eq, Hash, LabelValue)]
+#[label(rename_all = "Title Case")]
+enum Method {
+    Get,
+    Post,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use promenade::LabelSet;
+
+#[derive(Clone, PartialEq, Eq, Hash, LabelSet)]
+struct Request(bool, bool);
+
+fn main() {}

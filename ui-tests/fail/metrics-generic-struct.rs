@@ -1,0 +1,9 @@
+use promenade::Metrics;
+
+#[derive(Metrics)]
+struct JobMetrics<M> {
+    /// Jobs finished.
+    finished: M,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use promenade::{Gauge, Metrics};
+
+#[derive(Metrics)]
+struct JobMetrics {
+    /// Jobs running.
+    #[metric(limit = 100)]
+    running: Gauge,
+}
+
+fn main() {}

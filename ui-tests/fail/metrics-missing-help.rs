@@ -1,0 +1,8 @@
+use promenade::{Counter, Metrics};
+
+#[derive(Metrics)]
+struct JobMetrics {
+    finished: Counter,
+}
+
+fn main() {}

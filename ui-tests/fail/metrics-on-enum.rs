@@ -1,0 +1,9 @@
+use promenade::Metrics;
+
+#[derive(Metrics)]
+enum JobMetrics {
+    Finished,
+    Failed,
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+use promenade::{Counter, Family, LabelSet, Metrics};
+
+#[derive(Clone, PartialEq, Eq, Hash, LabelSet)]
+struct Peer {
+    host: String,
+}
+
+#[derive(Metrics)]
+struct NetMetrics {
+    /// Connection errors, per peer.
+    connection_errors: Family<Peer, Counter>,
+}
+
+fn main() {}
