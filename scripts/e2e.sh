@@ -264,8 +264,11 @@ free_port() {
 # ---------------------------------------------------------------------------------------
 log "building the quickstart example"
 BUILD_JSON="$TMP/build.json"
-(cd "$ROOT" && cargo build -p promenade --example quickstart --message-format=json-render-diagnostics >"$BUILD_JSON") ||
+if ! (cd "$ROOT" && cargo build -p promenade --example quickstart --message-format=json-render-diagnostics \
+    >"$BUILD_JSON" 2>"$TMP/build.log"); then
+    tail -n 40 "$TMP/build.log" >&2
     fail "cargo build --example quickstart failed"
+fi
 APP_BIN="$(python3 -c '
 import json, sys
 for line in open(sys.argv[1]):
