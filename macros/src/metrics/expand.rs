@@ -120,7 +120,7 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
             #[automatically_derived]
             impl #krate::Collector for #ident {
                 fn describe(&self) -> #private::Vec<#private::Descriptor> {
-                    #private::Vec::from([#(#descriptors),*])
+                    ::core::convert::From::from([#(#descriptors),*])
                 }
 
                 fn collect(&self, __promenade_sink: &mut dyn #private::Sink) {

@@ -1,0 +1,139 @@
+//! `#[derive(LabelSet)]`: names, cardinality as a product, a dense mixed-radix index that
+//! round-trips, and encoding in field order.
+
+use promenade::labels::LabelWriter;
+use promenade::{LabelSet, LabelValue};
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+enum Method {
+    Get,
+    Post,
+    Put,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+enum Class {
+    Ok,
+    ClientError,
+    ServerError,
+    Other,
+    Unknown,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelSet)]
+struct Request {
+    method: Method,
+    #[label(rename = "status")]
+    class: Class,
+    cached: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug, LabelSet)]
+struct Peer {
+    host: String,
+    secure: bool,
+}
+
+fn text<L: LabelSet>(l: &L) -> String {
+    let mut s = String::new();
+    l.encode(&mut LabelWriter::new(&mut s));
+    s
+}
+
+#[test]
+fn names_follow_fields_and_renames() {
+    assert_eq!(Request::NAMES, &["method", "status", "cached"]);
+    assert_eq!(Peer::NAMES, &["host", "secure"]);
+}
+
+#[test]
+fn cardinality_is_the_product_or_open() {
+    assert_eq!(Request::CARDINALITY, Some(3 * 5 * 2));
+    assert_eq!(Peer::CARDINALITY, None);
+}
+
+#[test]
+fn index_is_dense_and_round_trips() {
+    let n = Request::CARDINALITY.unwrap();
+    let mut seen = vec![false; n];
+    for i in 0..n {
+        let l = Request::from_index(i).expect("every index below the cardinality decodes");
+        assert_eq!(l.index(), i);
+        assert!(!seen[i]);
+        seen[i] = true;
+    }
+    assert_eq!(Request::from_index(n), None);
+    // The first field is the most significant digit.
+    let first = Request::from_index(0).unwrap();
+    assert_eq!(
+        first,
+        Request {
+            method: Method::Get,
+            class: Class::Ok,
+            cached: false
+        }
+    );
+    let l = Request {
+        method: Method::Post,
+        class: Class::ServerError,
+        cached: true,
+    };
+    assert_eq!(l.index(), (1 * 5 + 2) * 2 + 1);
+}
+
+#[test]
+fn open_sets_have_no_index() {
+    let p = Peer {
+        host: "db".into(),
+        secure: true,
+    };
+    assert_eq!(p.index(), 0);
+    assert_eq!(Peer::from_index(0), None);
+}
+
+#[test]
+fn encodes_in_field_order_with_escaping() {
+    let l = Request {
+        method: Method::Put,
+        class: Class::ClientError,
+        cached: false,
+    };
+    assert_eq!(text(&l), "method=\"put\",status=\"client_error\",cached=\"false\"");
+    let p = Peer {
+        host: "a\"b".into(),
+        secure: false,
+    };
+    assert_eq!(text(&p), "host=\"a\\\"b\",secure=\"false\"");
+}
+
+#[test]
+fn reserved_looking_names_are_fine_outside_histograms() {
+    #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelSet)]
+    struct Odd {
+        le: bool,
+        quantile: bool,
+        r#type: bool,
+    }
+    assert_eq!(Odd::NAMES, &["le", "quantile", "type"]);
+    assert_eq!(Odd::CARDINALITY, Some(8));
+}
+
+#[test]
+fn an_empty_set_has_one_member() {
+    #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelSet)]
+    struct Nothing {}
+    assert_eq!(Nothing::CARDINALITY, Some(1));
+    assert_eq!(Nothing::from_index(0), Some(Nothing {}));
+    assert_eq!(text(&Nothing {}), "");
+}
+
+#[test]
+fn generic_sets_carry_their_bounds() {
+    #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelSet)]
+    struct One<V> {
+        value: V,
+    }
+    assert_eq!(One::<bool>::CARDINALITY, Some(2));
+    assert_eq!(One::<String>::CARDINALITY, None);
+    assert_eq!(One::<bool>::from_index(1), Some(One { value: true }));
+}
