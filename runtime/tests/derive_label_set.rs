@@ -98,7 +98,10 @@ fn encodes_in_field_order_with_escaping() {
         class: Class::ClientError,
         cached: false,
     };
-    assert_eq!(text(&l), "method=\"put\",status=\"client_error\",cached=\"false\"");
+    assert_eq!(
+        text(&l),
+        "method=\"put\",status=\"client_error\",cached=\"false\""
+    );
     let p = Peer {
         host: "a\"b".into(),
         secure: false,

@@ -75,17 +75,37 @@ macro_rules! rename_all_case {
                 Renamed,
             }
             assert_eq!(
-                [encoded(&E::NotFound), encoded(&E::HTTPError), encoded(&E::Renamed)],
+                [
+                    encoded(&E::NotFound),
+                    encoded(&E::HTTPError),
+                    encoded(&E::Renamed)
+                ],
                 $expected
             );
         }
     };
 }
 
-rename_all_case!(rename_all_snake, "snake_case", ["not_found", "http_error", "kept as is"]);
-rename_all_case!(rename_all_lower, "lowercase", ["notfound", "httperror", "kept as is"]);
-rename_all_case!(rename_all_upper, "UPPERCASE", ["NOTFOUND", "HTTPERROR", "kept as is"]);
-rename_all_case!(rename_all_kebab, "kebab-case", ["not-found", "http-error", "kept as is"]);
+rename_all_case!(
+    rename_all_snake,
+    "snake_case",
+    ["not_found", "http_error", "kept as is"]
+);
+rename_all_case!(
+    rename_all_lower,
+    "lowercase",
+    ["notfound", "httperror", "kept as is"]
+);
+rename_all_case!(
+    rename_all_upper,
+    "UPPERCASE",
+    ["NOTFOUND", "HTTPERROR", "kept as is"]
+);
+rename_all_case!(
+    rename_all_kebab,
+    "kebab-case",
+    ["not-found", "http-error", "kept as is"]
+);
 rename_all_case!(
     rename_all_screaming,
     "SCREAMING_SNAKE_CASE",
@@ -96,8 +116,16 @@ rename_all_case!(
     "SCREAMING-KEBAB-CASE",
     ["NOT-FOUND", "HTTP-ERROR", "kept as is"]
 );
-rename_all_case!(rename_all_camel, "camelCase", ["notFound", "httpError", "kept as is"]);
-rename_all_case!(rename_all_pascal, "PascalCase", ["NotFound", "HttpError", "kept as is"]);
+rename_all_case!(
+    rename_all_camel,
+    "camelCase",
+    ["notFound", "httpError", "kept as is"]
+);
+rename_all_case!(
+    rename_all_pascal,
+    "PascalCase",
+    ["NotFound", "HttpError", "kept as is"]
+);
 
 #[test]
 fn values_are_escaped_by_the_writer() {

@@ -174,7 +174,7 @@ impl Field {
 pub(crate) fn doc_to_help(lines: &[String]) -> String {
     let mut paragraphs: Vec<String> = Vec::new();
     let mut current = String::new();
-    for line in lines.iter().flat_map(|l| l.lines()) {
+    for line in lines.iter().flat_map(|l| l.split('\n')) {
         let line = line.trim();
         if line.is_empty() {
             if !current.is_empty() {
