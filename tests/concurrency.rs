@@ -7,6 +7,7 @@
 
 mod common;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::thread;
 
@@ -224,34 +225,40 @@ fn histograms_are_consistent_in_every_exposition_under_concurrent_observe() {
         )
         .unwrap();
 
-    const OBSERVERS: usize = 6;
-    const PER_THREAD: usize = 200_000;
+    const OBSERVERS: usize = 4;
+    const ENCODINGS: usize = 150;
     let values = [0.05, 0.3, 0.7, 3.0, 10.0, f64::NAN];
+    let stop = Arc::new(AtomicBool::new(false));
+    let start = Arc::new(Barrier::new(OBSERVERS + 1));
 
+    // Observers run until told to stop, so every one of the encodings below overlaps
+    // with observations however fast or slow the machine is; each returns its count.
     let observers: Vec<_> = (0..OBSERVERS)
         .map(|t| {
             let (latency, by_method) = (latency.clone(), by_method.clone());
+            let (stop, start) = (stop.clone(), start.clone());
             thread::spawn(move || {
-                for i in 0..PER_THREAD {
-                    // Skip NaN for the unlabelled one so its sum stays finite.
-                    let v = values[(i + t) % 5];
-                    latency.observe(v);
+                start.wait();
+                let mut i = 0usize;
+                while !stop.load(Ordering::Relaxed) {
+                    // NaN only in the labelled family, so the unlabelled sum stays finite.
+                    latency.observe(values[(i + t) % 5]);
                     by_method
                         .labels(Request::from_index(i % 6).unwrap())
                         .observe(values[(i * 7 + t) % 6]);
+                    i += 1;
                 }
+                i
             })
         })
         .collect();
 
-    // Encode and check as fast as possible while the observers run, then once more.
-    let mut encodings = 0usize;
-    let mut nonzero_seen = false;
-    loop {
-        let done = observers.iter().all(|o| o.is_finished());
+    start.wait();
+    let mut counts_seen = Vec::with_capacity(ENCODINGS);
+    for encoding in 0..ENCODINGS {
         let text = exposition(&registry);
         let parsed = parse_strict(&text)
-            .unwrap_or_else(|e| panic!("inconsistent exposition #{encodings}: {e}\n{text}"));
+            .unwrap_or_else(|e| panic!("inconsistent exposition #{encoding}: {e}\n{text}"));
         // The independent parser agrees on the invariant too.
         for s in parse_with_prometheus_parse(&text).samples {
             if let prometheus_parse::Value::Histogram(b) = &s.value {
@@ -264,29 +271,25 @@ fn histograms_are_consistent_in_every_exposition_under_concurrent_observe() {
                 assert_eq!(inf.count, count, "{}", s.metric);
             }
         }
-        nonzero_seen |= parsed
-            .value("latency_seconds_count", &[])
-            .is_some_and(|v| v > 0.0 && v < (OBSERVERS * PER_THREAD) as f64);
-        encodings += 1;
-        if done {
-            break;
-        }
+        counts_seen.push(parsed.value("latency_seconds_count", &[]).unwrap());
     }
+    stop.store(true, Ordering::Relaxed);
+    let per_thread: Vec<usize> = observers.into_iter().map(|o| o.join().unwrap()).collect();
+    let n: usize = per_thread.iter().sum();
 
-    for o in observers {
-        o.join().unwrap();
-    }
+    // The encodings really did catch the histograms mid-way, growing.
     assert!(
-        encodings > 1,
-        "the encoder never ran while observers were busy"
+        counts_seen.windows(2).all(|w| w[0] <= w[1]),
+        "a later exposition showed a smaller _count"
     );
+    let distinct = counts_seen.windows(2).filter(|w| w[0] < w[1]).count();
     assert!(
-        nonzero_seen,
-        "no exposition caught the histogram mid-way: the test did not exercise concurrency"
+        distinct > ENCODINGS / 10,
+        "only {distinct} of {ENCODINGS} expositions saw new observations: the test did not exercise concurrency"
     );
 
     // Once quiet, the totals are exact.
-    let n = (OBSERVERS * PER_THREAD) as f64;
+    let n = n as f64;
     assert_eq!(
         registry.get_sample_value("latency_seconds_count", &[]),
         Some(n)
@@ -301,6 +304,29 @@ fn histograms_are_consistent_in_every_exposition_under_concurrent_observe() {
         sum_counts += by_method.labels(l).snapshot().count() as f64;
     }
     assert_eq!(sum_counts, n);
+    // Every observation is in its bucket: thread t observed values[(i + t) % 5] for i in
+    // 0..n_t, that is 0.05, 0.3, 0.7, 3 and 10 against bounds 0.1, 0.5, 1, 5.
+    let mut per_value = [0usize; 5];
+    for (t, n_t) in per_thread.iter().enumerate() {
+        for (k, slot) in per_value.iter_mut().enumerate() {
+            // How many i in 0..n_t have (i + t) % 5 == k.
+            let first = (k + 5 - t % 5) % 5;
+            *slot += if first < *n_t {
+                (n_t - first).div_ceil(5)
+            } else {
+                0
+            };
+        }
+    }
+    let mut cumulative = 0;
+    for (k, le) in ["0.1", "0.5", "1.0", "5.0", "+Inf"].iter().enumerate() {
+        cumulative += per_value[k];
+        assert_eq!(
+            registry.get_sample_value("latency_seconds_bucket", &[("le", le)]),
+            Some(cumulative as f64),
+            "le={le}"
+        );
+    }
 }
 
 fn label_pairs(labels: &prometheus_parse::Labels) -> Vec<(&str, &str)> {
