@@ -291,3 +291,25 @@ fn crate_path_can_be_overridden() {
     registry.register(Renamed::new()).unwrap();
     assert_eq!(registry.get_sample_value("things_total", &[]), Some(0.0));
 }
+
+#[test]
+fn a_struct_within_its_series_budget_compiles() {
+    // 4 counter series + 4 x (2 buckets + `+Inf` + `_sum` + `_count`) + (2 + overflow)
+    // = 4 + 20 + 3 = 27: exactly the budget.
+    #[derive(Metrics)]
+    #[metrics(max_series = 27)]
+    struct Budgeted {
+        /// Requests.
+        requests: Family<Request, Counter>,
+        /// Latency.
+        #[metric(buckets = [0.1, 1.0])]
+        latency_seconds: Family<Request, Histogram>,
+        /// Errors per peer.
+        #[metric(limit = 2)]
+        peer_errors: Family<Peer, Counter>,
+    }
+    let registry = Registry::new();
+    registry.register(Budgeted::new()).unwrap();
+    // 24 samples now (no peer yet), plus the registry's overflow self-metric at 0.
+    assert_eq!(registry.gather().iter().map(|f| f.samples.len()).sum::<usize>(), 25);
+}

@@ -17,14 +17,16 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
     if let Some(e) = &parsed {
         valid::check(&mut cx, e);
     }
-    match (cx.check(), parsed) {
-        (Ok(()), Some(e)) => expand::expand(&e, &krate),
-        (Err(errors), _) => {
-            let mut out = errors.into_compile_error();
-            out.extend(expand::stub(input, &krate));
+    match parsed {
+        Some(e) if cx.is_ok() => expand::expand(&e, &krate),
+        // Errors, and next to them a stub with the right shape, so that code using the
+        // type adds no errors of its own.
+        _ => {
+            let mut out = expand::stub(input, &krate);
+            if let Err(errors) = cx.check() {
+                out.extend(errors.into_compile_error());
+            }
             out
         }
-        // `from_input` returns `None` only after reporting an error.
-        (Ok(()), None) => expand::stub(input, &krate),
     }
 }

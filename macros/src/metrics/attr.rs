@@ -1,13 +1,17 @@
 //! `#[metrics(...)]` on the struct, `#[metric(...)]` and doc comments on its fields.
 
 use crate::ctxt::{skip_meta_value, unknown_key_message, Attr, Ctxt};
-use crate::symbol::{BUCKETS, CRATE, HELP, LIMIT, METRIC, METRICS, NAME, NAMESPACE, SUBSYSTEM};
+use crate::symbol::{
+    BUCKETS, CRATE, HELP, LIMIT, MAX_SERIES, METRIC, METRICS, NAME, NAMESPACE, SUBSYSTEM,
+};
 
-/// `#[metrics(namespace = "...", subsystem = "...", crate = "...")]`.
+/// `#[metrics(namespace = "...", subsystem = "...", max_series = N, crate = "...")]`.
 #[derive(Default)]
 pub(crate) struct Container {
     pub(crate) namespace: Option<syn::LitStr>,
     pub(crate) subsystem: Option<syn::LitStr>,
+    /// The budget of series the whole struct may expose, checked at compile time.
+    pub(crate) max_series: Option<syn::LitInt>,
     pub(crate) krate: Option<syn::Path>,
 }
 
@@ -16,6 +20,7 @@ impl Container {
         let mut namespace = Attr::none(NAMESPACE);
         let mut subsystem = Attr::none(SUBSYSTEM);
         let mut krate = Attr::none(CRATE);
+        let mut max_series = Attr::none(MAX_SERIES);
         for attr in attrs {
             if attr.path().is_ident(METRIC) {
                 cx.error_spanned_by(
@@ -32,6 +37,13 @@ impl Container {
                     namespace.set(cx, &meta.path, meta.value()?.parse()?);
                 } else if meta.path.is_ident(SUBSYSTEM) {
                     subsystem.set(cx, &meta.path, meta.value()?.parse()?);
+                } else if meta.path.is_ident(MAX_SERIES) {
+                    let lit: syn::LitInt = meta.value()?.parse()?;
+                    if lit.base10_parse::<usize>().is_err() {
+                        cx.error_spanned_by(&lit, "`max_series` must be a whole number of series");
+                    } else {
+                        max_series.set(cx, &meta.path, lit);
+                    }
                 } else if meta.path.is_ident(CRATE) {
                     let lit: syn::LitStr = meta.value()?.parse()?;
                     match lit.parse::<syn::Path>() {
@@ -54,7 +66,11 @@ impl Container {
                         &meta.path,
                         format!(
                             "{}{hint}",
-                            unknown_key_message(METRICS, &meta.path, &[NAMESPACE, SUBSYSTEM, CRATE])
+                            unknown_key_message(
+                                METRICS,
+                                &meta.path,
+                                &[NAMESPACE, SUBSYSTEM, MAX_SERIES, CRATE],
+                            )
                         ),
                     );
                     skip_meta_value(&meta)?;
@@ -68,6 +84,7 @@ impl Container {
         Container {
             namespace: namespace.get(),
             subsystem: subsystem.get(),
+            max_series: max_series.get(),
             krate: krate.get(),
         }
     }
@@ -136,7 +153,7 @@ impl Field {
                 } else if meta.path.is_ident(LIMIT) {
                     limit.set(cx, &meta.path, meta.value()?.parse()?);
                 } else {
-                    let container_key = [NAMESPACE, SUBSYSTEM, CRATE]
+                    let container_key = [NAMESPACE, SUBSYSTEM, MAX_SERIES, CRATE]
                         .iter()
                         .any(|k| meta.path.is_ident(k));
                     let hint = if container_key {

@@ -227,6 +227,37 @@ fn const_checks(
             &message,
         ));
     }
+    if let Some(budget) = &s.max_series {
+        let series = s.fields.iter().zip(type_consts).map(|(f, type_const)| {
+            let ty = f.ty;
+            let cardinality = quote_spanned! {ty.span()=>
+                <<#ty as #private::MetricField>::Labels as #private::LabelSet>::CARDINALITY
+            };
+            let limit = match &f.limit {
+                Some(limit) => quote!(::core::option::Option::Some(#limit)),
+                None => quote!(::core::option::Option::None),
+            };
+            let buckets = match &f.buckets {
+                Some(b) => {
+                    let n = b.len();
+                    quote!(::core::option::Option::Some(#n))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            quote!(#private::field_series(#type_const, #cardinality, #limit, #buckets))
+        });
+        // Validated by `attr`; unsuffixed so that `500u32` still reads as a `usize`.
+        let budget_value = Literal::usize_unsuffixed(budget.base10_parse().unwrap_or(usize::MAX));
+        let message = format!(
+            "`{}` can expose more series than its `max_series = {budget}` allows (every label set of a family counts, and a histogram's once per bucket plus `_sum` and `_count`); shrink the label sets, lower the families' `limit`, use fewer buckets, or raise the budget",
+            s.ident
+        );
+        checks.push(check(
+            budget.span(),
+            quote!(#private::over_budget(&[#(#series),*], #budget_value)),
+            &message,
+        ));
+    }
     checks
 }
 

@@ -20,14 +20,16 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
     let krate = crate::krate::path(container.krate.as_ref());
     let parsed = ast::Struct::from_input(&mut cx, input);
     let checked = parsed.map(|s| valid::check(&mut cx, &container, s));
-    match (cx.check(), checked) {
-        (Ok(()), Some(s)) => expand::expand(&s, &krate),
-        (Err(errors), _) => {
-            let mut out = errors.into_compile_error();
-            out.extend(expand::stub(input, &krate));
+    match checked {
+        Some(s) if cx.is_ok() => expand::expand(&s, &krate),
+        // Errors, and next to them a stub with the right shape, so that code using the
+        // type adds no errors of its own.
+        _ => {
+            let mut out = expand::stub(input, &krate);
+            if let Err(errors) = cx.check() {
+                out.extend(errors.into_compile_error());
+            }
             out
         }
-        // `from_input` returns `None` only after reporting an error.
-        (Ok(()), None) => expand::stub(input, &krate),
     }
 }

@@ -18,6 +18,8 @@ pub(crate) struct Checked<'a> {
     /// name, depending on their metric types (`x` as a counter, `x_total` as a gauge):
     /// checked at const time, where the types are known.
     pub(crate) maybe_clashing: Vec<(usize, usize)>,
+    /// `max_series = N`, checked against the fields' series at const time.
+    pub(crate) max_series: Option<syn::LitInt>,
 }
 
 pub(crate) struct Field<'a> {
@@ -67,6 +69,7 @@ pub(crate) fn check<'a>(cx: &mut Ctxt, container: &Container, s: Struct<'a>) -> 
         vis: s.vis,
         fields,
         maybe_clashing,
+        max_series: container.max_series.clone(),
     }
 }
 

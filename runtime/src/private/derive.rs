@@ -167,6 +167,46 @@ pub fn register_global<C: Collector>(registry: &Registry, global: &'static C) ->
 
 // ---- Metrics: compile-time checks -----------------------------------------------------
 
+/// How many series (sample lines) a field can expose, for a struct's `max_series` budget:
+/// its label sets (the cardinality, capped by `limit`, plus the overflow series when the
+/// limit can be reached) times the samples of each (a histogram's buckets, `+Inf`, `_sum`
+/// and `_count`; one otherwise). `buckets` is the number of finite bounds when given.
+pub const fn field_series(
+    ty: MetricType,
+    cardinality: Option<usize>,
+    limit: Option<usize>,
+    buckets: Option<usize>,
+) -> usize {
+    let label_sets = match (cardinality, limit) {
+        (Some(n), Some(limit)) if limit < n => limit.saturating_add(1),
+        (Some(n), _) => n,
+        (None, Some(limit)) => limit.saturating_add(1),
+        (None, None) => usize::MAX,
+    };
+    let per_label_set = match ty {
+        MetricType::Histogram => {
+            let bounds = match buckets {
+                Some(n) => n,
+                None => crate::metrics::DEFAULT_BUCKETS.len(),
+            };
+            bounds.saturating_add(3)
+        }
+        _ => 1,
+    };
+    label_sets.saturating_mul(per_label_set)
+}
+
+/// Whether the fields' series add up to more than `budget`.
+pub const fn over_budget(series: &[usize], budget: usize) -> bool {
+    let mut total: usize = 0;
+    let mut i = 0;
+    while i < series.len() {
+        total = total.saturating_add(series[i]);
+        i += 1;
+    }
+    total > budget
+}
+
 /// Whether `names` contains `name`.
 pub const fn contains_label(names: &[&str], name: &str) -> bool {
     let mut i = 0;
@@ -287,6 +327,20 @@ mod tests {
         assert!(families_clash("x", Histogram, "x_count", Gauge));
         assert!(!families_clash("x", Gauge, "x_total", Gauge));
         assert!(!families_clash("x", Histogram, "x_total", Gauge));
+    }
+
+    #[test]
+    fn series_budget() {
+        use MetricType::*;
+        assert_eq!(field_series(Counter, Some(1), None, None), 1);
+        assert_eq!(field_series(Counter, Some(15), None, None), 15);
+        assert_eq!(field_series(Counter, Some(15), Some(4), None), 5);
+        assert_eq!(field_series(Counter, None, Some(100), None), 101);
+        assert_eq!(field_series(Histogram, Some(2), None, Some(3)), 12);
+        assert_eq!(field_series(Histogram, Some(1), None, None), 17);
+        assert!(over_budget(&[10, 7], 16));
+        assert!(!over_budget(&[10, 6], 16));
+        assert!(over_budget(&[usize::MAX, 1], usize::MAX - 1));
     }
 
     #[test]
