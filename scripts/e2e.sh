@@ -12,7 +12,11 @@
 # 5. sends a fixed set of requests, waits for a scrape that started after them, and checks
 #    that the values Prometheus stored are exactly (a) what this script sent and (b) every
 #    sample of the app's own /metrics at that quiet moment;
-# 6. pipes the app's exposition through `promtool check metrics` (exit 0, no findings).
+# 6. pipes the app's exposition through `promtool check metrics` (exit 0, no findings);
+# 7. escaping: a fixture (an ignored test in tests/http_scrape.rs, run by its own binary)
+#    serves label values with `"`, `\`, newlines, `{}#,=`, unicode and the empty string,
+#    and HELP text with `\` and a newline; promtool must accept it and Prometheus must
+#    store exactly the original strings.
 #
 # Every process it starts is stopped by its own PID on exit; every server binds
 # 127.0.0.1; the temp dir is removed. Prints one PASS/FAIL line and exits non-zero on
@@ -23,6 +27,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 START_TIME=$(date +%s)
 TMP=""
 APP_PID=""
+FIXTURE_PID=""
 PROM_PID=""
 RESULT="FAIL"
 FAIL_REASON="aborted"
@@ -55,8 +60,9 @@ cleanup() {
     local status=$?
     stop_pid "$PROM_PID" prometheus
     stop_pid "$APP_PID" quickstart
+    stop_pid "$FIXTURE_PID" fixture
     if [ "$status" -ne 0 ] && [ -n "$TMP" ] && [ -d "$TMP" ]; then
-        for f in app.log prometheus.log; do
+        for f in app.log fixture.log prometheus.log; do
             if [ -s "$TMP/$f" ]; then
                 log "---- last lines of $f ----"
                 tail -n 20 "$TMP/$f" >&2 || true
@@ -66,7 +72,7 @@ cleanup() {
     [ -n "$TMP" ] && rm -rf "$TMP"
     local elapsed=$(($(date +%s) - START_TIME))
     if [ "$status" -eq 0 ] && [ "$RESULT" = "PASS" ]; then
-        echo "E2E PASS: real Prometheus scraped the quickstart app; stored values equal what the app recorded; promtool check metrics clean (${elapsed}s)"
+        echo "E2E PASS: real Prometheus scraped the quickstart app; stored values equal what the app recorded; escaped label values and HELP stored as the originals; promtool check metrics clean (${elapsed}s)"
     else
         echo "E2E FAIL: ${FAIL_REASON} (${elapsed}s)"
         [ "$status" -ne 0 ] || status=1
@@ -154,13 +160,10 @@ def query(prom, promql):
         fail("query %r failed: %s" % (promql, body))
     return body["data"]["result"]
 
-def target(prom):
-    """The one active target, or None while service discovery has not produced it yet."""
+def targets(prom):
+    """The active targets (none while service discovery has not produced them yet)."""
     body = json.loads(http_get(prom + "/api/v1/targets"))
-    active = body["data"]["activeTargets"]
-    if len(active) > 1:
-        fail("expected one active target, got %d" % len(active))
-    return active[0] if active else None
+    return body["data"]["activeTargets"]
 
 def rfc3339_to_unix(ts):
     # 2023-01-01T12:34:56.123456789Z or with an offset; keep microseconds.
@@ -177,27 +180,30 @@ def rfc3339_to_unix(ts):
     dt = datetime.fromisoformat(main + tz)
     return dt.timestamp() + (float("0." + frac) if frac else 0.0)
 
-def wait_scrape(prom, after, timeout):
-    """Waits for a successful scrape that started after unix time `after`."""
+def wait_scrape(prom, after, timeout, expected_targets):
+    """Waits until every target had a successful scrape that started after unix time `after`."""
     deadline = time.time() + timeout
     last = None
     while time.time() < deadline:
         try:
-            t = target(prom)
-            last = t
-            if t and t.get("health") == "up" and rfc3339_to_unix(t.get("lastScrape", "")) > after:
-                return t
+            ts = targets(prom)
+            last = ts
+            if len(ts) == expected_targets and all(
+                t.get("health") == "up" and rfc3339_to_unix(t.get("lastScrape", "")) > after
+                for t in ts
+            ):
+                return ts
         except OSError:
             pass
         time.sleep(0.2)
-    fail("no successful scrape started after %.3f within %ss; last target state: %s"
-         % (after, timeout, json.dumps(last)))
+    fail("no successful scrape of all %d targets started after %.3f within %ss; last target state: %s"
+         % (expected_targets, after, timeout, json.dumps(last)))
 
 def main():
     cmd, prom = sys.argv[1], sys.argv[2]
     if cmd == "wait-scrape":
-        t = wait_scrape(prom, float(sys.argv[3]), float(sys.argv[4]))
-        print("scraped %s at %s (%s)" % (t["scrapeUrl"], t["lastScrape"], t["health"]), file=sys.stderr)
+        for t in wait_scrape(prom, float(sys.argv[3]), float(sys.argv[4]), 2):
+            print("scraped %s at %s (%s)" % (t["scrapeUrl"], t["lastScrape"], t["health"]), file=sys.stderr)
     elif cmd == "first-scrape":
         up = query(prom, 'up{job="quickstart"}')
         if len(up) != 1 or up[0]["value"][1] != "1":
@@ -249,6 +255,25 @@ def main():
         if problems:
             fail("%d mismatches between the app and Prometheus:\n  %s" % (len(problems), "\n  ".join(problems[:40])))
         print("compare: all %d samples of the app's exposition stored identically" % len(app), file=sys.stderr)
+    elif cmd == "awkward":
+        # argv[3]: the JSON the fixture wrote: the HELP text and each (value, position, count).
+        exp = json.load(open(sys.argv[3], encoding="utf-8"))
+        want = {e["position"]: (e["value"], float(e["count"])) for e in exp["series"]}
+        got = {}
+        for s in query(prom, 'e2e_awkward_total{job="awkward"}'):
+            m = s["metric"]
+            # Prometheus drops a label whose value is empty: absent means "".
+            got[m["position"]] = (m.get("value", ""), float(s["value"][1]))
+        problems = ["position %s: sent %r, Prometheus stored %r" % (p, want[p], got.get(p))
+                    for p in sorted(want, key=int) if got.get(p) != want[p]]
+        problems += ["position %s: stored but never sent: %r" % (p, got[p]) for p in got if p not in want]
+        if problems:
+            fail("label values did not survive the trip through Prometheus:\n  " + "\n  ".join(problems))
+        md = json.loads(http_get(prom + "/api/v1/metadata?metric=e2e_awkward_total"))
+        helps = [m.get("help") for m in md["data"].get("e2e_awkward_total", [])]
+        if helps != [exp["help"]]:
+            fail("HELP stored by Prometheus %r, sent %r" % (helps, exp["help"]))
+        print("escaping: %d awkward label values and the HELP text stored exactly as sent" % len(want), file=sys.stderr)
     else:
         fail("unknown command " + cmd)
 
@@ -281,6 +306,24 @@ for line in open(sys.argv[1]):
 ' "$BUILD_JSON")"
 [ -x "$APP_BIN" ] || fail "could not find the built quickstart binary"
 
+log "building the escaping fixture (tests/http_scrape.rs)"
+if ! (cd "$ROOT" && cargo test -p promenade --test http_scrape --no-run --message-format=json-render-diagnostics \
+    >"$BUILD_JSON" 2>"$TMP/build.log"); then
+    tail -n 40 "$TMP/build.log" >&2
+    fail "cargo test --test http_scrape --no-run failed"
+fi
+FIXTURE_BIN="$(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == "http_scrape" and m.get("profile", {}).get("test") and m.get("executable"):
+        print(m["executable"])
+' "$BUILD_JSON")"
+[ -x "$FIXTURE_BIN" ] || fail "could not find the built http_scrape test binary"
+
 APP_PORT="$(free_port)"
 APP="http://127.0.0.1:$APP_PORT"
 log "starting quickstart on 127.0.0.1:$APP_PORT"
@@ -312,11 +355,29 @@ promtool_check() {
 curl -fsS "$APP/metrics" >"$TMP/first.prom"
 promtool_check "$TMP/first.prom" "idle"
 
+FIXTURE_PORT="$(free_port)"
+while [ "$FIXTURE_PORT" = "$APP_PORT" ]; do FIXTURE_PORT="$(free_port)"; done
+FIXTURE="http://127.0.0.1:$FIXTURE_PORT"
+log "starting the escaping fixture on 127.0.0.1:$FIXTURE_PORT"
+# The test binary itself (not `cargo test`), so that $! is the serving process.
+PROMENADE_E2E_FIXTURE_ADDR="127.0.0.1:$FIXTURE_PORT" PROMENADE_E2E_FIXTURE_EXPECTED="$TMP/awkward.json" \
+    "$FIXTURE_BIN" --ignored --exact e2e_fixture_awkward_labels --nocapture >"$TMP/fixture.log" 2>&1 </dev/null &
+FIXTURE_PID=$!
+deadline=$(($(date +%s) + 30))
+until curl -fsS -o /dev/null "$FIXTURE/metrics" 2>/dev/null; do
+    kill -0 "$FIXTURE_PID" 2>/dev/null || fail "the escaping fixture exited during startup"
+    [ "$(date +%s)" -lt "$deadline" ] || fail "the escaping fixture did not answer within 30s"
+    sleep 0.1
+done
+[ -s "$TMP/awkward.json" ] || fail "the escaping fixture did not write what it recorded"
+curl -fsS "$FIXTURE/metrics" >"$TMP/awkward.prom"
+promtool_check "$TMP/awkward.prom" "escaping fixture"
+
 # ---------------------------------------------------------------------------------------
 # 3. Start Prometheus
 # ---------------------------------------------------------------------------------------
 PROM_PORT="$(free_port)"
-while [ "$PROM_PORT" = "$APP_PORT" ]; do PROM_PORT="$(free_port)"; done
+while [ "$PROM_PORT" = "$APP_PORT" ] || [ "$PROM_PORT" = "$FIXTURE_PORT" ]; do PROM_PORT="$(free_port)"; done
 PROM="http://127.0.0.1:$PROM_PORT"
 mkdir -p "$TMP/data"
 cat >"$TMP/prometheus.yml" <<EOF
@@ -325,6 +386,8 @@ scrape_configs:
   - job_name: quickstart
     honor_labels: false
     static_configs: [{targets: ['127.0.0.1:$APP_PORT']}]
+  - job_name: awkward
+    static_configs: [{targets: ['127.0.0.1:$FIXTURE_PORT']}]
 EOF
 log "starting Prometheus on 127.0.0.1:$PROM_PORT"
 PROM_STARTED=$(date +%s.%N)
@@ -420,6 +483,7 @@ python3 "$TMP/check.py" expect "$PROM" "$EXPECT" || fail "Prometheus does not ho
 curl -fsS "$APP/metrics" >"$TMP/after2.prom"
 cmp -s "$TMP/after.prom" "$TMP/after2.prom" || fail "the app's exposition changed while it should be quiet"
 python3 "$TMP/check.py" compare "$PROM" "$TMP/after.prom" || fail "Prometheus' stored values differ from the app's exposition"
+python3 "$TMP/check.py" awkward "$PROM" "$TMP/awkward.json" || fail "escaped label values or HELP did not round-trip through Prometheus"
 
 # ---------------------------------------------------------------------------------------
 # 5. promtool on the exposition with traffic in it

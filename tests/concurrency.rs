@@ -14,7 +14,7 @@ use std::thread;
 use promenade::labels::{LabelValueWriter, LabelWriter};
 use promenade::{Buckets, Counter, Family, Histogram, LabelSet, LabelValue, Registry};
 
-use common::{parse_strict, parse_with_prometheus_parse};
+use common::{parse_strict, parse_with_prometheus_parse, AWKWARD_LABEL_VALUES};
 
 const THREADS: usize = 8;
 const INCREMENTS: usize = 1_000_000;
@@ -337,47 +337,24 @@ fn label_pairs(labels: &prometheus_parse::Labels) -> Vec<(&str, &str)> {
         .collect()
 }
 
-/// Label values that the text format must escape or that look like syntax.
-const AWKWARD: &[&str] = &[
-    "plain",
-    "",
-    "\"",
-    "\\",
-    "\n",
-    "#",
-    "}",
-    "{",
-    ",",
-    "=",
-    "a\"b\\c\nd",
-    "\\n",          // a backslash then `n`: must not read back as a newline
-    "\\\"",         // a backslash then a quote
-    "trailing\\",   // ends in a backslash, right before the closing quote
-    "x\",y=\"z",    // tries to inject a second label
-    "} 42\nfake 1", // tries to end the sample and start another
-    "# HELP x y",
-    "héllo wörld ✓ 日本語 🦀",
-    " leading and trailing spaces ",
-    "tab\there",
-];
-
 #[test]
 fn label_values_round_trip_through_the_exposition() {
     let registry = Registry::new();
-    let family: Arc<Family<Peer, Counter>> = Arc::new(Family::with_limit(AWKWARD.len() * 2));
+    let family: Arc<Family<Peer, Counter>> =
+        Arc::new(Family::with_limit(AWKWARD_LABEL_VALUES.len() * 2));
     registry
         .register_metric("awkward", "Awkward label values.", family.clone())
         .unwrap();
     // Each value once as `host` (with a plain `path`), once as `path`, with distinct counts.
-    for (i, v) in AWKWARD.iter().enumerate() {
+    for (i, v) in AWKWARD_LABEL_VALUES.iter().enumerate() {
         family.labels(peer(v, "p")).inc_by(i as u64 + 1);
         family.labels(peer("h", v)).inc_by(1000 + i as u64);
     }
     let text = exposition(&registry);
     let parsed = parse_strict(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
     let samples: Vec<_> = parsed.family("awkward_total").unwrap().samples.clone();
-    assert_eq!(samples.len(), AWKWARD.len() * 2, "{text}");
-    for (i, v) in AWKWARD.iter().enumerate() {
+    assert_eq!(samples.len(), AWKWARD_LABEL_VALUES.len() * 2, "{text}");
+    for (i, v) in AWKWARD_LABEL_VALUES.iter().enumerate() {
         let as_host = samples
             .iter()
             .find(|s| s.has_labels(&[("host", v), ("path", "p")]))
@@ -395,12 +372,16 @@ fn label_values_round_trip_through_the_exposition() {
         text.lines()
             .filter(|l| l.starts_with("awkward_total{"))
             .count(),
-        AWKWARD.len() * 2
+        AWKWARD_LABEL_VALUES.len() * 2
     );
-    assert_eq!(text.lines().count(), AWKWARD.len() * 2 + 2 + 3, "{text}");
+    assert_eq!(
+        text.lines().count(),
+        AWKWARD_LABEL_VALUES.len() * 2 + 2 + 3,
+        "{text}"
+    );
 
     // The registry's own sample view agrees.
-    for v in AWKWARD {
+    for v in AWKWARD_LABEL_VALUES {
         assert!(
             registry
                 .get_sample_value("awkward_total", &[("host", v), ("path", "p")])

@@ -456,3 +456,76 @@ fn stand_alone_server_answers_get_refuses_other_methods_and_shuts_down() {
         "the server still accepts connections after shutdown"
     );
 }
+
+/// The labels of the escaping fixture: an open string label and the value's position.
+#[derive(Clone, PartialEq, Eq, Hash, Debug, LabelSet)]
+struct Awkward {
+    value: String,
+    position: u32,
+}
+
+/// HELP text with the two characters HELP escapes, and a quote that it must not escape.
+const AWKWARD_HELP: &str = "Label values that need escaping: C:\\dir \"quoted\"\nsecond line";
+
+/// Not a test of its own: `scripts/e2e.sh` runs this (with `--ignored --exact`) so that a
+/// real Prometheus scrapes label values and HELP text that need escaping, and checks that
+/// it stores exactly the original strings. It serves the exposition with
+/// `promenade::serve_registry` on `$PROMENADE_E2E_FIXTURE_ADDR`, writes what it recorded as
+/// JSON to `$PROMENADE_E2E_FIXTURE_EXPECTED`, and stops by itself after 120 s at most (the
+/// script stops it by its PID well before).
+#[test]
+#[ignore = "fixture for scripts/e2e.sh: serves awkward label values to a real Prometheus"]
+fn e2e_fixture_awkward_labels() {
+    let Ok(addr) = std::env::var("PROMENADE_E2E_FIXTURE_ADDR") else {
+        // `cargo test -- --include-ignored` lands here: nothing to serve without the script.
+        eprintln!("e2e_fixture_awkward_labels: PROMENADE_E2E_FIXTURE_ADDR unset; scripts/e2e.sh runs this fixture");
+        return;
+    };
+    let expected_path = std::env::var("PROMENADE_E2E_FIXTURE_EXPECTED")
+        .expect("set PROMENADE_E2E_FIXTURE_EXPECTED");
+    let registry: &'static promenade::Registry = Box::leak(Box::default());
+    let family: Arc<Family<Awkward, Counter>> = Arc::new(Family::with_limit(64));
+    registry
+        .register_metric("e2e_awkward", AWKWARD_HELP, family.clone())
+        .unwrap();
+    let mut json = format!("{{\"help\": {}, \"series\": [", json_string(AWKWARD_HELP));
+    for (i, v) in common::AWKWARD_LABEL_VALUES.iter().enumerate() {
+        let position = i as u32;
+        family
+            .labels(Awkward {
+                value: (*v).to_owned(),
+                position,
+            })
+            .inc_by(u64::from(position) + 1);
+        if i > 0 {
+            json.push_str(", ");
+        }
+        json.push_str(&format!(
+            "{{\"value\": {}, \"position\": \"{position}\", \"count\": {}}}",
+            json_string(v),
+            position + 1
+        ));
+    }
+    json.push_str("]}\n");
+    std::fs::write(&expected_path, json).unwrap();
+
+    let server = promenade::serve_registry(addr.as_str(), registry).unwrap();
+    println!("fixture serving on http://{}/metrics", server.local_addr());
+    thread::sleep(Duration::from_secs(120));
+    server.shutdown();
+}
+
+/// A JSON string literal (the fixture's only JSON need; no serde in the dev-dependencies).
+fn json_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

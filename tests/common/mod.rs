@@ -376,6 +376,31 @@ fn parse_sample(line: &str) -> Result<Sample, String> {
     })
 }
 
+/// Label values that the text format must escape or that look like syntax (used by the
+/// round-trip tests and by the real-Prometheus fixture of `scripts/e2e.sh`).
+pub const AWKWARD_LABEL_VALUES: &[&str] = &[
+    "plain",
+    "",
+    "\"",
+    "\\",
+    "\n",
+    "#",
+    "}",
+    "{",
+    ",",
+    "=",
+    "a\"b\\c\nd",
+    "\\n",          // a backslash then `n`: must not read back as a newline
+    "\\\"",         // a backslash then a quote
+    "trailing\\",   // ends in a backslash, right before the closing quote
+    "x\",y=\"z",    // tries to inject a second label
+    "} 42\nfake 1", // tries to end the sample and start another
+    "# HELP x y",
+    "héllo wörld ✓ 日本語 🦀",
+    " leading and trailing spaces ",
+    "tab\there",
+];
+
 /// An HTTP response as the tests see it.
 #[derive(Debug)]
 pub struct Response {
