@@ -55,12 +55,11 @@ fn cardinality_is_the_product_or_open() {
 #[test]
 fn index_is_dense_and_round_trips() {
     let n = Request::CARDINALITY.unwrap();
-    let mut seen = vec![false; n];
+    let mut seen = std::collections::HashSet::new();
     for i in 0..n {
         let l = Request::from_index(i).expect("every index below the cardinality decodes");
         assert_eq!(l.index(), i);
-        assert!(!seen[i]);
-        seen[i] = true;
+        assert!(seen.insert(l), "{l:?} decoded twice");
     }
     assert_eq!(Request::from_index(n), None);
     // The first field is the most significant digit.
@@ -78,7 +77,9 @@ fn index_is_dense_and_round_trips() {
         class: Class::ServerError,
         cached: true,
     };
-    assert_eq!(l.index(), (1 * 5 + 2) * 2 + 1);
+    // method 1 (of 3), status 2 (of 5), cached 1 (of 2).
+    let (method, status, cached) = (1, 2, 1);
+    assert_eq!(l.index(), (method * 5 + status) * 2 + cached);
 }
 
 #[test]
