@@ -29,6 +29,7 @@ TMP=""
 APP_PID=""
 FIXTURE_PID=""
 PROM_PID=""
+POLICY_RC_CREATED=""
 RESULT="FAIL"
 FAIL_REASON="aborted"
 
@@ -58,6 +59,7 @@ stop_pid() {
 
 cleanup() {
     local status=$?
+    [ -z "$POLICY_RC_CREATED" ] || rm -f /usr/sbin/policy-rc.d
     stop_pid "$PROM_PID" prometheus
     stop_pid "$APP_PID" quickstart
     stop_pid "$FIXTURE_PID" fixture
@@ -93,9 +95,21 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
     [ "$(id -u)" -eq 0 ] || fail "missing ${need_apt[*]} and not root: run as root or install them"
     log "installing ${need_apt[*]} with apt-get"
     export DEBIAN_FRONTEND=noninteractive
+    # The package's postinst would start a system-wide Prometheus (all interfaces, :9090)
+    # wherever an init system runs; forbid service starts for the duration of the install
+    # unless the machine already has a policy of its own.
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod 0755 /usr/sbin/policy-rc.d
+        POLICY_RC_CREATED=1
+    fi
     apt-get update -qq >/dev/null || fail "apt-get update failed"
     apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null ||
         fail "apt-get install ${need_apt[*]} failed"
+    if [ -n "$POLICY_RC_CREATED" ]; then
+        rm -f /usr/sbin/policy-rc.d
+        POLICY_RC_CREATED=""
+    fi
 fi
 for tool in prometheus promtool python3 curl cargo; do
     command -v "$tool" >/dev/null 2>&1 || fail "$tool not found on PATH"
