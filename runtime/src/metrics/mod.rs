@@ -42,7 +42,7 @@ pub enum MetricType {
 impl MetricType {
     /// The suffixes the samples of a family of this type can carry, the empty suffix
     /// included; two families clash when any of their sample names coincide.
-    pub fn sample_suffixes(self) -> &'static [&'static str] {
+    pub const fn sample_suffixes(self) -> &'static [&'static str] {
         match self {
             MetricType::Counter => &["", "_total", "_created"],
             MetricType::Histogram => &["", "_bucket", "_sum", "_count", "_created"],
@@ -51,7 +51,7 @@ impl MetricType {
     }
 
     /// The name used in the Prometheus text format's `# TYPE` line.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             MetricType::Counter => "counter",
             MetricType::Gauge => "gauge",

@@ -250,15 +250,6 @@ pub const fn family_name(ty: MetricType, name: &'static str) -> &'static str {
     }
 }
 
-/// The sample suffixes of a family type; the same list as
-/// [`MetricType::sample_suffixes`], in a const fn.
-const fn sample_suffixes(ty: MetricType) -> &'static [&'static str] {
-    match ty {
-        MetricType::Counter => &["", "_total", "_created"],
-        MetricType::Histogram => &["", "_bucket", "_sum", "_count", "_created"],
-        _ => &[""],
-    }
-}
 
 /// Whether `a ++ a_suffix == b ++ b_suffix`, without building either string.
 const fn concat_eq(a: &str, a_suffix: &str, b: &str, b_suffix: &str) -> bool {
@@ -292,7 +283,7 @@ pub const fn families_clash(
     b_ty: MetricType,
 ) -> bool {
     let (a, b) = (family_name(a_ty, a), family_name(b_ty, b));
-    let (sa, sb) = (sample_suffixes(a_ty), sample_suffixes(b_ty));
+    let (sa, sb) = (a_ty.sample_suffixes(), b_ty.sample_suffixes());
     let mut i = 0;
     while i < sa.len() {
         let mut j = 0;
