@@ -4,7 +4,61 @@
 //! attributes; the compiler checks names, labels and cardinality; the metrics register
 //! themselves; one line serves them.
 //!
-//! See the README for a tour and `ARCHITECTURE.md` for the map of the code.
+//! ```
+//! use promenade::{Counter, Family, Gauge, Histogram, LabelSet, LabelValue, Metrics, Registry};
+//! use std::sync::Arc;
+//!
+//! #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+//! enum Method { Get, Post }
+//!
+//! #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelSet)]
+//! struct Request { method: Method, ok: bool }
+//!
+//! #[derive(Metrics)]
+//! #[metrics(namespace = "http")]
+//! struct HttpMetrics {
+//!     /// Requests served.
+//!     requests: Family<Request, Counter>,
+//!     /// Time to serve a request.
+//!     #[metric(buckets = [0.1, 1.0])]
+//!     request_duration_seconds: Histogram,
+//!     /// Requests in flight.
+//!     in_flight: Gauge,
+//! }
+//!
+//! // `HttpMetrics::global()` is registered in `promenade::default_registry()` by itself;
+//! // here an instance goes into a registry of our own.
+//! let registry = Registry::new();
+//! let http = Arc::new(HttpMetrics::new());
+//! registry.register(http.clone()).unwrap();
+//!
+//! http.requests.labels(Request { method: Method::Post, ok: true }).inc();
+//! http.request_duration_seconds.observe(0.25);
+//!
+//! let mut text = String::new();
+//! promenade::encoding::text::encode(&registry, &mut text);
+//! assert_eq!(text, "\
+//! ## HELP http_requests_total Requests served.
+//! ## TYPE http_requests_total counter
+//! http_requests_total{method=\"get\",ok=\"false\"} 0
+//! http_requests_total{method=\"get\",ok=\"true\"} 0
+//! http_requests_total{method=\"post\",ok=\"false\"} 0
+//! http_requests_total{method=\"post\",ok=\"true\"} 1
+//! ## HELP http_request_duration_seconds Time to serve a request.
+//! ## TYPE http_request_duration_seconds histogram
+//! http_request_duration_seconds_bucket{le=\"0.1\"} 0
+//! http_request_duration_seconds_bucket{le=\"1.0\"} 1
+//! http_request_duration_seconds_bucket{le=\"+Inf\"} 1
+//! http_request_duration_seconds_sum 0.25
+//! http_request_duration_seconds_count 1
+//! ## HELP http_in_flight Requests in flight.
+//! ## TYPE http_in_flight gauge
+//! http_in_flight 0.0
+//! ");
+//! ```
+//!
+//! Serve it from axum with `.route("/metrics", promenade::axum::metrics())`, or from a
+//! thread of its own with [`serve`]. The README has a tour; `ARCHITECTURE.md` maps the code.
 #![warn(missing_docs)]
 
 pub mod encoding;
@@ -34,6 +88,68 @@ pub use registry::{default_registry, Collector, Registry};
 pub use exporters::axum;
 pub use exporters::serve::{serve, serve_registry, ServerHandle};
 
+/// Times every call of a function into a histogram.
+///
+/// Works on sync and `async` functions, methods (`&self`, `&mut self`, `self`),
+/// associated functions, trait default methods, generic functions and functions returning
+/// `impl Trait`. The function's signature, visibility, generics, attributes and doc
+/// comments are kept as written; errors inside the body are reported at your code.
+///
+/// # Forms
+/// - `#[timed]`: records into the shared histogram family
+///   `function_duration_seconds{function="<name>", module="<module_path!()>"}` (default
+///   buckets) in the [default registry](crate::default_registry). Every timed function's
+///   series is there, at zero, from the first scrape.
+/// - `#[timed(name = "...", help = "...", buckets = [...])]`: the function gets a
+///   histogram of its own in the default registry. `help` defaults to the function's doc
+///   comment (one of the two is required); `buckets` default to [`DEFAULT_BUCKETS`].
+/// - `crate = "path"`: where the `promenade` crate is, for crates that re-export it.
+///
+/// # What is recorded
+/// The duration in seconds, observed when a guard created on entry is dropped: on a
+/// normal return, an early `return`, a `?`, and a panic that unwinds. In an `async fn`
+/// the clock starts at the first poll and stops when the future completes **or is
+/// dropped unfinished**, so a cancelled call is recorded too.
+///
+/// # Example
+/// ```
+/// use promenade::default_registry;
+///
+/// #[promenade::timed]
+/// fn parse(s: &str) -> Result<u32, std::num::ParseIntError> {
+///     let n = s.parse()?; // an early exit is timed too
+///     Ok(n)
+/// }
+///
+/// /// Time to run the nightly backup.
+/// #[promenade::timed(name = "backup_duration_seconds", buckets = [1.0, 10.0, 60.0])]
+/// async fn backup() {}
+///
+/// let count = |function| {
+///     let module = module_path!();
+///     default_registry().get_sample_value(
+///         "function_duration_seconds_count",
+///         &[("function", function), ("module", module)],
+///     )
+/// };
+/// assert_eq!(count("parse"), Some(0.0)); // declared series exist before any call
+/// let _ = parse("x");
+/// let _ = parse("7");
+/// assert_eq!(count("parse"), Some(2.0));
+/// assert_eq!(default_registry().get_sample_value("backup_duration_seconds_count", &[]), Some(0.0));
+/// ```
+///
+/// # Restrictions
+/// A `const fn` cannot be timed:
+/// ```compile_fail
+/// #[promenade::timed]
+/// const fn answer() -> u32 { 42 }
+/// ```
+/// `buckets` only apply to a function's own histogram:
+/// ```compile_fail
+/// #[promenade::timed(buckets = [0.1, 1.0])]
+/// fn work() {}
+/// ```
 pub use promenade_macros::timed;
 
 /// Derives [`LabelValue`](trait@LabelValue) for a fieldless enum: each variant is one value
@@ -286,3 +402,8 @@ pub use promenade_macros::LabelSet;
 ///     jobs: C }
 /// ```
 pub use promenade_macros::Metrics;
+
+/// The README's tour, compiled and run as a doctest so it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeTour;
