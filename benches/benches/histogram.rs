@@ -16,10 +16,10 @@ fn histogram_observe(c: &mut Criterion) {
     let mut group = c.benchmark_group("histogram_observe");
     let values = common::observations();
 
-    let floor = AtomicU64::new(0);
+    let floor = Box::new(AtomicU64::new(0));
     group.bench_function("floor_fetch_add", |b| {
         b.iter(|| {
-            black_box(&floor).fetch_add(1, Relaxed);
+            black_box(&*floor).fetch_add(1, Relaxed);
         })
     });
 
