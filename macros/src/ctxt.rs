@@ -101,3 +101,68 @@ pub(crate) fn unknown_key_message(attr: &str, key: &syn::Path, accepted: &[&str]
         format!("unknown attribute `{key}` in `#[{attr}(...)]`; expected one of {list}")
     }
 }
+
+/// Runs `f` on every key of every `#[<name>(...)]` in `attrs`. A key `f` cannot parse
+/// (syn's own error) is reported and parsing goes on with the next attribute, so one build
+/// shows every mistake.
+pub(crate) fn for_each_key(
+    cx: &mut Ctxt,
+    attrs: &[syn::Attribute],
+    name: &str,
+    mut f: impl FnMut(&mut Ctxt, &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()>,
+) {
+    for attr in attrs.iter().filter(|a| a.path().is_ident(name)) {
+        if let Err(e) = attr.parse_nested_meta(|meta| f(cx, &meta)) {
+            cx.syn_error(e);
+        }
+    }
+}
+
+/// Reports an unknown key (naming the accepted ones, then `hint`) and skips its value.
+pub(crate) fn unknown_key(
+    cx: &mut Ctxt,
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    attr: &str,
+    accepted: &[&str],
+    hint: &str,
+) -> syn::Result<()> {
+    cx.error_spanned_by(
+        &meta.path,
+        format!("{}{hint}", unknown_key_message(attr, &meta.path, accepted)),
+    );
+    skip_meta_value(meta)
+}
+
+/// `key = "..."`: a string literal, kept for spans, set at most once.
+pub(crate) fn parse_str(
+    cx: &mut Ctxt,
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    slot: &mut Attr<syn::LitStr>,
+) -> syn::Result<()> {
+    let lit: syn::LitStr = meta.value()?.parse()?;
+    slot.set(cx, &meta.path, lit);
+    Ok(())
+}
+
+/// A bare flag (`#[label(flatten)]`): the key's span, set at most once. `key = ...` is
+/// an error naming the flag's form.
+pub(crate) fn parse_flag(
+    cx: &mut Ctxt,
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    slot: &mut Attr<proc_macro2::Span>,
+) -> syn::Result<()> {
+    if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+        let key = meta
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        cx.error_spanned_by(
+            &meta.path,
+            format!("`{key}` takes no value; write it alone, like `{key}`"),
+        );
+        return skip_meta_value(meta);
+    }
+    slot.set(cx, &meta.path, syn::spanned::Spanned::span(&meta.path));
+    Ok(())
+}

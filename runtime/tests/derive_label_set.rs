@@ -1,5 +1,6 @@
 //! `#[derive(LabelSet)]`: names, cardinality as a product, a dense mixed-radix index that
-//! round-trips, and encoding in field order.
+//! round-trips, encoding in field order, declared limits on open labels, and flattened
+//! sets.
 
 use promenade::labels::LabelWriter;
 use promenade::{LabelSet, LabelValue};
@@ -30,6 +31,7 @@ struct Request {
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug, LabelSet)]
 struct Peer {
+    #[label(limit = 100)]
     host: String,
     secure: bool,
 }
@@ -50,6 +52,94 @@ fn names_follow_fields_and_renames() {
 fn cardinality_is_the_product_or_open() {
     assert_eq!(Request::CARDINALITY, Some(3 * 5 * 2));
     assert_eq!(Peer::CARDINALITY, None);
+}
+
+#[test]
+fn declared_limits_bound_the_series() {
+    // Finite: the cardinality. Open: each limit times the other fields' values.
+    assert_eq!(Request::MAX_SERIES, Some(30));
+    assert_eq!(Peer::MAX_SERIES, Some(100 * 2));
+
+    #[derive(Clone, PartialEq, Eq, Hash, Debug, LabelSet)]
+    struct Two {
+        #[label(limit = 10)]
+        host: String,
+        // A limit below a finite label's cardinality caps it.
+        #[label(limit = 4)]
+        shard: u8,
+    }
+    assert_eq!(Two::MAX_SERIES, Some(40));
+
+    #[derive(Clone, PartialEq, Eq, Hash, Debug, LabelSet)]
+    struct Anything {
+        #[label(unbounded)]
+        path: String,
+        method: Method,
+    }
+    assert_eq!(Anything::CARDINALITY, None);
+    assert_eq!(Anything::MAX_SERIES, None);
+    assert_eq!(
+        text(&Anything {
+            path: "/a".into(),
+            method: Method::Put
+        }),
+        r#"path="/a",method="put""#
+    );
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelSet)]
+struct Route {
+    method: Method,
+    #[label(rename = "route_cached")]
+    cached: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelSet)]
+struct Handled {
+    zone: bool,
+    #[label(flatten)]
+    route: Route,
+    class: Class,
+}
+
+#[test]
+fn a_flattened_set_joins_names_cardinality_and_index() {
+    assert_eq!(Handled::NAMES, &["zone", "method", "route_cached", "class"]);
+    assert_eq!(Handled::CARDINALITY, Some(2 * (3 * 2) * 5));
+    assert_eq!(Handled::MAX_SERIES, Handled::CARDINALITY);
+    let h = Handled {
+        zone: true,
+        route: Route {
+            method: Method::Put,
+            cached: false,
+        },
+        class: Class::Other,
+    };
+    // zone 1, then the route's own index 2 * 2 + 0 = 4 of 6, then class 3 of 5.
+    assert_eq!(h.index(), (6 + 4) * 5 + 3);
+    assert_eq!(Handled::from_index(h.index()), Some(h));
+    let n = Handled::CARDINALITY.unwrap();
+    let all: std::collections::HashSet<_> = (0..n)
+        .map(|i| Handled::from_index(i).expect("every index decodes"))
+        .inspect(|l| assert!(l.index() < n))
+        .collect();
+    assert_eq!(all.len(), n);
+    assert_eq!(Handled::from_index(n), None);
+    assert_eq!(
+        text(&h),
+        r#"zone="true",method="put",route_cached="false",class="other""#
+    );
+
+    // Flattening an open set carries its declared limit.
+    #[derive(Clone, PartialEq, Eq, Hash, Debug, LabelSet)]
+    struct Outer {
+        #[label(flatten)]
+        peer: Peer,
+        method: Method,
+    }
+    assert_eq!(Outer::NAMES, &["host", "secure", "method"]);
+    assert_eq!(Outer::CARDINALITY, None);
+    assert_eq!(Outer::MAX_SERIES, Some(200 * 3));
 }
 
 #[test]
@@ -138,6 +228,7 @@ fn generic_sets_carry_their_bounds() {
         value: V,
     }
     assert_eq!(One::<bool>::CARDINALITY, Some(2));
+    assert_eq!(One::<bool>::MAX_SERIES, Some(2));
     assert_eq!(One::<String>::CARDINALITY, None);
     assert_eq!(One::<bool>::from_index(1), Some(One { value: true }));
 }

@@ -24,6 +24,7 @@ struct Request {
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug, LabelSet)]
 struct Peer {
+    #[label(limit = 100)]
     host: String,
 }
 
@@ -311,5 +312,12 @@ fn a_struct_within_its_series_budget_compiles() {
     let registry = Registry::new();
     registry.register(Budgeted::new()).unwrap();
     // 24 samples now (no peer yet), plus the registry's overflow self-metric at 0.
-    assert_eq!(registry.gather().iter().map(|f| f.samples.len()).sum::<usize>(), 25);
+    assert_eq!(
+        registry
+            .gather()
+            .iter()
+            .map(|f| f.samples.len())
+            .sum::<usize>(),
+        25
+    );
 }

@@ -15,10 +15,35 @@ pub(crate) struct Struct<'a> {
 pub(crate) struct Field<'a> {
     pub(crate) member: &'a syn::Ident,
     pub(crate) ty: &'a syn::Type,
-    /// The label name: the field's name, or its `rename`.
-    pub(crate) name: String,
-    /// Where the name comes from: the `rename` literal, or the field's name.
-    pub(crate) name_span: Span,
+    pub(crate) kind: Kind,
+}
+
+pub(crate) enum Kind {
+    /// One label of this set.
+    Label {
+        /// The label name: the field's name, or its `rename`.
+        name: String,
+        /// Where the name comes from: the `rename` literal, or the field's name.
+        name_span: Span,
+        /// `limit = N`, for an open label.
+        limit: Option<syn::Expr>,
+        /// `unbounded`: an open label without a limit, on purpose.
+        unbounded: bool,
+    },
+    /// `flatten`: a nested label set, whose labels join this one's.
+    Flatten,
+}
+
+impl Field<'_> {
+    /// The label name, for a label field.
+    pub(crate) fn label_name(&self) -> Option<(&str, Span)> {
+        match &self.kind {
+            Kind::Label {
+                name, name_span, ..
+            } => Some((name, *name_span)),
+            Kind::Flatten => None,
+        }
+    }
 }
 
 impl<'a> Struct<'a> {
@@ -69,16 +94,34 @@ impl<'a> Struct<'a> {
             .iter()
             .filter_map(|f| {
                 let member = f.ident.as_ref()?;
-                let rename = attr::field_rename(cx, &f.attrs);
-                let (name, name_span) = match rename {
-                    Some(lit) => (lit.value(), lit.span()),
-                    None => (unraw(member), member.span()),
+                let attrs = attr::Field::from_attrs(cx, &f.attrs);
+                let kind = match attrs.flatten {
+                    Some(span) => {
+                        if input.generics.type_params().next().is_some() {
+                            cx.syn_error(syn::Error::new(
+                                span,
+                                "`flatten` is not supported in a generic label set (its label names are joined at compile time); make the struct concrete",
+                            ));
+                        }
+                        Kind::Flatten
+                    }
+                    None => {
+                        let (name, name_span) = match attrs.rename {
+                            Some(lit) => (lit.value(), lit.span()),
+                            None => (unraw(member), member.span()),
+                        };
+                        Kind::Label {
+                            name,
+                            name_span,
+                            limit: attrs.limit.map(|(expr, _)| expr),
+                            unbounded: attrs.unbounded.is_some(),
+                        }
+                    }
                 };
                 Some(Field {
                     member,
                     ty: &f.ty,
-                    name,
-                    name_span,
+                    kind,
                 })
             })
             .collect();

@@ -1,19 +1,26 @@
 //! The `LabelSet` impl. A finite set's index is a mixed-radix number over its fields'
-//! indices, the first field most significant, so `from_index(index())` is the identity and
-//! the dense order is the lexicographic order of the fields' own orders.
+//! indices, the first field most significant (a flattened set is one digit: its own
+//! index), so `from_index(index())` is the identity and the dense order is the
+//! lexicographic order of the fields' own orders.
+//!
+//! What only the field types can tell is checked at const time, inside `MAX_SERIES` (and
+//! that constant is evaluated right away for a concrete struct): an open label needs
+//! `limit = N` or `unbounded`, and no label name may repeat through a flattened set.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::ast::Struct;
+use super::ast::{Kind, Struct};
 
 pub(crate) fn expand(s: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     let ident = s.ident;
+    let ident_str = ident.to_string();
     let private = quote!(#krate::__private);
     let (impl_generics, ty_generics, where_clause) = s.generics.split_for_impl();
+    let generic = s.generics.type_params().next().is_some();
     // A generic field type needs the bound stated; concrete ones are checked below.
-    let where_clause = if s.generics.type_params().next().is_some() {
+    let where_clause = if generic {
         let tys = s.fields.iter().map(|f| f.ty);
         let existing = where_clause.map(|w| &w.predicates);
         quote!(where #existing #(#tys: #krate::LabelValue,)*)
@@ -22,61 +29,177 @@ pub(crate) fn expand(s: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     };
 
     // Every use of a field's type is spanned at that type, so a type that is not a
-    // `LabelValue` gets the trait's own message, pointing at the field.
-    let cardinality =
-        |ty: &syn::Type| quote_spanned!(ty.span()=> <#ty as #krate::LabelValue>::CARDINALITY);
-    let names = s.fields.iter().map(|f| &f.name);
-    let product = s
-        .fields
-        .iter()
-        .fold(quote!(::core::option::Option::Some(1)), |acc, f| {
-            let card = cardinality(f.ty);
-            quote!(#private::cardinality_mul(#acc, #card))
-        });
-    let index_steps = s.fields.iter().map(|f| {
-        let card = cardinality(f.ty);
-        let member = f.member;
+    // `LabelValue` (or, flattened, a `LabelSet`) gets the trait's own message there.
+    let as_trait = |f: &super::ast::Field<'_>| {
         let ty = f.ty;
-        let index = quote_spanned!(ty.span()=> <#ty as #krate::LabelValue>::index(&self.#member));
+        match f.kind {
+            Kind::Label { .. } => quote_spanned!(ty.span()=> <#ty as #krate::LabelValue>),
+            Kind::Flatten => quote_spanned!(ty.span()=> <#ty as #krate::LabelSet>),
+        }
+    };
+    let cardinality = |f: &super::ast::Field<'_>| {
+        let t = as_trait(f);
+        quote!(#t::CARDINALITY)
+    };
+
+    let flattened = s.fields.iter().any(|f| matches!(f.kind, Kind::Flatten));
+    let (names_items, names) = if flattened {
+        let parts = s.fields.iter().map(|f| match &f.kind {
+            Kind::Label { name, .. } => quote!(&[#name]),
+            Kind::Flatten => {
+                let t = as_trait(f);
+                quote!(#t::NAMES)
+            }
+        });
+        let items = quote! {
+            const __PROMENADE_NAME_PARTS: &[&[&::core::primitive::str]] = &[#(#parts),*];
+            const __PROMENADE_NAMES: [&::core::primitive::str; #private::names_len(__PROMENADE_NAME_PARTS)] =
+                #private::concat_names(__PROMENADE_NAME_PARTS);
+        };
+        (items, quote!(&__PROMENADE_NAMES))
+    } else {
+        let names = s
+            .fields
+            .iter()
+            .filter_map(|f| f.label_name().map(|(n, _)| n));
+        (TokenStream::new(), quote!(&[#(#names),*]))
+    };
+
+    let product = |each: &dyn Fn(&super::ast::Field<'_>) -> TokenStream| {
+        s.fields
+            .iter()
+            .fold(quote!(::core::option::Option::Some(1)), |acc, f| {
+                let one = each(f);
+                quote!(#private::cardinality_mul(#acc, #one))
+            })
+    };
+    let card_product = product(&cardinality);
+    let max_product = product(&|f| match &f.kind {
+        Kind::Label { limit, .. } => {
+            let card = cardinality(f);
+            let limit = match limit {
+                Some(limit) => quote!(::core::option::Option::Some(#limit)),
+                None => quote!(::core::option::Option::None),
+            };
+            quote!(#private::label_max_series(#card, #limit))
+        }
+        Kind::Flatten => {
+            let t = as_trait(f);
+            quote!(#t::MAX_SERIES)
+        }
+    });
+
+    let open_checks = s.fields.iter().filter_map(|f| {
+        let Kind::Label {
+            name,
+            limit: None,
+            unbounded: false,
+            ..
+        } = &f.kind
+        else {
+            return None;
+        };
+        let ty = f.ty;
+        let ty_str = quote!(#ty).to_string().replace(' ', "");
+        let card = cardinality(f);
+        let message = format!(
+            "label `{name}` of `{ident_str}` is open (a `{ty_str}` can take any number of values), so a family over `{ident_str}` could grow without bound; declare how many values it may take with `#[label(limit = N)]` (a family keeps that many, more share an overflow series), or opt out with `#[label(unbounded)]`"
+        );
+        let panic = quote_spanned!(ty.span()=> ::core::panic!("{}", #message));
+        Some(quote! {
+            if !#private::is_finite(#card) {
+                #panic
+            }
+        })
+    });
+    let duplicate_check = flattened.then(|| {
+        let span = s
+            .fields
+            .iter()
+            .find(|f| matches!(f.kind, Kind::Flatten))
+            .map(|f| f.ty.span())
+            .unwrap_or_else(proc_macro2::Span::call_site);
+        let before = "label `";
+        let after = format!(
+            "` appears twice in `{ident_str}` once its flattened fields are joined; rename one of them with `#[label(rename = \"...\")]`"
+        );
+        let panic = quote_spanned!(span=> ::core::panic!("{}", __promenade_message.as_str()));
         quote! {
-            __promenade_index = __promenade_index * #private::label_radix(#card) + #index;
+            if let ::core::option::Option::Some(__promenade_name) =
+                #private::first_duplicate(&__PROMENADE_NAMES)
+            {
+                let __promenade_message = #private::name_message(
+                    #before,
+                    ::core::option::Option::Some(__promenade_name),
+                    #after,
+                );
+                #panic
+            }
+        }
+    });
+    // A concrete struct's checks run now, where it is defined; a generic one's when a
+    // family uses it.
+    let force = (!generic).then(|| {
+        quote! {
+            const _: ::core::option::Option<::core::primitive::usize> =
+                <#ident as #krate::LabelSet>::MAX_SERIES;
+        }
+    });
+
+    let index_steps = s.fields.iter().map(|f| {
+        let card = cardinality(f);
+        let t = as_trait(f);
+        let member = f.member;
+        quote! {
+            __promenade_index = __promenade_index * #private::label_radix(#card) + #t::index(&self.#member);
         }
     });
     let locals: Vec<_> = (0..s.fields.len())
         .map(|i| format_ident!("__promenade_field_{}", i))
         .collect();
     let decode_steps = s.fields.iter().zip(&locals).rev().map(|(f, local)| {
-        let card = cardinality(f.ty);
-        let ty = f.ty;
-        let from_index = quote_spanned!(ty.span()=> <#ty as #krate::LabelValue>::from_index);
+        let card = cardinality(f);
+        let t = as_trait(f);
         quote! {
             let __promenade_radix = #private::label_radix(#card);
-            let #local = #from_index(__promenade_rest % __promenade_radix)?;
+            let #local = #t::from_index(__promenade_rest % __promenade_radix)?;
             __promenade_rest /= __promenade_radix;
         }
     });
     let members: Vec<_> = s.fields.iter().map(|f| f.member).collect();
     let encode_steps = s.fields.iter().map(|f| {
-        let name = &f.name;
         let member = f.member;
-        let ty = f.ty;
-        // Through `label_with` and the qualified `encode`, so a type that is not a
-        // `LabelValue` gets the same diagnostic here as in `CARDINALITY` (rustc shows it once).
-        let encode = quote_spanned!(ty.span()=> <#ty as #krate::LabelValue>::encode);
-        quote! {
-            #private::LabelWriter::label_with(__promenade_out, #name, |__promenade_value| {
-                #encode(&self.#member, __promenade_value)
-            });
+        let t = as_trait(f);
+        match &f.kind {
+            // Through `label_with` and the qualified `encode`, so a type that is not a
+            // `LabelValue` gets the same diagnostic here as in `CARDINALITY` (rustc shows
+            // it once).
+            Kind::Label { name, .. } => quote! {
+                #private::LabelWriter::label_with(__promenade_out, #name, |__promenade_value| {
+                    #t::encode(&self.#member, __promenade_value)
+                });
+            },
+            Kind::Flatten => quote! {
+                #t::encode(&self.#member, __promenade_out);
+            },
         }
     });
 
     quote! {
         const _: () = {
+            #names_items
+
             #[automatically_derived]
             impl #impl_generics #krate::LabelSet for #ident #ty_generics #where_clause {
-                const NAMES: &'static [&'static ::core::primitive::str] = &[#(#names),*];
+                const NAMES: &'static [&'static ::core::primitive::str] = #names;
 
-                const CARDINALITY: ::core::option::Option<::core::primitive::usize> = #product;
+                const CARDINALITY: ::core::option::Option<::core::primitive::usize> = #card_product;
+
+                const MAX_SERIES: ::core::option::Option<::core::primitive::usize> = {
+                    #(#open_checks)*
+                    #duplicate_check
+                    #max_product
+                };
 
                 #[inline]
                 fn index(&self) -> ::core::primitive::usize {
@@ -104,6 +227,8 @@ pub(crate) fn expand(s: &Struct<'_>, krate: &TokenStream) -> TokenStream {
                     #(#encode_steps)*
                 }
             }
+
+            #force
         };
     }
 }
@@ -119,7 +244,7 @@ pub(crate) fn stub(input: &syn::DeriveInput, krate: &TokenStream) -> TokenStream
             impl #impl_generics #krate::LabelSet for #ident #ty_generics #where_clause {
                 const NAMES: &'static [&'static ::core::primitive::str] = &[];
                 const CARDINALITY: ::core::option::Option<::core::primitive::usize> =
-                    ::core::option::Option::None;
+                    ::core::option::Option::Some(1);
                 fn index(&self) -> ::core::primitive::usize {
                     ::core::unimplemented!()
                 }

@@ -1,6 +1,8 @@
-//! Checks on the parsed struct: label names follow the Prometheus grammar and are distinct.
-//! `le` and `quantile` are fine here: only histograms and summaries reserve them, and the
-//! `Metrics` derive checks that where the metric type is known.
+//! Checks on the parsed struct: label names follow the Prometheus grammar (no `__` prefix)
+//! and are distinct. `le` and `quantile` are fine here: only histograms and summaries
+//! reserve them, and the `Metrics` derive checks that where the metric type is known.
+//! What needs the field types (an open label without a limit, a name repeated through a
+//! flattened set) is checked at const time by the expansion.
 
 use std::collections::HashMap;
 
@@ -11,25 +13,28 @@ use crate::names::label_name_error;
 pub(crate) fn check(cx: &mut Ctxt, s: &Struct<'_>) {
     let mut seen: HashMap<&str, &syn::Ident> = HashMap::new();
     for f in &s.fields {
-        if let Some(reason) = label_name_error(&f.name) {
+        let Some((name, name_span)) = f.label_name() else {
+            continue;
+        };
+        if let Some(reason) = label_name_error(name) {
             cx.syn_error(syn::Error::new(
-                f.name_span,
+                name_span,
                 format!(
                     "invalid label name `{}`: {reason}; rename it with `#[label(rename = \"...\")]`",
-                    f.name
+                    name
                 ),
             ));
         }
-        if let Some(first) = seen.get(f.name.as_str()) {
+        if let Some(first) = seen.get(name) {
             cx.syn_error(syn::Error::new(
-                f.name_span,
+                name_span,
                 format!(
                     "label name `{}` is used twice (fields `{first}` and `{}`); give one of them another name with `#[label(rename = \"...\")]`",
-                    f.name, f.member
+                    name, f.member
                 ),
             ));
         } else {
-            seen.insert(&f.name, f.member);
+            seen.insert(name, f.member);
         }
     }
 }

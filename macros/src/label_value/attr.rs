@@ -1,70 +1,68 @@
-//! `#[label(...)]` on the enum and on its variants.
+//! `#[label(...)]` on the type and on its variants.
 
-use crate::ctxt::{skip_meta_value, unknown_key_message, Attr, Ctxt};
+use proc_macro2::Span;
+
+use crate::ctxt::{for_each_key, parse_str, unknown_key, Attr, Ctxt};
 use crate::names::{apply_rename_all, RENAME_ALL_RULES};
-use crate::symbol::{CRATE, LABEL, RENAME, RENAME_ALL};
+use crate::symbol::{CRATE, LABEL, RANGE, RENAME, RENAME_ALL};
 
-/// `#[label(rename_all = "...", crate = "...")]` on the enum.
+/// `#[label(rename_all = "...", range = A..=B, crate = "...")]` on the type.
 pub(crate) struct Container {
     /// The rule and the literal that gave it (for spans).
     pub(crate) rename_all: Option<(String, syn::LitStr)>,
+    pub(crate) range: Option<Range>,
     pub(crate) krate: Option<syn::Path>,
+}
+
+/// `range = A..=B` (or `A..B`): the inclusive bounds as written.
+pub(crate) struct Range {
+    pub(crate) min: i128,
+    pub(crate) max: i128,
+    pub(crate) span: Span,
 }
 
 impl Container {
     pub(crate) fn from_attrs(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Self {
         let mut rename_all = Attr::none(RENAME_ALL);
+        let mut range = Attr::none(RANGE);
         let mut krate = Attr::none(CRATE);
-        for attr in attrs.iter().filter(|a| a.path().is_ident(LABEL)) {
-            let result = attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident(RENAME_ALL) {
-                    let lit: syn::LitStr = meta.value()?.parse()?;
-                    let rule = lit.value();
-                    if apply_rename_all(&rule, "X").is_none() {
-                        let list = RENAME_ALL_RULES
-                            .iter()
-                            .map(|r| format!("\"{r}\""))
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        cx.error_spanned_by(
-                            &lit,
-                            format!("unknown `rename_all` rule \"{rule}\"; expected one of {list}"),
-                        );
-                    } else {
-                        rename_all.set(cx, &meta.path, (rule, lit));
-                    }
-                } else if meta.path.is_ident(CRATE) {
-                    let lit: syn::LitStr = meta.value()?.parse()?;
-                    match lit.parse::<syn::Path>() {
-                        Ok(path) => krate.set(cx, &meta.path, path),
-                        Err(_) => cx.error_spanned_by(
-                            &lit,
-                            "`crate` must be a path to the promenade crate, like `crate = \"::my_crate::promenade\"`",
-                        ),
-                    }
-                } else {
-                    let hint = if meta.path.is_ident(RENAME) {
-                        "; `rename` goes on a variant"
-                    } else {
-                        ""
-                    };
+        for_each_key(cx, attrs, LABEL, |cx, meta| {
+            if meta.path.is_ident(RENAME_ALL) {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                let rule = lit.value();
+                if apply_rename_all(&rule, "X").is_none() {
+                    let list = RENAME_ALL_RULES
+                        .iter()
+                        .map(|r| format!("\"{r}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     cx.error_spanned_by(
-                        &meta.path,
-                        format!(
-                            "{}{hint}",
-                            unknown_key_message(LABEL, &meta.path, &[RENAME_ALL, CRATE])
-                        ),
+                        &lit,
+                        format!("unknown `rename_all` rule \"{rule}\"; expected one of {list}"),
                     );
-                    skip_meta_value(&meta)?;
+                } else {
+                    rename_all.set(cx, &meta.path, (rule, lit));
                 }
-                Ok(())
-            });
-            if let Err(e) = result {
-                cx.syn_error(e);
+            } else if meta.path.is_ident(RANGE) {
+                let expr: syn::Expr = meta.value()?.parse()?;
+                if let Some(r) = parse_range(cx, &expr) {
+                    range.set(cx, &meta.path, r);
+                }
+            } else if meta.path.is_ident(CRATE) {
+                crate::krate::parse(cx, meta, &mut krate)?;
+            } else {
+                let hint = if meta.path.is_ident(RENAME) {
+                    "; `rename` goes on a variant"
+                } else {
+                    ""
+                };
+                unknown_key(cx, meta, LABEL, &[RENAME_ALL, RANGE, CRATE], hint)?;
             }
-        }
+            Ok(())
+        });
         Container {
             rename_all: rename_all.get(),
+            range: range.get(),
             krate: krate.get(),
         }
     }
@@ -73,31 +71,69 @@ impl Container {
 /// `#[label(rename = "...")]` on a variant: the literal, kept for spans.
 pub(crate) fn variant_rename(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Option<syn::LitStr> {
     let mut rename = Attr::none(RENAME);
-    for attr in attrs.iter().filter(|a| a.path().is_ident(LABEL)) {
-        let result = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident(RENAME) {
-                let lit: syn::LitStr = meta.value()?.parse()?;
-                rename.set(cx, &meta.path, lit);
+    for_each_key(cx, attrs, LABEL, |cx, meta| {
+        if meta.path.is_ident(RENAME) {
+            parse_str(cx, meta, &mut rename)
+        } else {
+            let hint = if [RENAME_ALL, CRATE, RANGE]
+                .iter()
+                .any(|k| meta.path.is_ident(k))
+            {
+                "; `rename_all`, `range` and `crate` go on the type"
             } else {
-                let hint = if meta.path.is_ident(RENAME_ALL) || meta.path.is_ident(CRATE) {
-                    "; `rename_all` and `crate` go on the enum"
-                } else {
-                    ""
-                };
-                cx.error_spanned_by(
-                    &meta.path,
-                    format!(
-                        "{}{hint}",
-                        unknown_key_message(LABEL, &meta.path, &[RENAME])
-                    ),
-                );
-                skip_meta_value(&meta)?;
-            }
-            Ok(())
-        });
-        if let Err(e) = result {
-            cx.syn_error(e);
+                ""
+            };
+            unknown_key(cx, meta, LABEL, &[RENAME], hint)
         }
-    }
+    });
     rename.get()
+}
+
+/// `A..=B` or `A..B` with integer literals (negative ones too), not empty.
+fn parse_range(cx: &mut Ctxt, expr: &syn::Expr) -> Option<Range> {
+    const FORM: &str = "`range` must be a range of integer literals, like `range = 0..=9`";
+    let syn::Expr::Range(r) = expr else {
+        cx.error_spanned_by(expr, FORM);
+        return None;
+    };
+    let (Some(start), Some(end)) = (&r.start, &r.end) else {
+        cx.error_spanned_by(expr, format!("{FORM}; both ends are needed"));
+        return None;
+    };
+    let (Some(min), Some(end_value)) = (int(start), int(end)) else {
+        cx.error_spanned_by(expr, FORM);
+        return None;
+    };
+    let max = match r.limits {
+        syn::RangeLimits::Closed(_) => end_value,
+        syn::RangeLimits::HalfOpen(_) => end_value - 1,
+    };
+    if max < min {
+        cx.error_spanned_by(
+            expr,
+            "this range is empty, so the label could take no value; write `range = MIN..=MAX` with MIN <= MAX",
+        );
+        return None;
+    }
+    Some(Range {
+        min,
+        max,
+        span: syn::spanned::Spanned::span(expr),
+    })
+}
+
+fn int(expr: &syn::Expr) -> Option<i128> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse().ok(),
+        syn::Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Neg(_),
+            expr,
+            ..
+        }) => int(expr).map(|v| -v),
+        syn::Expr::Group(g) => int(&g.expr),
+        _ => None,
+    }
 }

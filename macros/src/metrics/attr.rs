@@ -1,15 +1,24 @@
 //! `#[metrics(...)]` on the struct, `#[metric(...)]` and doc comments on its fields.
 
-use crate::ctxt::{skip_meta_value, unknown_key_message, Attr, Ctxt};
+use proc_macro2::Span;
+
+use crate::ctxt::{for_each_key, parse_flag, parse_str, unknown_key, Attr, Ctxt};
 use crate::symbol::{
-    BUCKETS, CRATE, HELP, LIMIT, MAX_SERIES, METRIC, METRICS, NAME, NAMESPACE, SUBSYSTEM,
+    BUCKETS, CONST_LABELS, CRATE, HELP, LABELS, LIMIT, MAX_SERIES, METRIC, METRICS, NAME,
+    NAMESPACE, NESTED, PREFIX, SUBSYSTEM, UNIT,
 };
 
-/// `#[metrics(namespace = "...", subsystem = "...", max_series = N, crate = "...")]`.
+const CONTAINER_KEYS: &[&str] = &[NAMESPACE, SUBSYSTEM, CONST_LABELS, MAX_SERIES, CRATE];
+const FIELD_KEYS: &[&str] = &[NAME, HELP, UNIT, BUCKETS, LIMIT, NESTED, PREFIX];
+
+/// `#[metrics(namespace = "...", subsystem = "...", const_labels(k = "v", ...),
+/// max_series = N, crate = "...")]`.
 #[derive(Default)]
 pub(crate) struct Container {
     pub(crate) namespace: Option<syn::LitStr>,
     pub(crate) subsystem: Option<syn::LitStr>,
+    /// Labels on every series of the struct: each name as written, and its value.
+    pub(crate) const_labels: Vec<(syn::Ident, syn::LitStr)>,
     /// The budget of series the whole struct may expose, checked at compile time.
     pub(crate) max_series: Option<syn::LitInt>,
     pub(crate) krate: Option<syn::Path>,
@@ -21,93 +30,95 @@ impl Container {
         let mut subsystem = Attr::none(SUBSYSTEM);
         let mut krate = Attr::none(CRATE);
         let mut max_series = Attr::none(MAX_SERIES);
-        for attr in attrs {
-            if attr.path().is_ident(METRIC) {
-                cx.error_spanned_by(
-                    attr.path(),
-                    "`#[metric(...)]` goes on a field; on the struct, use `#[metrics(namespace = \"...\", subsystem = \"...\")]`",
-                );
-                continue;
-            }
-            if !attr.path().is_ident(METRICS) {
-                continue;
-            }
-            let result = attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident(NAMESPACE) {
-                    namespace.set(cx, &meta.path, meta.value()?.parse()?);
-                } else if meta.path.is_ident(SUBSYSTEM) {
-                    subsystem.set(cx, &meta.path, meta.value()?.parse()?);
-                } else if meta.path.is_ident(MAX_SERIES) {
-                    let lit: syn::LitInt = meta.value()?.parse()?;
-                    if lit.base10_parse::<usize>().is_err() {
-                        cx.error_spanned_by(&lit, "`max_series` must be a whole number of series");
-                    } else {
-                        max_series.set(cx, &meta.path, lit);
-                    }
-                } else if meta.path.is_ident(CRATE) {
-                    let lit: syn::LitStr = meta.value()?.parse()?;
-                    match lit.parse::<syn::Path>() {
-                        Ok(path) => krate.set(cx, &meta.path, path),
-                        Err(_) => cx.error_spanned_by(
-                            &lit,
-                            "`crate` must be a path to the promenade crate, like `crate = \"::my_crate::promenade\"`",
-                        ),
-                    }
+        let mut const_labels = Attr::none(CONST_LABELS);
+        for attr in attrs.iter().filter(|a| a.path().is_ident(METRIC)) {
+            cx.error_spanned_by(
+                attr.path(),
+                "`#[metric(...)]` goes on a field; on the struct, use `#[metrics(namespace = \"...\", subsystem = \"...\")]`",
+            );
+        }
+        for_each_key(cx, attrs, METRICS, |cx, meta| {
+            if meta.path.is_ident(NAMESPACE) {
+                parse_str(cx, meta, &mut namespace)
+            } else if meta.path.is_ident(SUBSYSTEM) {
+                parse_str(cx, meta, &mut subsystem)
+            } else if meta.path.is_ident(MAX_SERIES) {
+                let lit: syn::LitInt = meta.value()?.parse()?;
+                if lit.base10_parse::<usize>().is_err() {
+                    cx.error_spanned_by(&lit, "`max_series` must be a whole number of series");
                 } else {
-                    let field_key = [NAME, HELP, BUCKETS, LIMIT]
-                        .iter()
-                        .any(|k| meta.path.is_ident(k));
-                    let hint = if field_key {
-                        "; this key goes on a field, in `#[metric(...)]`"
-                    } else {
-                        ""
-                    };
-                    cx.error_spanned_by(
-                        &meta.path,
-                        format!(
-                            "{}{hint}",
-                            unknown_key_message(
-                                METRICS,
-                                &meta.path,
-                                &[NAMESPACE, SUBSYSTEM, MAX_SERIES, CRATE],
-                            )
-                        ),
-                    );
-                    skip_meta_value(&meta)?;
+                    max_series.set(cx, &meta.path, lit);
                 }
                 Ok(())
-            });
-            if let Err(e) = result {
-                cx.syn_error(e);
+            } else if meta.path.is_ident(CRATE) {
+                crate::krate::parse(cx, meta, &mut krate)
+            } else if meta.path.is_ident(CONST_LABELS) {
+                let mut labels = Vec::new();
+                meta.parse_nested_meta(|label| {
+                    let Some(name) = label.path.get_ident().cloned() else {
+                        cx.error_spanned_by(
+                            &label.path,
+                            "a constant label is written `name = \"value\"`, like `const_labels(env = \"prod\")`",
+                        );
+                        return crate::ctxt::skip_meta_value(&label);
+                    };
+                    let value: syn::LitStr = label.value()?.parse()?;
+                    labels.push((name, value));
+                    Ok(())
+                })?;
+                const_labels.set(cx, &meta.path, labels);
+                Ok(())
+            } else {
+                let hint = if FIELD_KEYS.iter().any(|k| meta.path.is_ident(k)) {
+                    "; this key goes on a field, in `#[metric(...)]`"
+                } else if meta.path.is_ident(LABELS) {
+                    "; constant labels are written `const_labels(name = \"value\", ...)`"
+                } else {
+                    ""
+                };
+                unknown_key(cx, meta, METRICS, CONTAINER_KEYS, hint)
             }
-        }
+        });
         Container {
             namespace: namespace.get(),
             subsystem: subsystem.get(),
+            const_labels: const_labels.get().unwrap_or_default(),
             max_series: max_series.get(),
             krate: krate.get(),
         }
     }
 }
 
-/// `#[metric(name = "...", help = "...", buckets = [...], limit = N)]` and the doc comment.
+/// `#[metric(name = "...", help = "...", unit = "...", buckets = [...], limit = N)]`, or
+/// `#[metric(nested, prefix = "...")]`, and the doc comment.
 #[derive(Default)]
 pub(crate) struct Field {
     pub(crate) name: Option<syn::LitStr>,
     pub(crate) help: Option<syn::LitStr>,
+    pub(crate) unit: Option<syn::LitStr>,
     /// The list as written; `valid` reads the numbers.
     pub(crate) buckets: Option<syn::ExprArray>,
     pub(crate) limit: Option<syn::Expr>,
+    /// `nested`: the field is a `#[derive(Metrics)]` struct.
+    pub(crate) nested: Option<Span>,
+    /// `prefix = "..."`: a nested struct's names start with it.
+    pub(crate) prefix: Option<syn::LitStr>,
     /// The doc comment's lines, as written.
     pub(crate) doc: Vec<String>,
+    /// Every key given, with its span, for the checks that say what a nested field takes.
+    pub(crate) keys: Vec<(&'static str, Span)>,
 }
 
 impl Field {
     pub(crate) fn from_attrs(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Self {
         let mut name = Attr::none(NAME);
         let mut help = Attr::none(HELP);
+        let mut unit = Attr::none(UNIT);
         let mut buckets = Attr::none(BUCKETS);
         let mut limit = Attr::none(LIMIT);
+        let mut nested = Attr::none(NESTED);
+        let mut prefix = Attr::none(PREFIX);
+        let mut keys = Vec::new();
         let mut doc = Vec::new();
         for attr in attrs {
             if attr.path().is_ident("doc") {
@@ -122,66 +133,69 @@ impl Field {
                 {
                     doc.push(s.value());
                 }
-                continue;
-            }
-            if attr.path().is_ident(METRICS) {
+            } else if attr.path().is_ident(METRICS) {
                 cx.error_spanned_by(
                     attr.path(),
                     "`#[metrics(...)]` goes on the struct; on a field, use `#[metric(name = \"...\", help = \"...\")]`",
                 );
-                continue;
-            }
-            if !attr.path().is_ident(METRIC) {
-                continue;
-            }
-            let result = attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident(NAME) {
-                    name.set(cx, &meta.path, meta.value()?.parse()?);
-                } else if meta.path.is_ident(HELP) {
-                    help.set(cx, &meta.path, meta.value()?.parse()?);
-                } else if meta.path.is_ident(BUCKETS) {
-                    let value = meta.value()?;
-                    if value.peek(syn::token::Bracket) {
-                        buckets.set(cx, &meta.path, value.parse()?);
-                    } else {
-                        let expr: syn::Expr = value.parse()?;
-                        cx.error_spanned_by(
-                            expr,
-                            "`buckets` must be a list of number literals, like `buckets = [0.1, 0.5, 1.0]`",
-                        );
-                    }
-                } else if meta.path.is_ident(LIMIT) {
-                    limit.set(cx, &meta.path, meta.value()?.parse()?);
-                } else {
-                    let container_key = [NAMESPACE, SUBSYSTEM, MAX_SERIES, CRATE]
-                        .iter()
-                        .any(|k| meta.path.is_ident(k));
-                    let hint = if container_key {
-                        "; this key goes on the struct, in `#[metrics(...)]`"
-                    } else {
-                        ""
-                    };
-                    cx.error_spanned_by(
-                        &meta.path,
-                        format!(
-                            "{}{hint}",
-                            unknown_key_message(METRIC, &meta.path, &[NAME, HELP, BUCKETS, LIMIT])
-                        ),
-                    );
-                    skip_meta_value(&meta)?;
-                }
-                Ok(())
-            });
-            if let Err(e) = result {
-                cx.syn_error(e);
             }
         }
+        for_each_key(cx, attrs, METRIC, |cx, meta| {
+            if let Some(key) = FIELD_KEYS.iter().find(|k| meta.path.is_ident(k)) {
+                keys.push((*key, syn::spanned::Spanned::span(&meta.path)));
+            }
+            if meta.path.is_ident(NAME) {
+                parse_str(cx, meta, &mut name)
+            } else if meta.path.is_ident(HELP) {
+                parse_str(cx, meta, &mut help)
+            } else if meta.path.is_ident(UNIT) {
+                parse_str(cx, meta, &mut unit)
+            } else if meta.path.is_ident(PREFIX) {
+                parse_str(cx, meta, &mut prefix)
+            } else if meta.path.is_ident(NESTED) {
+                parse_flag(cx, meta, &mut nested)
+            } else if meta.path.is_ident(BUCKETS) {
+                let value = meta.value()?;
+                if value.peek(syn::token::Bracket) {
+                    buckets.set(cx, &meta.path, value.parse()?);
+                } else {
+                    let expr: syn::Expr = value.parse()?;
+                    cx.error_spanned_by(
+                        expr,
+                        "`buckets` must be a list of number literals, like `buckets = [0.1, 0.5, 1.0]`",
+                    );
+                }
+                Ok(())
+            } else if meta.path.is_ident(LIMIT) {
+                limit.set(cx, &meta.path, meta.value()?.parse()?);
+                Ok(())
+            } else if meta.path.is_ident(LABELS) {
+                // A derive cannot change a field's type, so `labels = T` on a `Counter`
+                // could not make it a family: the type says it, once.
+                cx.error_spanned_by(
+                    &meta.path,
+                    "`labels = ...` cannot turn a field into a family (a derive cannot change a field's type); write the type as `Family<Labels, Metric>`, like `requests: Family<Request, Counter>`",
+                );
+                crate::ctxt::skip_meta_value(meta)
+            } else {
+                let hint = if CONTAINER_KEYS.iter().any(|k| meta.path.is_ident(k)) {
+                    "; this key goes on the struct, in `#[metrics(...)]`"
+                } else {
+                    ""
+                };
+                unknown_key(cx, meta, METRIC, FIELD_KEYS, hint)
+            }
+        });
         Field {
             name: name.get(),
             help: help.get(),
+            unit: unit.get(),
             buckets: buckets.get(),
             limit: limit.get(),
+            nested: nested.get(),
+            prefix: prefix.get(),
             doc,
+            keys,
         }
     }
 }

@@ -1,15 +1,33 @@
 //! What `#[derive(Metrics)]` generates, inside one `const _: () = { ... };`:
 //! - `new()` (and `Default`) building every field, `global()` for the process-wide
 //!   instance;
-//! - `impl Collector`: one descriptor per field, then its series;
-//! - an `AutoRegistration` so `global()` joins the default registry by itself;
+//! - `impl Collector`: one descriptor per metric field (a nested struct's, renamed under
+//!   this struct's prefix), then its series, every one carrying the constant labels;
+//! - `impl MetricGroup`, so the struct can be nested in another;
+//! - an `AutoRegistration` so `global()` joins the default registry by itself (unless the
+//!   struct is nested somewhere: then its parent exposes it);
 //! - const checks for what only the type system knows (see [`const_checks`]).
 
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::valid::{Checked, Field};
+use super::valid::{Checked, Field, Member, Nested};
+
+/// The const items naming field `i`'s type, name and definition site.
+struct Consts {
+    ty: syn::Ident,
+    name: syn::Ident,
+    at: syn::Ident,
+}
+
+fn consts(i: usize) -> Consts {
+    Consts {
+        ty: format_ident!("__PROMENADE_TYPE_{}", i),
+        name: format_ident!("__PROMENADE_NAME_{}", i),
+        at: format_ident!("__PROMENADE_DEFINED_AT_{}", i),
+    }
+}
 
 pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
     let private = quote!(#krate::__private);
@@ -17,81 +35,142 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
     let vis = s.vis;
     let ident_str = ident.to_string();
 
-    let type_consts: Vec<_> = (0..s.fields.len())
-        .map(|i| format_ident!("__PROMENADE_TYPE_{}", i))
-        .collect();
-    let name_consts: Vec<_> = (0..s.fields.len())
-        .map(|i| format_ident!("__PROMENADE_NAME_{}", i))
-        .collect();
-    let at_consts: Vec<_> = (0..s.fields.len())
-        .map(|i| format_ident!("__PROMENADE_DEFINED_AT_{}", i))
-        .collect();
-
-    let consts = s.fields.iter().enumerate().map(|(i, f)| {
-        let ty = f.ty;
-        let (type_const, name_const, at_const) = (&type_consts[i], &name_consts[i], &at_consts[i]);
-        let field_type = quote_spanned!(ty.span()=> <#ty as #private::MetricField>::FIELD_TYPE);
-        let name = &f.name;
-        let member = f.member.to_string();
-        quote! {
-            const #type_const: #private::MetricType = #field_type;
-            const #name_const: &::core::primitive::str = #private::family_name(#type_const, #name);
-            const #at_const: &::core::primitive::str = ::core::concat!(
-                "`", #name, "` (field `", #member, "` of `", ::core::module_path!(), "::", #ident_str, "`)"
-            );
-        }
+    let items = s.members.iter().enumerate().map(|(i, m)| match m {
+        Member::Metric(f) => metric_consts(f, &consts(i), &ident_str, &private),
+        Member::Nested(n) => nested_items(n, i, &ident_str, &private),
     });
 
-    let builds = s.fields.iter().map(|f| {
-        let member = f.member;
-        let build = build(f, &private);
+    let builds = s.members.iter().map(|m| {
+        let member = m.member();
+        let build = match m {
+            Member::Metric(f) => build(f, &private),
+            Member::Nested(n) => {
+                let ty = n.ty;
+                quote_spanned!(ty.span()=> <#ty as #private::MetricGroup>::build_group())
+            }
+        };
         quote!(#member: #build)
     });
 
-    let descriptors: Vec<_> = s
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let (type_const, name_const, at_const) =
-                (&type_consts[i], &name_consts[i], &at_consts[i]);
-            let help = &f.help;
-            quote!(#private::Descriptor::new(#name_const, #help, #type_const, #at_const))
-        })
-        .collect();
+    let descriptor = |f: &Field<'_>, c: &Consts| {
+        let (type_const, name_const, at_const) = (&c.ty, &c.name, &c.at);
+        let help = &f.help;
+        let new = quote!(#private::Descriptor::new(#name_const, #help, #type_const, #at_const));
+        match &f.unit {
+            // Exposed as OpenMetrics' `# UNIT`; the name already ends with it.
+            Some(unit) => quote!({
+                let mut __promenade_descriptor = #new;
+                __promenade_descriptor.unit =
+                    ::core::option::Option::Some(::core::convert::From::from(#unit));
+                __promenade_descriptor
+            }),
+            None => new,
+        }
+    };
 
-    let collects = s.fields.iter().zip(&descriptors).map(|(f, descriptor)| {
-        let ty = f.ty;
-        let member = f.member;
-        // The whole call spanned at the type: a field of the wrong type gets one message,
-        // at the type.
-        let collect = quote_spanned! {ty.span()=>
-            <#ty as #private::MetricField>::collect_field(&self.#member, __promenade_sink)
-        };
-        quote! {
-            #private::Sink::family(__promenade_sink, &#descriptor);
-            #collect;
+    let describes = s.members.iter().enumerate().map(|(i, m)| match m {
+        Member::Metric(f) => {
+            let d = descriptor(f, &consts(i));
+            quote!(__promenade_all.push(#d);)
+        }
+        Member::Nested(n) => {
+            let member = n.member;
+            let renamed = format_ident!("__promenade_nested_{}", i);
+            quote!(__promenade_all.extend(::core::iter::Iterator::cloned(#renamed(&self.#member).iter()));)
         }
     });
 
-    let overflows = s.fields.iter().zip(&name_consts).map(|(f, name_const)| {
-        let ty = f.ty;
-        let member = f.member;
-        let overflows = quote_spanned! {ty.span()=>
-            <#ty as #private::MetricField>::field_overflows(&self.#member)
-        };
-        quote! {
-            if let ::core::option::Option::Some(__promenade_n) = #overflows {
-                __promenade_report(#name_const, __promenade_n);
+    let collects = s.members.iter().enumerate().map(|(i, m)| match m {
+        Member::Metric(f) => {
+            let ty = f.ty;
+            let member = f.member;
+            let d = descriptor(f, &consts(i));
+            // The whole call spanned at the type: a field of the wrong type gets one
+            // message, at the type.
+            let collect = quote_spanned! {ty.span()=>
+                <#ty as #private::MetricField>::collect_field(&self.#member, __promenade_sink)
+            };
+            quote! {
+                #private::Sink::family(__promenade_sink, &#d);
+                #collect;
+            }
+        }
+        Member::Nested(n) => {
+            let member = n.member;
+            let renamed = format_ident!("__promenade_nested_{}", i);
+            quote! {
+                #private::collect_nested(&self.#member, #renamed(&self.#member), __promenade_sink);
             }
         }
     });
+    let collect_body = if s.const_labels.is_empty() {
+        quote!(#(#collects)*)
+    } else {
+        let pairs = s.const_labels.iter().map(|(n, v, _)| quote!((#n, #v)));
+        quote! {
+            #private::with_const_labels(&[#(#pairs),*], __promenade_sink, |__promenade_sink| {
+                #(#collects)*
+            });
+        }
+    };
 
-    let checks = const_checks(s, &private, &type_consts);
+    let overflows = s.members.iter().enumerate().map(|(i, m)| match m {
+        Member::Metric(f) => {
+            let ty = f.ty;
+            let member = f.member;
+            let name_const = consts(i).name;
+            let overflows = quote_spanned! {ty.span()=>
+                <#ty as #private::MetricField>::field_overflows(&self.#member)
+            };
+            quote! {
+                if let ::core::option::Option::Some(__promenade_n) = #overflows {
+                    __promenade_report(#name_const, __promenade_n);
+                }
+            }
+        }
+        Member::Nested(n) => {
+            let member = n.member;
+            let prefix = &n.prefix;
+            quote!(#private::nested_overflows(&self.#member, #prefix, __promenade_report);)
+        }
+    });
+
+    let shares = s
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| share(m, &consts(i), &private));
+    let label_parts = {
+        let names = s.const_labels.iter().map(|(n, ..)| n);
+        let consts_part = quote!(&[#(#names),*]);
+        let parts = s.members.iter().map(|m| match m {
+            Member::Metric(f) => {
+                let ty = f.ty;
+                quote_spanned!(ty.span()=> <<#ty as #private::MetricField>::Labels as #private::LabelSet>::NAMES)
+            }
+            Member::Nested(n) => {
+                let ty = n.ty;
+                quote_spanned!(ty.span()=> <#ty as #private::MetricGroup>::LABEL_NAMES)
+            }
+        });
+        quote!(&[#consts_part, #(#parts),*])
+    };
+    let nested_types = s.members.iter().filter_map(|m| match m {
+        Member::Nested(n) => Some(n.ty),
+        Member::Metric(_) => None,
+    });
+
+    let checks = const_checks(s, &private);
 
     quote! {
         const _: () = {
-            #(#consts)*
+            #(#items)*
+
+            const __PROMENADE_SHARES: &[#private::SeriesShare] = &[#(#shares),*];
+            const __PROMENADE_LABEL_PARTS: &[&[&::core::primitive::str]] = #label_parts;
+            const __PROMENADE_LABEL_NAMES: [&::core::primitive::str; #private::names_len(__PROMENADE_LABEL_PARTS)] =
+                #private::concat_names(__PROMENADE_LABEL_PARTS);
+
             #(#checks)*
 
             #[automatically_derived]
@@ -120,11 +199,13 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
             #[automatically_derived]
             impl #krate::Collector for #ident {
                 fn describe(&self) -> #private::Vec<#private::Descriptor> {
-                    ::core::convert::From::from([#(#descriptors),*])
+                    let mut __promenade_all = #private::Vec::new();
+                    #(#describes)*
+                    __promenade_all
                 }
 
                 fn collect(&self, __promenade_sink: &mut dyn #private::Sink) {
-                    #(#collects)*
+                    #collect_body
                 }
 
                 fn overflows(
@@ -133,6 +214,15 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
                 ) {
                     #(#overflows)*
                     let _ = __promenade_report;
+                }
+            }
+
+            #[automatically_derived]
+            impl #private::MetricGroup for #ident {
+                const SERIES: ::core::primitive::usize = #private::total_series(__PROMENADE_SHARES);
+                const LABEL_NAMES: &'static [&'static ::core::primitive::str] = &__PROMENADE_LABEL_NAMES;
+                fn build_group() -> Self {
+                    #ident::new()
                 }
             }
 
@@ -145,7 +235,107 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
             #private::inventory::submit! {
                 #private::AutoRegistration { register: __promenade_register }
             }
+
+            #(
+                #private::inventory::submit! {
+                    #private::NestedIn { child: #private::type_id_of::<#nested_types> }
+                }
+            )*
         };
+    }
+}
+
+/// A metric field's consts: its type, its exposed name (a counter's `_total` stripped, a
+/// unit placed by type), and where it is defined.
+fn metric_consts(f: &Field<'_>, c: &Consts, ident_str: &str, private: &TokenStream) -> TokenStream {
+    let ty = f.ty;
+    let (type_const, name_const, at_const) = (&c.ty, &c.name, &c.at);
+    let field_type = quote_spanned!(ty.span()=> <#ty as #private::MetricField>::FIELD_TYPE);
+    let name = &f.name;
+    let chosen = match &f.counter_name {
+        Some(counter) => quote!(#private::unit_name(#type_const, #counter, #name)),
+        None => quote!(#name),
+    };
+    let member = f.member.to_string();
+    quote! {
+        const #type_const: #private::MetricType = #field_type;
+        const #name_const: &::core::primitive::str = #private::family_name(#type_const, #chosen);
+        const #at_const: &::core::primitive::str = ::core::concat!(
+            "`", #name, "` (field `", #member, "` of `", ::core::module_path!(), "::", #ident_str, "`)"
+        );
+    }
+}
+
+/// A nested field's renamed descriptors, computed once.
+fn nested_items(n: &Nested<'_>, i: usize, ident_str: &str, private: &TokenStream) -> TokenStream {
+    let ty = n.ty;
+    let prefix = &n.prefix;
+    let member = n.member.to_string();
+    let renamed = format_ident!("__promenade_nested_{}", i);
+    let group = quote_spanned!(ty.span()=> #private::MetricGroup);
+    quote! {
+        fn #renamed(__promenade_child: &#ty) -> &'static [#private::Descriptor] {
+            static __PROMENADE_RENAMED: #private::OnceLock<#private::Vec<#private::Descriptor>> =
+                #private::OnceLock::new();
+            fn __promenade_is_group<__PromenadeT: #group>(_: &__PromenadeT) {}
+            __promenade_is_group(__promenade_child);
+            __PROMENADE_RENAMED.get_or_init(|| {
+                #private::nested_descriptors(
+                    __promenade_child,
+                    #prefix,
+                    ::core::concat!("field `", #member, "` of `", ::core::module_path!(), "::", #ident_str, "`"),
+                )
+            })
+        }
+    }
+}
+
+/// A field's share of the `max_series` budget.
+fn share(m: &Member<'_>, c: &Consts, private: &TokenStream) -> TokenStream {
+    match m {
+        Member::Metric(f) => {
+            let ty = f.ty;
+            let type_const = &c.ty;
+            let labels = quote_spanned! {ty.span()=>
+                <<#ty as #private::MetricField>::Labels as #private::LabelSet>
+            };
+            // Only a literal or a named constant can be read at compile time; another
+            // expression counts as no limit of the field's own.
+            let limit = match &f.limit {
+                Some(limit @ (syn::Expr::Lit(_) | syn::Expr::Path(_))) => {
+                    quote!(::core::option::Option::Some(#limit))
+                }
+                _ => quote!(::core::option::Option::None),
+            };
+            let buckets = match &f.buckets {
+                Some(b) => {
+                    let n = b.len();
+                    quote!(::core::option::Option::Some(#n))
+                }
+                None => quote!(::core::option::Option::None),
+            };
+            let what = format!("`{}`", f.counter_name.as_ref().unwrap_or(&f.name));
+            quote! {
+                #private::SeriesShare {
+                    what: #what,
+                    series: #private::field_series(#type_const, #labels::CARDINALITY, #labels::MAX_SERIES, #limit, #buckets),
+                }
+            }
+        }
+        Member::Nested(n) => {
+            let ty = n.ty;
+            let what = format!(
+                "nested `{}` (field `{}`)",
+                quote!(#ty).to_string().replace(' ', ""),
+                n.member
+            );
+            quote! {
+                #private::SeriesShare {
+                    what: #what,
+                    series: <#ty as #private::MetricGroup>::SERIES,
+                }
+            }
+        }
     }
 }
 
@@ -174,27 +364,28 @@ fn build(f: &Field<'_>, private: &TokenStream) -> TokenStream {
 /// Checks that need the field types, evaluated as consts: each panics with the message
 /// the user reads, spanned at the field.
 ///
-/// - a family over an open label set needs `limit = N`;
+/// - a family over a label set with no bound needs `limit = N`;
 /// - a histogram's label set cannot have `le` (nor a summary's `quantile`);
-/// - two fields cannot expose a common sample name (`x` as a counter, `x_total` as a gauge).
-fn const_checks(
-    s: &Checked<'_>,
-    private: &TokenStream,
-    type_consts: &[syn::Ident],
-) -> Vec<TokenStream> {
+/// - a unit only on types that take one;
+/// - constant labels cannot repeat a label of any family (nested ones included);
+/// - two fields cannot expose a common sample name (`x` as a counter, `x_total` as a gauge);
+/// - the `max_series` budget, naming the biggest contributors.
+fn const_checks(s: &Checked<'_>, private: &TokenStream) -> Vec<TokenStream> {
     let mut checks = Vec::new();
-    for (f, type_const) in s.fields.iter().zip(type_consts) {
+    for (i, m) in s.members.iter().enumerate() {
+        let Member::Metric(f) = m else { continue };
+        let type_const = consts(i).ty;
         let ty = f.ty;
         let span = f.member.span();
         let labels = quote_spanned!(ty.span()=> <<#ty as #private::MetricField>::Labels as #private::LabelSet>);
-        let finite = quote_spanned!(ty.span()=> #private::is_finite(#labels::CARDINALITY));
+        let bounded = quote_spanned!(ty.span()=> #private::is_finite(#labels::MAX_SERIES));
         let names = quote_spanned!(ty.span()=> #labels::NAMES);
         let member = f.member;
         if f.limit.is_none() {
             let message = format!(
-                "field `{member}` is a family over an open label set (a `String` or other unbounded label), so its number of series must be capped: add `limit = N` to its `#[metric(...)]` (label sets beyond N share one overflow series)",
+                "field `{member}` is a family over a label set with no bound on its series (a label declared `#[label(unbounded)]`, or an open label set written by hand); cap it with `limit = N` in its `#[metric(...)]` (label sets beyond N share one overflow series)",
             );
-            checks.push(check(span, quote!(!#finite), &message));
+            checks.push(check(span, quote!(!#bounded), &message));
         }
         for (label, kind, what) in [
             ("le", "histogram", "bucket bounds"),
@@ -212,14 +403,66 @@ fn const_checks(
                 &message,
             ));
         }
+        if let Some(unit) = &f.unit {
+            let message = format!(
+                "field `{member}` is an info or state set metric, which cannot have a unit; remove `unit = {}`",
+                quote!(#unit)
+            );
+            checks.push(check(
+                unit.span(),
+                quote!(!#private::takes_unit(#type_const)),
+                &message,
+            ));
+        }
+    }
+    if let Some((_, _, span)) = s.const_labels.first() {
+        let consts_names = s.const_labels.iter().map(|(n, ..)| n);
+        for m in &s.members {
+            let (names, member) = match m {
+                Member::Metric(f) => {
+                    let ty = f.ty;
+                    (
+                        quote_spanned!(ty.span()=> <<#ty as #private::MetricField>::Labels as #private::LabelSet>::NAMES),
+                        f.member,
+                    )
+                }
+                Member::Nested(n) => {
+                    let ty = n.ty;
+                    (
+                        quote_spanned!(ty.span()=> <#ty as #private::MetricGroup>::LABEL_NAMES),
+                        n.member,
+                    )
+                }
+            };
+            let consts_names = consts_names.clone();
+            let after = format!(
+                "` of `{}` is also a label of field `{member}`, so its series would carry it twice; rename one of them",
+                s.ident
+            );
+            let panic = quote_spanned!(*span=> ::core::panic!("{}", __promenade_message.as_str()));
+            checks.push(quote! {
+                const _: () = if let ::core::option::Option::Some(__promenade_name) =
+                    #private::first_common(&[#(#consts_names),*], #names)
+                {
+                    let __promenade_message = #private::name_message(
+                        "constant label `",
+                        ::core::option::Option::Some(__promenade_name),
+                        #after,
+                    );
+                    #panic
+                };
+            });
+        }
     }
     for &(i, j) in &s.maybe_clashing {
-        let (a, b) = (&s.fields[i], &s.fields[j]);
-        let (ta, tb) = (&type_consts[i], &type_consts[j]);
-        let (na, nb) = (&a.name, &b.name);
+        let (Member::Metric(a), Member::Metric(b)) = (&s.members[i], &s.members[j]) else {
+            continue;
+        };
+        let (ca, cb) = (consts(i), consts(j));
+        let (ta, tb, na, nb) = (&ca.ty, &cb.ty, &ca.name, &cb.name);
         let message = format!(
-            "metrics `{na}` (field `{}`) and `{nb}` (field `{}`) would expose the same sample name (counters add `_total`, histograms `_bucket`, `_sum` and `_count`); rename one of them with `#[metric(name = \"...\")]`",
-            a.member, b.member
+            "metrics `{}` (field `{}`) and `{}` (field `{}`) would expose the same sample name (counters add `_total`, histograms `_bucket`, `_sum` and `_count`); rename one of them with `#[metric(name = \"...\")]`",
+            a.name, a.member, b.name, b.member
         );
         checks.push(check(
             b.name_span,
@@ -228,35 +471,18 @@ fn const_checks(
         ));
     }
     if let Some(budget) = &s.max_series {
-        let series = s.fields.iter().zip(type_consts).map(|(f, type_const)| {
-            let ty = f.ty;
-            let cardinality = quote_spanned! {ty.span()=>
-                <<#ty as #private::MetricField>::Labels as #private::LabelSet>::CARDINALITY
-            };
-            let limit = match &f.limit {
-                Some(limit) => quote!(::core::option::Option::Some(#limit)),
-                None => quote!(::core::option::Option::None),
-            };
-            let buckets = match &f.buckets {
-                Some(b) => {
-                    let n = b.len();
-                    quote!(::core::option::Option::Some(#n))
-                }
-                None => quote!(::core::option::Option::None),
-            };
-            quote!(#private::field_series(#type_const, #cardinality, #limit, #buckets))
-        });
         // Validated by `attr`; unsuffixed so that `500u32` still reads as a `usize`.
         let budget_value = Literal::usize_unsuffixed(budget.base10_parse().unwrap_or(usize::MAX));
-        let message = format!(
-            "`{}` can expose more series than its `max_series = {budget}` allows (every label set of a family counts, and a histogram's once per bucket plus `_sum` and `_count`); shrink the label sets, lower the families' `limit`, use fewer buckets, or raise the budget",
-            s.ident
-        );
-        checks.push(check(
-            budget.span(),
-            quote!(#private::over_budget(&[#(#series),*], #budget_value)),
-            &message,
-        ));
+        let ident = s.ident.to_string();
+        let panic =
+            quote_spanned!(budget.span()=> ::core::panic!("{}", __promenade_message.as_str()));
+        checks.push(quote! {
+            const _: () = if #private::total_series(__PROMENADE_SHARES) > #budget_value {
+                let __promenade_message =
+                    #private::budget_message(#ident, #budget_value, __PROMENADE_SHARES);
+                #panic
+            };
+        });
     }
     checks
 }
@@ -270,7 +496,8 @@ fn check(span: Span, condition: TokenStream, message: &str) -> TokenStream {
 }
 
 /// What is emitted next to the errors: the same items with empty bodies, so that code
-/// using the struct (`HttpMetrics::global().requests`) adds no errors of its own.
+/// using the struct (`HttpMetrics::global().requests`, nesting it) adds no errors of its
+/// own.
 pub(crate) fn stub(input: &syn::DeriveInput, krate: &TokenStream) -> TokenStream {
     if !input.generics.params.is_empty() {
         return TokenStream::new();
@@ -305,6 +532,15 @@ pub(crate) fn stub(input: &syn::DeriveInput, krate: &TokenStream) -> TokenStream
                     ::core::unimplemented!()
                 }
                 fn collect(&self, _: &mut dyn #private::Sink) {
+                    ::core::unimplemented!()
+                }
+            }
+
+            #[automatically_derived]
+            impl #private::MetricGroup for #ident {
+                const SERIES: ::core::primitive::usize = 0;
+                const LABEL_NAMES: &'static [&'static ::core::primitive::str] = &[];
+                fn build_group() -> Self {
                     ::core::unimplemented!()
                 }
             }

@@ -8,42 +8,82 @@ use proc_macro2::Span;
 use super::ast::{self, Struct};
 use super::attr::{doc_to_help, Container};
 use crate::ctxt::Ctxt;
-use crate::names::{metric_name_error, unraw};
+use crate::names::{label_name_error, metric_name_error, unraw};
+use crate::symbol::{NESTED, PREFIX};
 
 pub(crate) struct Checked<'a> {
     pub(crate) ident: &'a syn::Ident,
     pub(crate) vis: &'a syn::Visibility,
-    pub(crate) fields: Vec<Field<'a>>,
-    /// Pairs of fields (indices) whose names differ but could still expose a common sample
-    /// name, depending on their metric types (`x` as a counter, `x_total` as a gauge):
-    /// checked at const time, where the types are known.
+    /// The fields in declaration order (the exposition's order).
+    pub(crate) members: Vec<Member<'a>>,
+    /// Pairs of metric fields (indices into `members`) whose names differ but could still
+    /// expose a common sample name, depending on their metric types (`x` as a counter,
+    /// `x_total` as a gauge): checked at const time, where the types are known.
     pub(crate) maybe_clashing: Vec<(usize, usize)>,
     /// `max_series = N`, checked against the fields' series at const time.
     pub(crate) max_series: Option<syn::LitInt>,
+    /// Labels on every series, checked: names and values.
+    pub(crate) const_labels: Vec<(String, String, Span)>,
+}
+
+pub(crate) enum Member<'a> {
+    Metric(Field<'a>),
+    Nested(Nested<'a>),
 }
 
 pub(crate) struct Field<'a> {
     pub(crate) member: &'a syn::Ident,
     pub(crate) ty: &'a syn::Type,
-    /// The full metric name, as composed (a counter's `_total` still on, if written).
+    /// The full metric name (a counter's `_total` still on, if written), with its unit.
     pub(crate) name: String,
+    /// With a unit: the name if the field is a counter (the unit goes before `_total`).
+    pub(crate) counter_name: Option<String>,
     /// The `name = "..."` literal, or the field's name.
     pub(crate) name_span: Span,
     pub(crate) help: String,
+    /// `unit = "..."`, for the const check that the type takes one.
+    pub(crate) unit: Option<syn::LitStr>,
     /// The finite bounds (a trailing infinity dropped), if `buckets` was given.
     pub(crate) buckets: Option<Vec<f64>>,
     pub(crate) limit: Option<syn::Expr>,
 }
 
+/// `#[metric(nested)] db: DbMetrics`: its families exposed under this struct's prefix.
+pub(crate) struct Nested<'a> {
+    pub(crate) member: &'a syn::Ident,
+    pub(crate) ty: &'a syn::Type,
+    /// What the child's names are prefixed with: this struct's `namespace_subsystem_`
+    /// and the field's `prefix`.
+    pub(crate) prefix: String,
+}
+
+impl Member<'_> {
+    pub(crate) fn member(&self) -> &syn::Ident {
+        match self {
+            Member::Metric(f) => f.member,
+            Member::Nested(n) => n.member,
+        }
+    }
+}
+
 pub(crate) fn check<'a>(cx: &mut Ctxt, container: &Container, s: Struct<'a>) -> Checked<'a> {
     let prefix = prefix(cx, container);
-    let mut fields = Vec::with_capacity(s.fields.len());
+    let mut members = Vec::with_capacity(s.fields.len());
     for f in s.fields {
-        fields.push(field(cx, prefix.as_deref(), f));
+        members.push(match f.attrs.nested {
+            Some(_) => Member::Nested(nested(cx, prefix.as_deref(), f)),
+            None => Member::Metric(field(cx, prefix.as_deref(), f)),
+        });
     }
+    let fields = || {
+        members.iter().enumerate().filter_map(|(i, m)| match m {
+            Member::Metric(f) => Some((i, f)),
+            Member::Nested(_) => None,
+        })
+    };
 
     let mut first_with_name: HashMap<&str, &syn::Ident> = HashMap::new();
-    for f in &fields {
+    for (_, f) in fields() {
         if let Some(first) = first_with_name.get(f.name.as_str()) {
             cx.syn_error(syn::Error::new(
                 f.name_span,
@@ -57,9 +97,17 @@ pub(crate) fn check<'a>(cx: &mut Ctxt, container: &Container, s: Struct<'a>) -> 
         }
     }
     let mut maybe_clashing = Vec::new();
-    for (i, a) in fields.iter().enumerate() {
-        for (j, b) in fields.iter().enumerate().skip(i + 1) {
-            if a.name != b.name && may_clash(&a.name, &b.name) {
+    for (i, a) in fields() {
+        for (j, b) in fields().filter(|(j, _)| *j > i) {
+            let names = |f: &Field<'_>| {
+                let mut v = vec![f.name.clone()];
+                v.extend(f.counter_name.clone());
+                v
+            };
+            let clash = names(a)
+                .iter()
+                .any(|x| names(b).iter().any(|y| x != y && may_clash(x, y)));
+            if clash {
                 maybe_clashing.push((i, j));
             }
         }
@@ -67,10 +115,39 @@ pub(crate) fn check<'a>(cx: &mut Ctxt, container: &Container, s: Struct<'a>) -> 
     Checked {
         ident: s.ident,
         vis: s.vis,
-        fields,
+        members,
         maybe_clashing,
         max_series: container.max_series.clone(),
+        const_labels: const_labels(cx, container),
     }
+}
+
+/// Constant labels: valid, distinct names, and none a histogram or summary reserves.
+fn const_labels(cx: &mut Ctxt, container: &Container) -> Vec<(String, String, Span)> {
+    let mut out: Vec<(String, String, Span)> = Vec::new();
+    for (ident, value) in &container.const_labels {
+        let name = unraw(ident);
+        if let Some(reason) = label_name_error(&name) {
+            cx.error_spanned_by(
+                ident,
+                format!("invalid constant label name `{name}`: {reason}; choose another name"),
+            );
+        } else if name == "le" || name == "quantile" {
+            cx.error_spanned_by(
+                ident,
+                format!("constant label `{name}` would clash with the `{name}` label of histogram buckets and summary quantiles; choose another name"),
+            );
+        }
+        if out.iter().any(|(n, ..)| *n == name) {
+            cx.error_spanned_by(
+                ident,
+                format!("constant label `{name}` is given twice; keep only one"),
+            );
+            continue;
+        }
+        out.push((name, value.value(), ident.span()));
+    }
+    out
 }
 
 /// `namespace_subsystem_` checked, or `None` when either is invalid (reported once here,
@@ -98,12 +175,133 @@ fn prefix(cx: &mut Ctxt, container: &Container) -> Option<String> {
     ok.then_some(prefix)
 }
 
+fn nested<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Nested<'a> {
+    for (key, span) in &f.attrs.keys {
+        if ![NESTED, PREFIX].contains(key) {
+            cx.syn_error(syn::Error::new(
+                *span,
+                format!("`{key}` does not apply to a nested struct (its fields carry their own); a nested field takes only `prefix = \"...\"`"),
+            ));
+        }
+    }
+    let mut full = prefix.unwrap_or("").to_owned();
+    if let Some(lit) = &f.attrs.prefix {
+        let part = lit.value();
+        let composed = format!("{full}{part}");
+        if let Some(reason) = metric_name_error(&composed) {
+            cx.error_spanned_by(lit, format!("invalid prefix `{part}`: {reason}"));
+        }
+        full = format!("{composed}_");
+    }
+    Nested {
+        member: f.member,
+        ty: f.ty,
+        prefix: full,
+    }
+}
+
+/// Units a name may already end with: a different one than `unit = "..."` is a mistake.
+const KNOWN_UNITS: &[&str] = &[
+    "seconds",
+    "milliseconds",
+    "microseconds",
+    "nanoseconds",
+    "minutes",
+    "hours",
+    "days",
+    "bytes",
+    "kilobytes",
+    "megabytes",
+    "gigabytes",
+    "bits",
+    "ratio",
+    "percent",
+    "celsius",
+    "meters",
+    "grams",
+    "volts",
+    "amperes",
+    "joules",
+    "hertz",
+];
+
+/// `unit = "..."` checked: its spelling, and against the name's suffix.
+fn check_unit(cx: &mut Ctxt, lit: &syn::LitStr, base: &str) -> Option<String> {
+    let unit = lit.value();
+    let well_formed = !unit.is_empty()
+        && !unit.starts_with('_')
+        && !unit.ends_with('_')
+        && unit
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !well_formed {
+        cx.error_spanned_by(
+            lit,
+            format!("invalid unit \"{unit}\": a unit is lowercase letters, digits and inner `_`, like \"seconds\" or \"bytes\""),
+        );
+        return None;
+    }
+    if unit == "total"
+        || matches!(
+            unit.as_str(),
+            "bucket" | "sum" | "count" | "created" | "info"
+        )
+    {
+        cx.error_spanned_by(
+            lit,
+            format!("\"{unit}\" is a suffix Prometheus adds to samples, not a unit; use a unit like \"seconds\" or \"bytes\""),
+        );
+        return None;
+    }
+    if !base.ends_with(&format!("_{unit}")) {
+        if let Some(other) = KNOWN_UNITS
+            .iter()
+            .find(|u| base.ends_with(&format!("_{u}")))
+        {
+            cx.error_spanned_by(
+                lit,
+                format!("the name `{base}` already ends with the unit `{other}`, which is not \"{unit}\"; make them agree (rename the metric, or change the unit)"),
+            );
+            return None;
+        }
+    }
+    Some(unit)
+}
+
+/// `name` with `_unit` appended, unless it already ends with it.
+fn with_unit(name: &str, unit: &str) -> String {
+    if name.ends_with(&format!("_{unit}")) || name == unit {
+        name.to_owned()
+    } else {
+        format!("{name}_{unit}")
+    }
+}
+
 fn field<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Field<'a> {
+    if let Some(lit) = &f.attrs.prefix {
+        cx.error_spanned_by(
+            lit,
+            "`prefix` applies to a nested struct (`#[metric(nested, prefix = \"...\")]`); for a metric, set its name with `name = \"...\"`",
+        );
+    }
     let (short, name_span) = match &f.attrs.name {
         Some(lit) => (lit.value(), lit.span()),
         None => (unraw(f.member), f.member.span()),
     };
-    let name = format!("{}{short}", prefix.unwrap_or(""));
+    let written = format!("{}{short}", prefix.unwrap_or(""));
+    // With a unit: `x` becomes `x_seconds`; a counter `x_total` becomes
+    // `x_seconds_total` (the unit before the counter's suffix); never twice.
+    let (name, counter_name) = match f.attrs.unit.as_ref().and_then(|lit| {
+        let base = written.strip_suffix("_total").unwrap_or(&written);
+        check_unit(cx, lit, base)
+    }) {
+        Some(unit) => {
+            let base = written.strip_suffix("_total").unwrap_or(&written);
+            let counter = format!("{}_total", with_unit(base, &unit));
+            (with_unit(&written, &unit), Some(counter))
+        }
+        None => (written, None),
+    };
     if prefix.is_some() {
         if let Some(reason) = metric_name_error(&name) {
             let fix = if f.attrs.name.is_some() {
@@ -157,8 +355,10 @@ fn field<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Field<'a
         member: f.member,
         ty: f.ty,
         name,
+        counter_name,
         name_span,
         help,
+        unit: f.attrs.unit.clone(),
         buckets,
         limit: f.attrs.limit.clone(),
     }

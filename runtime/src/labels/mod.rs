@@ -9,7 +9,7 @@ mod value;
 mod writer;
 
 pub use set::{EncodeLabels, LabelSet};
-pub use value::LabelValue;
+pub use value::{LabelValue, OutOfRange};
 pub use writer::{LabelValueWriter, LabelWriter};
 
 /// Multiplies two optional cardinalities: `None` (open) absorbs everything, and an

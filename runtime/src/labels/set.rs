@@ -21,6 +21,13 @@ pub trait LabelSet: Clone + Eq + Hash + Send + Sync + 'static {
     /// How many distinct label sets exist; `None` when unbounded.
     const CARDINALITY: Option<usize>;
 
+    /// The most series a family over this set should keep: the cardinality when it is
+    /// finite; for a derived set with open fields, the product of their declared
+    /// `#[label(limit = N)]` and the other fields' cardinalities. `None` when nothing bounds
+    /// it (a field declared `#[label(unbounded)]`, or an open set written by hand): a family
+    /// over it then needs a limit of its own.
+    const MAX_SERIES: Option<usize> = Self::CARDINALITY;
+
     /// The dense index of this set in `0..CARDINALITY` (0 for open sets).
     fn index(&self) -> usize;
 

@@ -91,3 +91,27 @@ impl LabelValue for u8 {
         let _ = write!(out, "{self}");
     }
 }
+
+/// A value outside the range a `#[derive(LabelValue)] #[label(range = ...)]` newtype
+/// declares: what its generated `TryFrom` returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfRange {
+    /// The value that was refused.
+    pub value: i128,
+    /// The smallest value of the range.
+    pub min: i128,
+    /// The largest value of the range (inclusive).
+    pub max: i128,
+}
+
+impl std::fmt::Display for OutOfRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "label value {} is outside its declared range {}..={}",
+            self.value, self.min, self.max
+        )
+    }
+}
+
+impl std::error::Error for OutOfRange {}

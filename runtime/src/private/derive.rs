@@ -17,13 +17,16 @@
 pub use std::sync::OnceLock;
 pub use std::vec::Vec;
 
-pub use crate::labels::{LabelSet, LabelValueWriter, LabelWriter};
+pub use crate::labels::{EncodeLabels, LabelSet, LabelValueWriter, LabelWriter, OutOfRange};
 pub use crate::metrics::{Buckets, MetricType};
-pub use crate::registry::{CollectMetric, Descriptor, Registry, Sink};
+pub use crate::registry::{CollectMetric, Descriptor, Point, Registry, Sink};
 pub use crate::Error;
 
 use crate::family::Family;
-use crate::metrics::{Counter, FloatCounter, Gauge, Histogram, IntGauge, Metric};
+use crate::metrics::{
+    Counter, CounterWithExemplar, Enum, FloatCounter, Gauge, GaugeHistogram, Histogram, Info,
+    IntGauge, Metric, StateSet, Summary,
+};
 use crate::Collector;
 
 use super::str_eq;
@@ -72,8 +75,8 @@ pub trait MetricField: CollectMetric + Sized + 'static {
     /// field of the wrong type gets one message, about this trait).
     const FIELD_TYPE: MetricType = <Self as CollectMetric>::TYPE;
 
-    /// A fresh field at zero. For a family, without a series limit: the derive has checked
-    /// that its label set is finite.
+    /// A fresh field at zero. For a family, limited to its label set's `MAX_SERIES`: the
+    /// derive has checked that there is one (or that the field has a `limit` of its own).
     fn build(config: Self::Config) -> Self;
 
     /// Sends the field's series to `sink` (after the derive sent its descriptor).
@@ -121,15 +124,35 @@ macro_rules! plain_metric_field {
     )*};
 }
 plain_metric_field!(Counter, FloatCounter, Gauge, IntGauge, Histogram);
+plain_metric_field!(CounterWithExemplar, Summary, Info, GaugeHistogram);
+
+impl<S: crate::labels::LabelValue> MetricField for StateSet<S> {
+    type Labels = ();
+    type Config = ();
+    fn build(_: ()) -> Self {
+        StateSet::new()
+    }
+}
+
+impl<S: crate::labels::LabelValue> MetricField for Enum<S> {
+    type Labels = ();
+    type Config = ();
+    fn build(_: ()) -> Self {
+        Enum::new()
+    }
+}
 
 impl<L: LabelSet, M: Metric + CollectMetric> MetricField for Family<L, M> {
     type Labels = L;
     type Config = M::Config;
     fn build(config: M::Config) -> Self {
-        // `with_limit_and_config(usize::MAX, _)` is what `Family::with_config` builds. Not
-        // `with_config` itself: its "open label set" assertion would be instantiated for
-        // open families too, and the derive reports that mistake at the field, with the fix.
-        Family::with_limit_and_config(usize::MAX, config)
+        // The label set's declared bound (its cardinality, or the product of its
+        // `#[label(limit = N)]`s); the derive has checked that there is one.
+        let limit = match L::MAX_SERIES {
+            Some(n) => n,
+            None => usize::MAX,
+        };
+        Family::with_limit_and_config(limit, config)
     }
 }
 
@@ -140,6 +163,18 @@ impl WithBuckets for Histogram {
 }
 
 impl<L: LabelSet> WithBuckets for Family<L, Histogram> {
+    fn bucket_config(buckets: Buckets) -> Buckets {
+        buckets
+    }
+}
+
+impl WithBuckets for GaugeHistogram {
+    fn bucket_config(buckets: Buckets) -> Buckets {
+        buckets
+    }
+}
+
+impl<L: LabelSet> WithBuckets for Family<L, GaugeHistogram> {
     fn bucket_config(buckets: Buckets) -> Buckets {
         buckets
     }
@@ -160,51 +195,70 @@ pub fn buckets(bounds: &'static [f64]) -> Buckets {
     }
 }
 
-/// Registers a derived struct's process-wide instance (what its `AutoRegistration` does).
+/// Registers a derived struct's process-wide instance (what its `AutoRegistration` does),
+/// unless the struct is nested in another one: its parent exposes it then, under the
+/// parent's names, and registering it too would expose it twice.
 pub fn register_global<C: Collector>(registry: &Registry, global: &'static C) -> Result<(), Error> {
+    let me = std::any::TypeId::of::<C>();
+    if inventory::iter::<NestedIn>
+        .into_iter()
+        .any(|n| (n.child)() == me)
+    {
+        return Ok(());
+    }
     registry.register(global).map(drop)
+}
+
+/// Submitted by a `#[derive(Metrics)]` struct for each struct it nests.
+pub struct NestedIn {
+    /// The nested struct's type.
+    pub child: fn() -> std::any::TypeId,
+}
+
+inventory::collect!(NestedIn);
+
+/// `TypeId::of::<T>` as a function pointer (for [`NestedIn`]).
+pub fn type_id_of<T: 'static>() -> std::any::TypeId {
+    std::any::TypeId::of::<T>()
 }
 
 // ---- Metrics: compile-time checks -----------------------------------------------------
 
 /// How many series (sample lines) a field can expose, for a struct's `max_series` budget:
-/// its label sets (the cardinality, capped by `limit`, plus the overflow series when the
-/// limit can be reached) times the samples of each (a histogram's buckets, `+Inf`, `_sum`
-/// and `_count`; one otherwise). `buckets` is the number of finite bounds when given.
+/// its label sets times the samples of each (a histogram's buckets, `+Inf`, `_sum` and
+/// `_count`; one otherwise). The label sets are the cardinality when the family holds them
+/// all; otherwise its limit (the field's `limit`, else the label set's declared
+/// `MAX_SERIES`) plus the overflow series. `buckets` is the number of finite bounds when
+/// given.
 pub const fn field_series(
     ty: MetricType,
     cardinality: Option<usize>,
+    max_series: Option<usize>,
     limit: Option<usize>,
     buckets: Option<usize>,
 ) -> usize {
+    let limit = match limit {
+        Some(l) => Some(l),
+        None => max_series,
+    };
     let label_sets = match (cardinality, limit) {
         (Some(n), Some(limit)) if limit < n => limit.saturating_add(1),
         (Some(n), _) => n,
         (None, Some(limit)) => limit.saturating_add(1),
         (None, None) => usize::MAX,
     };
-    let per_label_set = match ty {
-        MetricType::Histogram => {
-            let bounds = match buckets {
-                Some(n) => n,
-                None => crate::metrics::DEFAULT_BUCKETS.len(),
-            };
-            bounds.saturating_add(3)
-        }
+    let bounds = match buckets {
+        Some(n) => n,
+        None => crate::metrics::DEFAULT_BUCKETS.len(),
+    };
+    // By name, so a type added to `MetricType` later needs no change here.
+    let per_label_set = match ty.as_str().as_bytes() {
+        // Each bound, `+Inf`, and the sum and count.
+        b"histogram" | b"gaugehistogram" => bounds.saturating_add(3),
+        b"summary" => 2,
         _ => 1,
     };
     label_sets.saturating_mul(per_label_set)
-}
-
-/// Whether the fields' series add up to more than `budget`.
-pub const fn over_budget(series: &[usize], budget: usize) -> bool {
-    let mut total: usize = 0;
-    let mut i = 0;
-    while i < series.len() {
-        total = total.saturating_add(series[i]);
-        i += 1;
-    }
-    total > budget
 }
 
 /// Whether `names` contains `name`.
@@ -222,8 +276,10 @@ pub const fn contains_label(names: &[&str], name: &str) -> bool {
 /// Whether a family of type `ty` reserves the label `label` for itself: `le` for
 /// histogram buckets (and `quantile` for summaries, once they exist).
 pub const fn reserves_label(ty: MetricType, label: &str) -> bool {
-    match ty {
-        MetricType::Histogram => str_eq(label, "le"),
+    // By name, so a type added to `MetricType` later needs no change here.
+    match ty.as_str().as_bytes() {
+        b"histogram" | b"gaugehistogram" => str_eq(label, "le"),
+        b"summary" => str_eq(label, "quantile"),
         _ => false,
     }
 }
@@ -249,7 +305,6 @@ pub const fn family_name(ty: MetricType, name: &'static str) -> &'static str {
         Err(_) => name,
     }
 }
-
 
 /// Whether `a ++ a_suffix == b ++ b_suffix`, without building either string.
 const fn concat_eq(a: &str, a_suffix: &str, b: &str, b_suffix: &str) -> bool {
@@ -298,6 +353,362 @@ pub const fn families_clash(
     false
 }
 
+// ---- LabelSet: declared limits and flattening -------------------------------------------
+
+/// The most values one label of a derived set contributes to its `MAX_SERIES`: its
+/// cardinality, capped by a declared `#[label(limit = N)]`; the limit alone for an open
+/// type; `None` when neither bounds it (`#[label(unbounded)]`).
+pub const fn label_max_series(cardinality: Option<usize>, limit: Option<usize>) -> Option<usize> {
+    match (cardinality, limit) {
+        (Some(n), Some(limit)) if limit < n => Some(limit),
+        (Some(n), _) => Some(n),
+        (None, limit) => limit,
+    }
+}
+
+/// The label names of several sets end to end (a set with flattened fields, or every label
+/// a metrics struct can write). `N` is the sum of the parts' lengths.
+pub const fn concat_names<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] {
+    let mut out = [""; N];
+    let mut at = 0;
+    let mut p = 0;
+    while p < parts.len() {
+        let mut i = 0;
+        while i < parts[p].len() {
+            out[at] = parts[p][i];
+            at += 1;
+            i += 1;
+        }
+        p += 1;
+    }
+    out
+}
+
+/// The sum of the parts' lengths (the `N` of [`concat_names`]).
+pub const fn names_len(parts: &[&[&'static str]]) -> usize {
+    let mut n = 0;
+    let mut p = 0;
+    while p < parts.len() {
+        n += parts[p].len();
+        p += 1;
+    }
+    n
+}
+
+/// The first name that `names` holds twice.
+pub const fn first_duplicate(names: &[&'static str]) -> Option<&'static str> {
+    let mut i = 0;
+    while i < names.len() {
+        let mut j = i + 1;
+        while j < names.len() {
+            if str_eq(names[i], names[j]) {
+                return Some(names[i]);
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The first name of `a` that `b` holds too.
+pub const fn first_common(a: &[&'static str], b: &[&'static str]) -> Option<&'static str> {
+    let mut i = 0;
+    while i < a.len() {
+        if contains_label(b, a[i]) {
+            return Some(a[i]);
+        }
+        i += 1;
+    }
+    None
+}
+
+// ---- Messages built at const time ----------------------------------------------------------
+
+/// A message composed during const evaluation (a const panic can print a `&str`, not
+/// format), so a compile-time check can name what it found. Longer text is cut.
+pub struct ConstMessage {
+    buf: [u8; 1024],
+    len: usize,
+}
+
+impl ConstMessage {
+    /// An empty message.
+    pub const fn new() -> Self {
+        ConstMessage {
+            buf: [0; 1024],
+            len: 0,
+        }
+    }
+
+    /// Appends `s` (as much of it as fits, cut at a character boundary).
+    pub const fn str(mut self, s: &str) -> Self {
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() && self.len < self.buf.len() {
+            self.buf[self.len] = bytes[i];
+            self.len += 1;
+            i += 1;
+        }
+        self
+    }
+
+    /// Appends `n` in decimal, `unbounded` for `usize::MAX`.
+    pub const fn num(self, n: usize) -> Self {
+        if n == usize::MAX {
+            return self.str("unbounded");
+        }
+        let mut digits = [0u8; 20];
+        let mut len = 0;
+        let mut rest = n;
+        loop {
+            digits[len] = b'0' + (rest % 10) as u8;
+            len += 1;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        let mut me = self;
+        while len > 0 && me.len < me.buf.len() {
+            len -= 1;
+            me.buf[me.len] = digits[len];
+            me.len += 1;
+        }
+        me
+    }
+
+    /// The text so far.
+    pub const fn as_str(&self) -> &str {
+        let mut len = self.len;
+        // Never split a character: back off to a boundary if the text was cut.
+        while len > 0 && len < self.buf.len() && (self.buf[len] & 0xC0) == 0x80 {
+            len -= 1;
+        }
+        let (text, _) = self.buf.split_at(len);
+        match std::str::from_utf8(text) {
+            Ok(s) => s,
+            Err(_) => "",
+        }
+    }
+}
+
+impl Default for ConstMessage {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// One field's share of a struct's `max_series` budget, for the message naming the
+/// biggest contributors.
+#[derive(Clone, Copy)]
+pub struct SeriesShare {
+    /// How the field is shown: its metric name, or `nested Type` for a nested struct.
+    pub what: &'static str,
+    /// The series it can expose (`usize::MAX` when unbounded).
+    pub series: usize,
+}
+
+/// The total of the shares, saturating.
+pub const fn total_series(shares: &[SeriesShare]) -> usize {
+    let mut total: usize = 0;
+    let mut i = 0;
+    while i < shares.len() {
+        total = total.saturating_add(shares[i].series);
+        i += 1;
+    }
+    total
+}
+
+/// "`S` can expose N series, more than its `max_series = B`; the biggest contributors:
+/// `a` (x), `b` (y), `c` (z); …" — the three largest shares, largest first.
+pub const fn budget_message(ident: &str, budget: usize, shares: &[SeriesShare]) -> ConstMessage {
+    let mut m = ConstMessage::new()
+        .str("`")
+        .str(ident)
+        .str("` can expose ")
+        .num(total_series(shares))
+        .str(" series, more than its `max_series = ")
+        .num(budget)
+        .str("` allows; the biggest contributors: ");
+    // Three passes picking the largest share not yet shown (ties: declaration order).
+    let mut shown = [usize::MAX; 3];
+    let mut k = 0;
+    while k < 3 && k < shares.len() {
+        let mut best = usize::MAX;
+        let mut i = 0;
+        while i < shares.len() {
+            let taken = shown[0] == i || shown[1] == i || shown[2] == i;
+            if !taken && (best == usize::MAX || shares[i].series > shares[best].series) {
+                best = i;
+            }
+            i += 1;
+        }
+        shown[k] = best;
+        if k > 0 {
+            m = m.str(", ");
+        }
+        m = m
+            .str(shares[best].what)
+            .str(" (")
+            .num(shares[best].series)
+            .str(")");
+        k += 1;
+    }
+    m.str(
+        "; shrink the label sets or their declared limits, use fewer buckets, or raise the budget",
+    )
+}
+
+/// "label `x` ..." messages: `before` + the name + `after`.
+pub const fn name_message(before: &str, name: Option<&str>, after: &str) -> ConstMessage {
+    let name = match name {
+        Some(n) => n,
+        None => "",
+    };
+    ConstMessage::new().str(before).str(name).str(after)
+}
+
+// ---- Metrics: nested structs and constant labels -----------------------------------------
+
+/// A `#[derive(Metrics)]` struct seen as a field of another one (`#[metric(nested)]`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be nested in a `#[derive(Metrics)]` struct",
+    label = "not a `#[derive(Metrics)]` struct",
+    note = "`#[metric(nested)]` is for a field whose type derives `Metrics`; a single metric needs no attribute"
+)]
+pub trait MetricGroup: Collector + Sized {
+    /// Every series the struct can expose (nested structs included), for a parent's
+    /// `max_series` budget; `usize::MAX` when unbounded.
+    const SERIES: usize;
+    /// Every label name its series can carry (constant labels and every family's label
+    /// set, nested structs included), so a parent's constant labels cannot clash.
+    const LABEL_NAMES: &'static [&'static str];
+    /// A fresh instance at zero (the derived `new()`).
+    fn build_group() -> Self;
+}
+
+/// A child's descriptors renamed for its parent (`prefix` + name), computed once per
+/// parent field.
+pub fn nested_descriptors<C: MetricGroup>(
+    child: &C,
+    prefix: &'static str,
+    defined_in: &'static str,
+) -> Vec<Descriptor> {
+    child
+        .describe()
+        .into_iter()
+        .map(|d| {
+            let name = format!("{prefix}{}", d.name).into();
+            let defined_at = format!("{}, nested in {defined_in}", d.defined_at).into();
+            Descriptor {
+                name,
+                defined_at,
+                ..d
+            }
+        })
+        .collect()
+}
+
+/// Collects a nested struct through its parent: the child's families are announced under
+/// the parent's names (the `k`-th family the child sends gets the `k`-th renamed
+/// descriptor: the derive sends families in `describe` order).
+pub fn collect_nested<C: MetricGroup>(child: &C, renamed: &[Descriptor], sink: &mut dyn Sink) {
+    struct Renaming<'a> {
+        inner: &'a mut dyn Sink,
+        renamed: &'a [Descriptor],
+        next: usize,
+    }
+    impl Sink for Renaming<'_> {
+        fn family(&mut self, descriptor: &Descriptor) {
+            let d = self.renamed.get(self.next).unwrap_or(descriptor);
+            self.next += 1;
+            self.inner.family(d);
+        }
+        fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
+            self.inner.point(labels, point);
+        }
+    }
+    child.collect(&mut Renaming {
+        inner: sink,
+        renamed,
+        next: 0,
+    });
+}
+
+/// Reports a nested struct's overflows under the parent's names.
+pub fn nested_overflows<C: MetricGroup>(
+    child: &C,
+    prefix: &str,
+    report: &mut dyn FnMut(&str, u64),
+) {
+    child.overflows(&mut |name, n| report(&format!("{prefix}{name}"), n));
+}
+
+/// A struct's constant labels (`#[metrics(const_labels(env = "prod"))]`), written before
+/// each series' own labels.
+pub type ConstLabels = &'static [(&'static str, &'static str)];
+
+/// Collects with every series carrying `labels` first.
+pub fn with_const_labels(
+    labels: ConstLabels,
+    sink: &mut dyn Sink,
+    collect: impl FnOnce(&mut dyn Sink),
+) {
+    struct Prepend<'a> {
+        inner: &'a mut dyn Sink,
+        labels: ConstLabels,
+    }
+    struct Both<'a> {
+        first: ConstLabels,
+        rest: &'a dyn EncodeLabels,
+    }
+    impl EncodeLabels for Both<'_> {
+        fn encode_labels(&self, out: &mut LabelWriter<'_>) {
+            for (name, value) in self.first {
+                out.label_with(name, |w| w.write_str(value));
+            }
+            self.rest.encode_labels(out);
+        }
+    }
+    impl Sink for Prepend<'_> {
+        fn family(&mut self, descriptor: &Descriptor) {
+            self.inner.family(descriptor);
+        }
+        fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
+            let both = Both {
+                first: self.labels,
+                rest: labels,
+            };
+            self.inner.point(&both, point);
+        }
+    }
+    collect(&mut Prepend {
+        inner: sink,
+        labels,
+    });
+}
+
+/// A family name with its unit: `name` is the composed name without the unit; the
+/// derive passes both spellings (a counter's unit goes before `_total`).
+pub const fn unit_name(
+    ty: MetricType,
+    counter_name: &'static str,
+    other_name: &'static str,
+) -> &'static str {
+    match ty {
+        MetricType::Counter => counter_name,
+        _ => other_name,
+    }
+}
+
+/// Whether a family of type `ty` can carry a unit (OpenMetrics forbids it on info and
+/// stateset families).
+pub const fn takes_unit(ty: MetricType) -> bool {
+    let t = ty.as_str();
+    !(str_eq(t, "info") || str_eq(t, "stateset"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,15 +734,63 @@ mod tests {
     #[test]
     fn series_budget() {
         use MetricType::*;
-        assert_eq!(field_series(Counter, Some(1), None, None), 1);
-        assert_eq!(field_series(Counter, Some(15), None, None), 15);
-        assert_eq!(field_series(Counter, Some(15), Some(4), None), 5);
-        assert_eq!(field_series(Counter, None, Some(100), None), 101);
-        assert_eq!(field_series(Histogram, Some(2), None, Some(3)), 12);
-        assert_eq!(field_series(Histogram, Some(1), None, None), 17);
-        assert!(over_budget(&[10, 7], 16));
-        assert!(!over_budget(&[10, 6], 16));
-        assert!(over_budget(&[usize::MAX, 1], usize::MAX - 1));
+        assert_eq!(field_series(Counter, Some(1), Some(1), None, None), 1);
+        assert_eq!(field_series(Counter, Some(15), Some(15), None, None), 15);
+        assert_eq!(field_series(Counter, Some(15), Some(15), Some(4), None), 5);
+        assert_eq!(field_series(Counter, None, None, Some(100), None), 101);
+        assert_eq!(field_series(Counter, None, Some(500), None, None), 501);
+        assert_eq!(field_series(Counter, None, Some(500), Some(10), None), 11);
+        assert_eq!(field_series(Counter, None, None, None, None), usize::MAX);
+        assert_eq!(field_series(Histogram, Some(2), Some(2), None, Some(3)), 12);
+        assert_eq!(field_series(Histogram, Some(1), Some(1), None, None), 17);
+        let share = |what, series| SeriesShare { what, series };
+        assert_eq!(total_series(&[share("a", 10), share("b", 7)]), 17);
+        assert_eq!(
+            total_series(&[share("a", usize::MAX), share("b", 1)]),
+            usize::MAX
+        );
+        let shares = [
+            share("`small`", 2),
+            share("`big`", 300),
+            share("nested `Db`", 40),
+            share("`mid`", 40),
+        ];
+        assert_eq!(
+            budget_message("M", 100, &shares).as_str(),
+            "`M` can expose 382 series, more than its `max_series = 100` allows; the biggest \
+             contributors: `big` (300), nested `Db` (40), `mid` (40); shrink the label sets or \
+             their declared limits, use fewer buckets, or raise the budget"
+        );
+        assert_eq!(
+            budget_message("M", 1, &[share("`open`", usize::MAX)]).as_str(),
+            "`M` can expose unbounded series, more than its `max_series = 1` allows; the \
+             biggest contributors: `open` (unbounded); shrink the label sets or their declared \
+             limits, use fewer buckets, or raise the budget"
+        );
+    }
+
+    #[test]
+    fn const_messages_cut_at_a_character() {
+        let long = "é".repeat(600);
+        let m = ConstMessage::new().str("x").str(&long);
+        assert_eq!(m.as_str().len(), 1023);
+        assert!(m.as_str().ends_with('é'));
+        assert_eq!(ConstMessage::new().num(0).num(1234567).as_str(), "01234567");
+    }
+
+    #[test]
+    fn names_concatenate_and_repeat() {
+        const PARTS: &[&[&str]] = &[&["a"], &["b", "c"], &[]];
+        const ALL: [&str; names_len(PARTS)] = concat_names(PARTS);
+        assert_eq!(ALL, ["a", "b", "c"]);
+        assert_eq!(first_duplicate(&["a", "b", "a"]), Some("a"));
+        assert_eq!(first_duplicate(&ALL), None);
+        assert_eq!(first_common(&["x", "c"], &ALL), Some("c"));
+        assert_eq!(first_common(&["x"], &ALL), None);
+        assert_eq!(label_max_series(Some(2), None), Some(2));
+        assert_eq!(label_max_series(Some(256), Some(10)), Some(10));
+        assert_eq!(label_max_series(None, Some(500)), Some(500));
+        assert_eq!(label_max_series(None, None), None);
     }
 
     #[test]
