@@ -15,3 +15,19 @@ pub(crate) const HELP: &str = "help";
 pub(crate) const BUCKETS: &str = "buckets";
 pub(crate) const MAX_SERIES: &str = "max_series";
 pub(crate) const LIMIT: &str = "limit";
+
+// The derives' newer keywords.
+pub(crate) const UNIT: &str = "unit";
+pub(crate) const CONST_LABELS: &str = "const_labels";
+pub(crate) const NESTED: &str = "nested";
+pub(crate) const PREFIX: &str = "prefix";
+pub(crate) const LABELS: &str = "labels";
+pub(crate) const FLATTEN: &str = "flatten";
+pub(crate) const UNBOUNDED: &str = "unbounded";
+pub(crate) const RANGE: &str = "range";
+
+// The function attributes' keywords (`#[timed(...)]`, `#[counted(...)]`, ...). `name`,
+// `help`, `buckets`, `metric` and `crate` are shared with the derives above.
+pub(crate) const OUTCOME: &str = "outcome";
+pub(crate) const ONLY: &str = "only";
+pub(crate) const SKIP: &str = "skip";
