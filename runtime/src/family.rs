@@ -194,6 +194,86 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
         Series::Shared(m)
     }
 
+    /// Removes the series of `labels`; `true` if there was one.
+    ///
+    /// A finite family always exposes every label set, so there the series is reset to
+    /// its fresh state (zero, a new creation time) instead. In an open family the series
+    /// disappears from the exposition; handles to it still work but are no longer scraped.
+    pub fn remove(&self, labels: &L) -> bool {
+        if self.is_dense() {
+            self.dense()[labels.index()].reset();
+            return true;
+        }
+        let mut map = self.open.write().unwrap_or_else(|e| e.into_inner());
+        map.remove(labels).is_some()
+    }
+
+    /// Removes every series whose label set satisfies `matches` (the Python client's
+    /// `remove_by_labels`, typed: `|l: &Request| l.method == Method::Get` matches on a
+    /// subset of the labels); returns how many. Finite families reset them, as in
+    /// [`remove`](Self::remove).
+    ///
+    /// ```
+    /// use promenade::{Counter, Family, LabelSet, LabelValue};
+    ///
+    /// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+    /// enum Method { Get, Post }
+    /// #[derive(Clone, PartialEq, Eq, Hash, Debug, LabelSet)]
+    /// struct Request { method: Method, path: String }
+    ///
+    /// let requests: Family<Request, Counter> = Family::with_limit(100);
+    /// for (method, path) in [(Method::Get, "/a"), (Method::Get, "/b"), (Method::Post, "/a")] {
+    ///     requests.labels(Request { method, path: path.to_owned() }).inc();
+    /// }
+    /// assert_eq!(requests.remove_matching(|r| r.method == Method::Get), 2);
+    /// assert_eq!(requests.len(), 1);
+    /// requests.clear();
+    /// assert_eq!(requests.len(), 0);
+    /// ```
+    pub fn remove_matching(&self, mut matches: impl FnMut(&L) -> bool) -> usize {
+        if self.is_dense() {
+            let mut n = 0;
+            for (i, m) in self.dense().iter().enumerate() {
+                if L::from_index(i).is_some_and(|l| matches(&l)) {
+                    m.reset();
+                    n += 1;
+                }
+            }
+            return n;
+        }
+        let mut map = self.open.write().unwrap_or_else(|e| e.into_inner());
+        let before = map.len();
+        map.retain(|l, _| !matches(l));
+        before - map.len()
+    }
+
+    /// Removes every series: a finite family resets each to zero (they are still
+    /// exposed), an open family drops them all (and resets its overflow series).
+    pub fn clear(&self) {
+        if self.is_dense() {
+            self.dense().iter().for_each(M::reset);
+            return;
+        }
+        self.open.write().unwrap_or_else(|e| e.into_inner()).clear();
+        if let Some(m) = self.overflow.get() {
+            m.reset();
+        }
+    }
+
+    /// How many series exist: the cardinality for a finite family, the label sets seen
+    /// so far (without the overflow series) for an open one.
+    pub fn len(&self) -> usize {
+        if self.is_dense() {
+            return self.dense().len();
+        }
+        self.open.read().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    /// Whether the family has no series.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// How many lookups landed on the overflow series because the limit was reached.
     pub fn overflow_count(&self) -> u64 {
         self.overflowed.load(Relaxed)
@@ -311,8 +391,9 @@ mod tests {
         use std::mem::size_of;
         assert_eq!(size_of::<Counter>(), 8);
         assert_eq!(size_of::<Gauge>(), 8);
-        // The struct, plus one 8-byte bucket counter per bound and one for +Inf on the heap.
-        assert_eq!(size_of::<Histogram>(), 40);
+        // The struct (buckets, counts, sum, creation time, the lazily allocated exemplar
+        // slots), plus one 8-byte bucket counter per bound and one for +Inf on the heap.
+        assert_eq!(size_of::<Histogram>(), 72);
         assert_eq!((DEFAULT_BUCKETS.len() + 1) * 8, 120);
     }
 
@@ -344,5 +425,30 @@ mod tests {
         assert_eq!(f.overflow_count(), 2);
         assert_eq!(f.get(&One("a".to_owned())).map(|c| c.get()), Some(2));
         assert!(f.get(&One("c".to_owned())).is_none());
+    }
+
+    #[test]
+    fn remove_and_clear() {
+        let dense: Family<One<bool>, Counter> = Family::new();
+        dense.labels(One(true)).inc_by(3);
+        dense.labels(One(false)).inc();
+        assert!(dense.remove(&One(true)));
+        assert_eq!(dense.get(&One(true)).map(|c| c.get()), Some(0));
+        assert_eq!(dense.get(&One(false)).map(|c| c.get()), Some(1));
+        dense.clear();
+        assert_eq!(dense.get(&One(false)).map(|c| c.get()), Some(0));
+        assert_eq!(dense.len(), 2);
+
+        let open: Family<One<String>, Counter> = Family::with_limit(1);
+        open.labels(One("a".to_owned())).inc();
+        open.labels(One("b".to_owned())).inc(); // overflow
+        assert!(open.remove(&One("a".to_owned())));
+        assert!(!open.remove(&One("a".to_owned())));
+        open.labels(One("c".to_owned())).inc(); // room again
+        assert_eq!(open.remove_matching(|l| l.0 == "c"), 1);
+        open.clear();
+        let mut seen = Vec::new();
+        open.for_each(|l, m| seen.push((text(l), m.get())));
+        assert_eq!(seen, vec![("v=\"__overflow__\"".to_owned(), 0)]);
     }
 }

@@ -82,6 +82,10 @@ pub use metrics::{
     Buckets, CallbackGauge, Counter, FloatCounter, Gauge, Histogram, HistogramTimer, InProgress,
     IntGauge, Metric, MetricType, DEFAULT_BUCKETS,
 };
+pub use metrics::{
+    disable_created_metrics, enable_created_metrics, CounterWithExemplar, Enum, Exemplar,
+    ExemplarLabels, GaugeHistogram, Info, Quantiles, StateSet, Summary,
+};
 pub use registry::{default_registry, Collector, Registry};
 
 #[cfg(feature = "axum")]

@@ -18,6 +18,38 @@ pub(crate) fn write_f64(out: &mut String, v: f64) {
     }
 }
 
+/// Appends `v` in OpenMetrics' canonical spelling for `le` and `quantile` label values:
+/// Go's `%g` with the shortest round-tripping digits, plus `.0` when that has neither a
+/// `.` nor an exponent (`1.0`, `0.001`, `100000.0`, `1e+06`, `1e-05`, `+Inf`).
+pub(crate) fn write_canonical_f64(out: &mut String, v: f64) {
+    if !v.is_finite() {
+        return write_f64(out, v);
+    }
+    // `{:e}` gives the shortest digits as `d.ddde[-]x`.
+    let sci = format!("{v:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if exp < -4 || exp >= 6 {
+        let _ = write!(
+            out,
+            "{mantissa}e{}{:02}",
+            if exp < 0 { '-' } else { '+' },
+            exp.unsigned_abs()
+        );
+    } else {
+        let start = out.len();
+        let _ = write!(out, "{v}");
+        if !out[start..].contains('.') {
+            out.push_str(".0");
+        }
+    }
+}
+
+/// Appends a timestamp given in seconds as text 0.0.4 wants it: integer milliseconds.
+pub(crate) fn write_millis(out: &mut String, seconds: f64) {
+    let _ = write!(out, "{}", (seconds * 1000.0).round() as i64);
+}
+
 /// Appends any [`Number`].
 pub(crate) fn write_number(out: &mut String, n: Number) {
     match n {
@@ -53,6 +85,37 @@ mod tests {
         assert_eq!(f(1e-7), "1e-7");
         for v in [0.1, 1.0 / 3.0, 123456789.125, 5e-324, f64::MAX] {
             assert_eq!(f(v).parse::<f64>().unwrap(), v);
+        }
+    }
+
+    #[test]
+    fn canonical_openmetrics_spellings() {
+        let c = |v: f64| {
+            let mut s = String::new();
+            write_canonical_f64(&mut s, v);
+            s
+        };
+        let cases = [
+            (0.0, "0.0"),
+            (0.001, "0.001"),
+            (0.01, "0.01"),
+            (0.1, "0.1"),
+            (1.0, "1.0"),
+            (1.7, "1.7"),
+            (10.0, "10.0"),
+            (100000.0, "100000.0"),
+            (1e6, "1e+06"),
+            (1e10, "1e+10"),
+            (1e-5, "1e-05"),
+            (0.0001, "0.0001"),
+            (123456789.0, "1.23456789e+08"),
+            (-2.5, "-2.5"),
+            (1e300, "1e+300"),
+            (f64::INFINITY, "+Inf"),
+            (f64::NEG_INFINITY, "-Inf"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(c(v), want, "{v}");
         }
     }
 }

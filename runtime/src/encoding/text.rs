@@ -8,10 +8,25 @@
 //! - Histograms: cumulative `_bucket{le="…"}` lines ending with `le="+Inf"` (equal to
 //!   `_count`, read in the same pass), then `_sum` and `_count`.
 //! - `NaN`, `+Inf`, `-Inf`; every line, the last included, ends in `\n`.
+//!
+//! OpenMetrics-only types are mapped as the Python client maps them: an info metric is a
+//! gauge `x_info`, a state set a gauge, a gauge histogram a histogram whose `_gcount` and
+//! `_gsum` follow as separate gauge families, unknown is `untyped`.
+//!
+//! `_created` samples are left out. The Python client emits them as separate gauge
+//! families, but Prometheus 2.42 stores those as ordinary series — one more series per
+//! counter, histogram and summary series, which changes at every reset — while the
+//! creation time it could use only arrives through OpenMetrics, which it negotiates by
+//! default. Exemplars do not exist in this format.
+//!
+//! Timestamps (only custom collectors set them) are integer milliseconds; a negative one
+//! is left out, because Prometheus 2.42 fails the whole scrape on it.
 
-use crate::labels::{EncodeLabels, LabelWriter};
-use crate::number::{write_f64, write_number};
-use crate::registry::{Descriptor, Point, Registry, Sink};
+use super::{encode_labels_into, write_series};
+use crate::labels::EncodeLabels;
+use crate::number::{write_millis, write_number};
+use crate::registry::{Descriptor, Flavor, Point, Registry, Scratch, Sink};
+use crate::MetricType;
 
 /// The `Content-Type` of this format.
 pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -31,13 +46,9 @@ pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 /// assert_eq!(out, "# HELP jobs_total Jobs done.\\nAll of them.\n# TYPE jobs_total counter\njobs_total 3\n");
 /// ```
 pub fn encode(registry: &Registry, out: &mut String) {
-    let mut sink = TextSink {
-        out,
-        name: String::new(),
-        labels: String::new(),
-        scratch: Vec::new(),
-    };
-    registry.collect(&mut sink);
+    let mut encoder = TextEncoder::new(out);
+    registry.collect(&mut encoder);
+    encoder.finish();
 }
 
 /// Encodes `registry` into a fresh string sized after the previous exposition.
@@ -49,68 +60,121 @@ pub fn encode_to_string(registry: &Registry) -> String {
     out
 }
 
-struct TextSink<'a> {
+/// The text 0.0.4 encoder as a [`Sink`], for use behind adapters such as
+/// [`NameFilter`](crate::registry::NameFilter). Call [`finish`](Self::finish) after the
+/// collection: a gauge histogram's `_gcount`/`_gsum` families are written after it.
+pub struct TextEncoder<'a> {
     out: &'a mut String,
-    /// The current family's base name.
+    /// The current family's name and help, for the deferred gauge families.
     name: String,
+    help: String,
     labels: String,
-    scratch: Vec<u64>,
+    scratch: Scratch,
+    /// `_gcount` and `_gsum` lines of the current family, written after it.
+    deferred: [String; 2],
+    /// Where the current collector's output starts.
+    mark: usize,
 }
 
-impl Sink for TextSink<'_> {
+const DEFERRED: [&str; 2] = ["_gcount", "_gsum"];
+
+impl<'a> TextEncoder<'a> {
+    /// An encoder appending to `out`.
+    pub fn new(out: &'a mut String) -> Self {
+        TextEncoder {
+            out,
+            name: String::new(),
+            help: String::new(),
+            labels: String::new(),
+            scratch: Scratch::new(),
+            deferred: Default::default(),
+            mark: 0,
+        }
+    }
+
+    /// Writes what the last family deferred.
+    pub fn finish(mut self) {
+        self.flush_deferred();
+    }
+
+    fn flush_deferred(&mut self) {
+        for (suffix, lines) in DEFERRED.iter().zip(self.deferred.iter_mut()) {
+            if lines.is_empty() {
+                continue;
+            }
+            write_header(self.out, &self.name, suffix, &self.help, "gauge");
+            self.out.push_str(lines);
+            lines.clear();
+        }
+    }
+}
+
+fn write_header(out: &mut String, name: &str, suffix: &str, help: &str, ty: &str) {
+    if !help.is_empty() {
+        out.push_str("# HELP ");
+        out.push_str(name);
+        out.push_str(suffix);
+        out.push(' ');
+        escape_help_into(out, help);
+        out.push('\n');
+    }
+    out.push_str("# TYPE ");
+    out.push_str(name);
+    out.push_str(suffix);
+    out.push(' ');
+    out.push_str(ty);
+    out.push('\n');
+}
+
+impl Sink for TextEncoder<'_> {
     fn family(&mut self, d: &Descriptor) {
+        self.flush_deferred();
         self.name.clear();
         self.name.push_str(&d.name);
-        let suffix = if d.metric_type == crate::MetricType::Counter {
-            "_total"
-        } else {
-            ""
+        self.help.clear();
+        self.help.push_str(&d.help);
+        let suffix = match d.metric_type {
+            MetricType::Counter => "_total",
+            MetricType::Info => "_info",
+            _ => "",
         };
-        if !d.help.is_empty() {
-            self.out.push_str("# HELP ");
-            self.out.push_str(&d.name);
-            self.out.push_str(suffix);
-            self.out.push(' ');
-            escape_help_into(self.out, &d.help);
-            self.out.push('\n');
-        }
-        self.out.push_str("# TYPE ");
-        self.out.push_str(&d.name);
-        self.out.push_str(suffix);
-        self.out.push(' ');
-        self.out.push_str(d.metric_type.as_str());
-        self.out.push('\n');
+        write_header(self.out, &d.name, suffix, &d.help, d.metric_type.text_str());
     }
 
     fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
-        self.labels.clear();
-        labels.encode_labels(&mut LabelWriter::new(&mut self.labels));
-        let TextSink {
+        encode_labels_into(&mut self.labels, labels);
+        let TextEncoder {
             out,
             name,
             labels,
             scratch,
+            deferred,
+            ..
         } = self;
-        point.for_each_sample(scratch, |suffix, le, value| {
-            out.push_str(name);
-            out.push_str(suffix);
-            if !labels.is_empty() || le.is_some() {
-                out.push('{');
-                out.push_str(labels);
-                if let Some(le) = le {
-                    if !labels.is_empty() {
-                        out.push(',');
-                    }
-                    out.push_str("le=\"");
-                    write_f64(out, le);
-                    out.push('"');
-                }
-                out.push('}');
+        point.for_each_sample(scratch, Flavor::Text, |s| {
+            let line: &mut String = match DEFERRED.iter().position(|d| *d == s.suffix) {
+                Some(i) => &mut deferred[i],
+                None => out,
+            };
+            write_series(line, name, s.suffix, labels, s.extra, false);
+            line.push(' ');
+            write_number(line, s.value);
+            if let Some(ts) = s.timestamp.filter(|t| *t >= 0.0) {
+                line.push(' ');
+                write_millis(line, ts);
             }
-            out.push(' ');
-            write_number(out, value);
-            out.push('\n');
+            line.push('\n');
         });
+    }
+
+    fn begin_collector(&mut self) {
+        self.flush_deferred();
+        self.mark = self.out.len();
+    }
+
+    fn abort_collector(&mut self) {
+        self.out.truncate(self.mark);
+        self.deferred.iter_mut().for_each(String::clear);
     }
 }
 

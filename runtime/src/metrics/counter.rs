@@ -1,13 +1,15 @@
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-use super::{atomic_f64_add, Metric};
+use super::{atomic_f64_add, CreatedAt, ExemplarCell, ExemplarLabels, Metric};
+use crate::metrics::Exemplar;
 use crate::Error;
 
 /// A monotonically increasing integer total: one 8-byte atomic, one relaxed
 /// `fetch_add` per increment.
 ///
 /// Exposed with `_total` appended to its name (once: a name that already ends in `_total`
-/// is not doubled).
+/// is not doubled). It has no `_created` sample and takes no exemplars, so that it stays
+/// one atomic; [`CounterWithExemplar`] (32 bytes) has both.
 ///
 /// ```
 /// static JOBS: promenade::Counter = promenade::Counter::new();
@@ -45,12 +47,119 @@ impl Counter {
     pub fn get(&self) -> u64 {
         self.value.load(Relaxed)
     }
+
+    /// Sets the total back to zero.
+    pub fn reset(&self) {
+        self.value.store(0, Relaxed);
+    }
 }
 
 impl Metric for Counter {
     type Config = ();
     fn with_config(_: &()) -> Self {
         Counter::new()
+    }
+    fn reset(&self) {
+        Counter::reset(self)
+    }
+}
+
+/// An integer counter with a creation time (`_created` in OpenMetrics) and the latest
+/// exemplar: 8 bytes of total, 8 of creation time, 16 for the exemplar slot (a mutex held
+/// only to copy the exemplar in or out).
+///
+/// `inc` and `inc_by` are one relaxed `fetch_add`, as on [`Counter`]; only
+/// `inc_with_exemplar` takes the exemplar lock.
+///
+/// ```
+/// use promenade::metrics::{CounterWithExemplar, ExemplarLabels};
+/// let c = CounterWithExemplar::new();
+/// let trace = ExemplarLabels::new([("trace_id", "abc123")]).unwrap();
+/// c.inc_with_exemplar(2, &trace);
+/// assert_eq!(c.get(), 2);
+/// assert_eq!(c.exemplar().unwrap().value(), 2.0);
+/// let created = c.created();
+/// c.reset(); // zero, no exemplar, a new creation time
+/// assert_eq!(c.get(), 0);
+/// assert!(c.exemplar().is_none() && c.created() >= created);
+/// ```
+#[derive(Debug)]
+pub struct CounterWithExemplar {
+    value: AtomicU64,
+    created: CreatedAt,
+    exemplar: ExemplarCell,
+}
+
+impl CounterWithExemplar {
+    /// A counter at zero, created now.
+    pub fn new() -> Self {
+        CounterWithExemplar {
+            value: AtomicU64::new(0),
+            created: CreatedAt::now(),
+            exemplar: ExemplarCell::default(),
+        }
+    }
+
+    /// Adds one.
+    #[inline]
+    pub fn inc(&self) {
+        self.value.fetch_add(1, Relaxed);
+    }
+
+    /// Adds `v`.
+    #[inline]
+    pub fn inc_by(&self, v: u64) {
+        self.value.fetch_add(v, Relaxed);
+    }
+
+    /// Adds `v` and keeps `labels` (with `v` and the current time) as the exemplar,
+    /// replacing the previous one.
+    pub fn inc_with_exemplar(&self, v: u64, labels: &ExemplarLabels) {
+        self.value.fetch_add(v, Relaxed);
+        self.exemplar.store(labels, v as f64);
+    }
+
+    /// The current total.
+    #[inline]
+    pub fn get(&self) -> u64 {
+        self.value.load(Relaxed)
+    }
+
+    /// When the counter was created or last reset, in seconds since the epoch.
+    pub fn created(&self) -> f64 {
+        self.created.get()
+    }
+
+    /// The latest exemplar.
+    pub fn exemplar(&self) -> Option<Exemplar> {
+        self.exemplar.get()
+    }
+
+    /// Sets the total back to zero, forgets the exemplar and records a new creation time.
+    pub fn reset(&self) {
+        self.value.store(0, Relaxed);
+        self.exemplar.clear();
+        self.created.reset();
+    }
+
+    pub(crate) fn read_exemplar(&self, out: &mut Option<Exemplar>) {
+        self.exemplar.read_into(out)
+    }
+}
+
+impl Default for CounterWithExemplar {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metric for CounterWithExemplar {
+    type Config = ();
+    fn with_config(_: &()) -> Self {
+        CounterWithExemplar::new()
+    }
+    fn reset(&self) {
+        CounterWithExemplar::reset(self)
     }
 }
 
@@ -100,12 +209,20 @@ impl FloatCounter {
     pub fn get(&self) -> f64 {
         f64::from_bits(self.bits.load(Relaxed))
     }
+
+    /// Sets the total back to zero.
+    pub fn reset(&self) {
+        self.bits.store(0, Relaxed);
+    }
 }
 
 impl Metric for FloatCounter {
     type Config = ();
     fn with_config(_: &()) -> Self {
         FloatCounter::new()
+    }
+    fn reset(&self) {
+        FloatCounter::reset(self)
     }
 }
 
@@ -117,6 +234,8 @@ mod tests {
     fn unlabelled_counter_is_one_atomic() {
         assert_eq!(size_of::<Counter>(), 8);
         assert_eq!(size_of::<FloatCounter>(), 8);
+        // total + creation time + the exemplar slot (a futex mutex, poison flag, Option).
+        assert_eq!(size_of::<CounterWithExemplar>(), 16 + size_of::<ExemplarCell>());
     }
 
     #[test]

@@ -84,6 +84,9 @@ impl Metric for Gauge {
     fn with_config(_: &()) -> Self {
         Gauge::new()
     }
+    fn reset(&self) {
+        self.set(0.0)
+    }
 }
 
 /// A gauge holding an `i64`: one atomic, `fetch_add` for inc/dec.
@@ -151,6 +154,9 @@ impl Metric for IntGauge {
     type Config = ();
     fn with_config(_: &()) -> Self {
         IntGauge::new()
+    }
+    fn reset(&self) {
+        self.set(0)
     }
 }
 

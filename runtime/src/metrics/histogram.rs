@@ -1,8 +1,8 @@
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use super::{atomic_f64_add, HistogramTimer, Metric};
+use super::{atomic_f64_add, CreatedAt, Exemplar, ExemplarCell, ExemplarLabels, HistogramTimer, Metric};
 use crate::Error;
 
 /// The Python client's default bucket bounds (seconds, for request latencies); `+Inf` is
@@ -147,11 +147,18 @@ impl fmt::Debug for Buckets {
 /// assert_eq!(s.cumulative_counts(), &[1, 2, 2]); // le=1, le=5, le=+Inf
 /// assert_eq!((s.count(), s.sum()), (2, 3.5));
 /// ```
+///
+/// It records its creation time (`_created` in OpenMetrics). Exemplars
+/// ([`observe_with_exemplar`](Self::observe_with_exemplar)) keep the latest one per bucket;
+/// their slots are allocated at the first exemplar, so a histogram that never gets one
+/// pays only for an empty `OnceLock`.
 pub struct Histogram {
     buckets: Buckets,
     /// One counter per bound plus one for `+Inf`; not cumulative.
     counts: Box<[AtomicU64]>,
     sum: AtomicU64,
+    created: CreatedAt,
+    exemplars: OnceLock<Box<[ExemplarCell]>>,
 }
 
 impl Histogram {
@@ -164,18 +171,76 @@ impl Histogram {
             buckets,
             counts,
             sum: AtomicU64::new(0),
+            created: CreatedAt::now(),
+            exemplars: OnceLock::new(),
         }
+    }
+
+    #[inline]
+    fn bucket_of(&self, v: f64) -> usize {
+        let bounds = self.buckets.bounds();
+        // Buckets are upper-inclusive (`le`): the first bound >= v. NaN compares false
+        // everywhere, so it lands past the end, in +Inf.
+        bounds.iter().position(|b| v <= *b).unwrap_or(bounds.len())
     }
 
     /// Records one observation. NaN is counted in the `+Inf` bucket (and makes the sum NaN).
     #[inline]
     pub fn observe(&self, v: f64) {
-        let bounds = self.buckets.bounds();
-        // Buckets are upper-inclusive (`le`): the first bound >= v. NaN compares false
-        // everywhere, so it lands past the end, in +Inf.
-        let index = bounds.iter().position(|b| v <= *b).unwrap_or(bounds.len());
+        self.counts[self.bucket_of(v)].fetch_add(1, Relaxed);
+        atomic_f64_add(&self.sum, v);
+    }
+
+    /// Records one observation and keeps `labels` (with `v` and the current time) as the
+    /// exemplar of its bucket, replacing the bucket's previous one.
+    pub fn observe_with_exemplar(&self, v: f64, labels: &ExemplarLabels) {
+        let index = self.bucket_of(v);
         self.counts[index].fetch_add(1, Relaxed);
         atomic_f64_add(&self.sum, v);
+        let cells = self
+            .exemplars
+            .get_or_init(|| (0..self.counts.len()).map(|_| ExemplarCell::default()).collect());
+        cells[index].store(labels, v);
+    }
+
+    /// The latest exemplar of each bucket (one per bound, then `+Inf`).
+    pub fn exemplars(&self) -> Vec<Option<Exemplar>> {
+        let mut out = Vec::new();
+        self.exemplars_into(&mut out);
+        out.resize(self.counts.len(), None);
+        out
+    }
+
+    /// Copies the buckets' exemplars into `out`, reusing its strings; leaves `out` empty
+    /// when no exemplar was ever recorded.
+    pub(crate) fn exemplars_into(&self, out: &mut Vec<Option<Exemplar>>) {
+        match self.exemplars.get() {
+            None => out.clear(),
+            Some(cells) => {
+                out.resize(cells.len(), None);
+                for (cell, slot) in cells.iter().zip(out.iter_mut()) {
+                    cell.read_into(slot);
+                }
+            }
+        }
+    }
+
+    /// When the histogram was created or last reset, in seconds since the epoch.
+    pub fn created(&self) -> f64 {
+        self.created.get()
+    }
+
+    /// Empties every bucket, zeroes the sum, forgets the exemplars and records a new
+    /// creation time. Observations racing with a reset may land on either side of it.
+    pub fn reset(&self) {
+        for c in self.counts.iter() {
+            c.store(0, Relaxed);
+        }
+        self.sum.store(0, Relaxed);
+        if let Some(cells) = self.exemplars.get() {
+            cells.iter().for_each(ExemplarCell::clear);
+        }
+        self.created.reset();
     }
 
     /// Starts a timer that observes the elapsed seconds when dropped.
@@ -226,6 +291,9 @@ impl Metric for Histogram {
     type Config = Buckets;
     fn with_config(config: &Buckets) -> Self {
         Histogram::new(config.clone())
+    }
+    fn reset(&self) {
+        Histogram::reset(self)
     }
 }
 

@@ -5,14 +5,29 @@
 //! `#[derive(Metrics)]`), labels by [`Family`](crate::Family).
 
 mod counter;
+mod created;
+mod exemplar;
 mod gauge;
+mod gauge_histogram;
 mod histogram;
+mod info;
+mod state_set;
+mod summary;
 mod timer;
 
-pub use counter::{Counter, FloatCounter};
+pub use counter::{Counter, CounterWithExemplar, FloatCounter};
+pub use created::{created_metrics_enabled, disable_created_metrics, enable_created_metrics};
+pub use exemplar::{Exemplar, ExemplarLabels, EXEMPLAR_MAX_CODE_POINTS};
 pub use gauge::{CallbackGauge, Gauge, InProgress, IntGauge, UpDown};
+pub use gauge_histogram::GaugeHistogram;
 pub use histogram::{Buckets, Histogram, HistogramSnapshot, DEFAULT_BUCKETS};
+pub use info::Info;
+pub use state_set::{Enum, StateSet, States};
+pub use summary::{Quantiles, Summary};
 pub use timer::{HistogramTimer, TimedFuture};
+
+pub(crate) use created::{unix_now, CreatedAt};
+pub(crate) use exemplar::ExemplarCell;
 
 /// A metric that can be created from a configuration, so that a
 /// [`Family`](crate::Family) can create one per label set and the derives can create a
@@ -23,6 +38,11 @@ pub trait Metric: Send + Sync + 'static {
 
     /// A fresh metric (at zero) with the given configuration.
     fn with_config(config: &Self::Config) -> Self;
+
+    /// Puts the metric back to its fresh state (zero, no exemplar, a new creation time).
+    /// [`Family::remove`](crate::Family::remove) and [`Family::clear`](crate::Family::clear)
+    /// use it for the series of a finite family, which always exist.
+    fn reset(&self);
 }
 
 /// The kind of a metric family, as exposed in `# TYPE` lines.
@@ -35,8 +55,17 @@ pub enum MetricType {
     Gauge,
     /// Observations counted in cumulative buckets, with their sum and count.
     Histogram,
-    /// A metric whose type is not known.
+    /// A metric whose type is not known (`untyped` in text 0.0.4, `unknown` in
+    /// OpenMetrics).
     Untyped,
+    /// Observations counted with their sum, optionally with quantiles.
+    Summary,
+    /// Constant labels describing the target (`x_info{…} 1`).
+    Info,
+    /// A set of states, each true or false, one series per state.
+    StateSet,
+    /// Buckets of a current distribution that can go down as well as up.
+    GaugeHistogram,
 }
 
 impl MetricType {
@@ -46,17 +75,57 @@ impl MetricType {
         match self {
             MetricType::Counter => &["", "_total", "_created"],
             MetricType::Histogram => &["", "_bucket", "_sum", "_count", "_created"],
-            MetricType::Gauge | MetricType::Untyped => &[""],
+            MetricType::Summary => &["", "_sum", "_count", "_created"],
+            MetricType::GaugeHistogram => &["", "_bucket", "_gsum", "_gcount"],
+            MetricType::Info => &["", "_info"],
+            MetricType::Gauge | MetricType::Untyped | MetricType::StateSet => &[""],
         }
     }
 
-    /// The name used in the Prometheus text format's `# TYPE` line.
+    /// The suffix of the family's main sample that [`Descriptor::new`](crate::registry::Descriptor::new)
+    /// strips from a name given with it: `_total` for counters, `_info` for info metrics.
+    pub const fn name_suffix(self) -> Option<&'static str> {
+        match self {
+            MetricType::Counter => Some("_total"),
+            MetricType::Info => Some("_info"),
+            _ => None,
+        }
+    }
+
+    /// The name used in OpenMetrics' `# TYPE` line.
+    pub const fn openmetrics_str(self) -> &'static str {
+        match self {
+            MetricType::Untyped => "unknown",
+            MetricType::Info => "info",
+            MetricType::StateSet => "stateset",
+            MetricType::GaugeHistogram => "gaugehistogram",
+            other => other.as_str(),
+        }
+    }
+
+    /// The type's own name, as OpenMetrics spells it except `untyped` (the text 0.0.4
+    /// spelling of OpenMetrics' `unknown`).
     pub const fn as_str(self) -> &'static str {
         match self {
             MetricType::Counter => "counter",
             MetricType::Gauge => "gauge",
             MetricType::Histogram => "histogram",
             MetricType::Untyped => "untyped",
+            MetricType::Summary => "summary",
+            MetricType::Info => "info",
+            MetricType::StateSet => "stateset",
+            MetricType::GaugeHistogram => "gaugehistogram",
+        }
+    }
+
+    /// The name used in the Prometheus text format's (0.0.4) `# TYPE` line, where the
+    /// OpenMetrics-only types are mapped the way Prometheus expects: info and stateset
+    /// become gauges, a gauge histogram a histogram, unknown `untyped`.
+    pub const fn text_str(self) -> &'static str {
+        match self {
+            MetricType::Info | MetricType::StateSet => "gauge",
+            MetricType::GaugeHistogram => "histogram",
+            other => other.as_str(),
         }
     }
 }

@@ -4,14 +4,19 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::family::Family;
-use crate::labels::{EncodeLabels, LabelSet};
+use crate::labels::{EncodeLabels, LabelSet, LabelValue};
 use crate::metrics::{
-    CallbackGauge, Counter, FloatCounter, Gauge, Histogram, IntGauge, Metric, MetricType,
+    CallbackGauge, Counter, CounterWithExemplar, Enum, FloatCounter, Gauge, GaugeHistogram,
+    Histogram, Info, IntGauge, Metric, MetricType, StateSet, Summary,
 };
+use crate::Error;
 
-/// The name, help text and type of one metric family.
+use super::Point;
+
+/// The name, help text, type and unit of one metric family.
 ///
-/// For counters, `name` is the name without `_total`; the encoders add it.
+/// For counters, `name` is the name without `_total` (for info metrics, without `_info`);
+/// the encoders add it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Descriptor {
     /// The family name.
@@ -22,11 +27,15 @@ pub struct Descriptor {
     pub metric_type: MetricType,
     /// Where the metric is defined, for error messages (`my_app::HttpMetrics::requests`).
     pub defined_at: Cow<'static, str>,
+    /// The unit (`seconds`, `bytes`), exposed as OpenMetrics' `# UNIT`; set it with
+    /// [`with_unit`](Self::with_unit), which checks it against the name.
+    pub unit: Option<Cow<'static, str>>,
 }
 
 impl Descriptor {
     /// A descriptor; `name` and `help` are not validated here (the registry and the derives
-    /// do that). A counter name ending in `_total` is stored without it.
+    /// do that). A counter name ending in `_total` is stored without it, an info name
+    /// ending in `_info` without that.
     pub fn new(
         name: impl Into<Cow<'static, str>>,
         help: impl Into<Cow<'static, str>>,
@@ -34,9 +43,12 @@ impl Descriptor {
         defined_at: impl Into<Cow<'static, str>>,
     ) -> Self {
         let mut name = name.into();
-        if metric_type == MetricType::Counter {
-            if let Some(base) = name.strip_suffix("_total") {
-                name = Cow::Owned(base.to_owned());
+        if let Some(suffix) = metric_type.name_suffix() {
+            if let Some(base) = name.strip_suffix(suffix) {
+                name = match name {
+                    Cow::Borrowed(b) => Cow::Borrowed(&b[..base.len()]),
+                    Cow::Owned(_) => Cow::Owned(base.to_owned()),
+                };
             }
         }
         Descriptor {
@@ -44,7 +56,56 @@ impl Descriptor {
             help: help.into(),
             metric_type,
             defined_at: defined_at.into(),
+            unit: None,
         }
+    }
+
+    /// Sets the unit. OpenMetrics requires the family name to end with `_<unit>` (for a
+    /// counter, before `_total`); info and state sets take no unit.
+    ///
+    /// ```
+    /// use promenade::{registry::Descriptor, MetricType};
+    /// let d = Descriptor::new("latency_seconds", "Latency.", MetricType::Histogram, "here");
+    /// assert!(d.clone().with_unit("seconds").is_ok());
+    /// assert_eq!(
+    ///     d.with_unit("bytes").unwrap_err().to_string(),
+    ///     "invalid metric name \"latency_seconds\": a metric with unit `bytes` must have a name ending in `_bytes`"
+    /// );
+    /// ```
+    pub fn with_unit(mut self, unit: impl Into<Cow<'static, str>>) -> Result<Self, Error> {
+        let unit = unit.into();
+        let err = |reason: String| {
+            Err(Error::InvalidMetricName {
+                name: self.name.to_string(),
+                reason: reason.into(),
+            })
+        };
+        if unit.is_empty()
+            || !unit
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+        {
+            return err(format!(
+                "the unit {unit:?} must be non-empty ASCII letters, digits, `_` or `:`"
+            ));
+        }
+        if matches!(self.metric_type, MetricType::Info | MetricType::StateSet) {
+            return err(format!(
+                "an {} metric takes no unit",
+                self.metric_type.openmetrics_str()
+            ));
+        }
+        if !self
+            .name
+            .strip_suffix(&*unit)
+            .is_some_and(|rest| rest.ends_with('_'))
+        {
+            return err(format!(
+                "a metric with unit `{unit}` must have a name ending in `_{unit}`"
+            ));
+        }
+        self.unit = Some(unit);
+        Ok(self)
     }
 
     /// Every sample name a family with this descriptor can expose.
@@ -67,6 +128,36 @@ pub enum Number {
     Float(f64),
 }
 
+impl From<u64> for Number {
+    fn from(v: u64) -> Self {
+        Number::Int(v)
+    }
+}
+
+impl From<u32> for Number {
+    fn from(v: u32) -> Self {
+        Number::Int(u64::from(v))
+    }
+}
+
+impl From<i64> for Number {
+    fn from(v: i64) -> Self {
+        Number::SignedInt(v)
+    }
+}
+
+impl From<i32> for Number {
+    fn from(v: i32) -> Self {
+        Number::SignedInt(i64::from(v))
+    }
+}
+
+impl From<f64> for Number {
+    fn from(v: f64) -> Self {
+        Number::Float(v)
+    }
+}
+
 impl Number {
     /// The value as an `f64`.
     pub fn as_f64(self) -> f64 {
@@ -78,25 +169,34 @@ impl Number {
     }
 }
 
-/// The value of one series.
-#[derive(Debug, Clone, Copy)]
-pub enum Point<'a> {
-    /// A counter total.
-    Counter(Number),
-    /// A gauge value.
-    Gauge(Number),
-    /// A histogram: read it with [`Histogram::cumulative_into`] and [`Histogram::sum`].
-    Histogram(&'a Histogram),
-    /// A value of unknown type.
-    Untyped(Number),
-}
-
 /// Where collectors send families and their series. The encoders implement it.
 pub trait Sink {
     /// Starts a family; the series that follow belong to it.
     fn family(&mut self, descriptor: &Descriptor);
     /// One series of the current family.
     fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>);
+
+    /// The registry is about to run one collector. A sink that can undo what it is sent
+    /// remembers where it stands.
+    fn begin_collector(&mut self) {}
+    /// The collector started by the last [`begin_collector`](Self::begin_collector)
+    /// panicked or returned an error: forget everything it sent.
+    fn abort_collector(&mut self) {}
+}
+
+impl<S: Sink + ?Sized> Sink for &mut S {
+    fn family(&mut self, descriptor: &Descriptor) {
+        (**self).family(descriptor)
+    }
+    fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
+        (**self).point(labels, point)
+    }
+    fn begin_collector(&mut self) {
+        (**self).begin_collector()
+    }
+    fn abort_collector(&mut self) {
+        (**self).abort_collector()
+    }
 }
 
 /// A metric that can report its series (every metric type, families, and shared handles
@@ -116,6 +216,12 @@ pub trait CollectMetric: Send + Sync {
     /// series. `None` for everything that cannot overflow.
     fn overflow_count(&self) -> Option<u64> {
         None
+    }
+
+    /// The names of the labels every series carries (a family's label set), so a
+    /// registration can refuse reserved ones (`le`, `quantile`, a state set's own name).
+    fn label_names(&self) -> &'static [&'static str] {
+        &[]
     }
 }
 
@@ -137,10 +243,35 @@ scalar_collect!(
     CallbackGauge => Gauge(Float) as Gauge,
 );
 
-impl CollectMetric for Histogram {
-    const TYPE: MetricType = MetricType::Histogram;
+macro_rules! ref_collect {
+    ($($ty:ty => $variant:ident as $t:ident),* $(,)?) => {$(
+        impl CollectMetric for $ty {
+            const TYPE: MetricType = MetricType::$t;
+            fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
+                sink.point(labels, Point::$variant(self));
+            }
+        }
+    )*};
+}
+ref_collect!(
+    Histogram => Histogram as Histogram,
+    CounterWithExemplar => CounterWithExemplar as Counter,
+    Summary => Summary as Summary,
+    Info => Info as Info,
+    GaugeHistogram => GaugeHistogram as GaugeHistogram,
+);
+
+impl<S: LabelValue> CollectMetric for StateSet<S> {
+    const TYPE: MetricType = MetricType::StateSet;
     fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
-        sink.point(labels, Point::Histogram(self));
+        sink.point(labels, Point::StateSet(self));
+    }
+}
+
+impl<S: LabelValue> CollectMetric for Enum<S> {
+    const TYPE: MetricType = MetricType::StateSet;
+    fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
+        sink.point(labels, Point::StateSet(self));
     }
 }
 
@@ -152,6 +283,9 @@ impl<L: LabelSet, M: Metric + CollectMetric> CollectMetric for Family<L, M> {
     fn overflow_count(&self) -> Option<u64> {
         (!self.is_dense()).then(|| Family::overflow_count(self))
     }
+    fn label_names(&self) -> &'static [&'static str] {
+        L::NAMES
+    }
 }
 
 impl<M: CollectMetric + ?Sized> CollectMetric for &'static M {
@@ -162,6 +296,9 @@ impl<M: CollectMetric + ?Sized> CollectMetric for &'static M {
     fn overflow_count(&self) -> Option<u64> {
         (**self).overflow_count()
     }
+    fn label_names(&self) -> &'static [&'static str] {
+        (**self).label_names()
+    }
 }
 
 impl<M: CollectMetric + ?Sized> CollectMetric for Arc<M> {
@@ -171,6 +308,9 @@ impl<M: CollectMetric + ?Sized> CollectMetric for Arc<M> {
     }
     fn overflow_count(&self) -> Option<u64> {
         (**self).overflow_count()
+    }
+    fn label_names(&self) -> &'static [&'static str] {
+        (**self).label_names()
     }
 }
 
@@ -189,6 +329,22 @@ pub trait Collector: Send + Sync + 'static {
     /// Sends every family (via [`Sink::family`]) followed by its series.
     fn collect(&self, sink: &mut dyn Sink);
 
+    /// What the registry calls at a scrape: [`collect`](Self::collect), unless the
+    /// collector can fail. A collector whose values come from somewhere that can fail
+    /// implements this (and makes `collect` call it, ignoring the error): when it returns
+    /// an error — or panics — the registry discards whatever it had sent, serves the rest,
+    /// and counts the failure in `promenade_collector_failures_total{collector="…"}`.
+    fn try_collect(&self, sink: &mut dyn Sink) -> Result<(), CollectError> {
+        self.collect(sink);
+        Ok(())
+    }
+
+    /// The name the failure self-metric labels this collector with; the type's name by
+    /// default.
+    fn collector_name(&self) -> Cow<'static, str> {
+        Cow::Borrowed(std::any::type_name::<Self>())
+    }
+
     /// Reports, for each family with an open label set, its name and how many lookups
     /// landed on its overflow series. The default reports nothing.
     fn overflows(&self, report: &mut dyn FnMut(&str, u64)) {
@@ -196,12 +352,21 @@ pub trait Collector: Send + Sync + 'static {
     }
 }
 
+/// Why a collector could not collect: any error, boxed.
+pub type CollectError = Box<dyn std::error::Error + Send + Sync>;
+
 impl<C: Collector + ?Sized> Collector for Arc<C> {
     fn describe(&self) -> Vec<Descriptor> {
         (**self).describe()
     }
     fn collect(&self, sink: &mut dyn Sink) {
         (**self).collect(sink)
+    }
+    fn try_collect(&self, sink: &mut dyn Sink) -> Result<(), CollectError> {
+        (**self).try_collect(sink)
+    }
+    fn collector_name(&self) -> Cow<'static, str> {
+        (**self).collector_name()
     }
     fn overflows(&self, report: &mut dyn FnMut(&str, u64)) {
         (**self).overflows(report)
@@ -214,6 +379,12 @@ impl<C: Collector + ?Sized> Collector for &'static C {
     }
     fn collect(&self, sink: &mut dyn Sink) {
         (**self).collect(sink)
+    }
+    fn try_collect(&self, sink: &mut dyn Sink) -> Result<(), CollectError> {
+        (**self).try_collect(sink)
+    }
+    fn collector_name(&self) -> Cow<'static, str> {
+        (**self).collector_name()
     }
     fn overflows(&self, report: &mut dyn FnMut(&str, u64)) {
         (**self).overflows(report)
@@ -233,11 +404,12 @@ impl<M: CollectMetric + 'static> Named<M> {
         name: impl Into<Cow<'static, str>>,
         help: impl Into<Cow<'static, str>>,
         metric: M,
-    ) -> Result<Self, crate::Error> {
+    ) -> Result<Self, Error> {
         let name = name.into();
         crate::validate::metric_name(&name)?;
         let help = help.into();
         crate::validate::help(&help)?;
+        check_labels(&name, M::TYPE, metric.label_names())?;
         let at = std::panic::Location::caller();
         let defined_at = format!("`{name}` registered at {}:{}", at.file(), at.line());
         Ok(Named {
@@ -245,6 +417,58 @@ impl<M: CollectMetric + 'static> Named<M> {
             metric,
         })
     }
+
+    /// Sets the unit (`# UNIT` in OpenMetrics); the name must end with `_<unit>`.
+    ///
+    /// ```
+    /// use promenade::{registry::Named, Gauge, Registry};
+    /// use std::sync::Arc;
+    /// let g = Named::new("heap_bytes", "Heap size.", Arc::new(Gauge::new()))?.with_unit("bytes")?;
+    /// Registry::new().register(g)?;
+    /// # Ok::<(), promenade::Error>(())
+    /// ```
+    pub fn with_unit(mut self, unit: impl Into<Cow<'static, str>>) -> Result<Self, Error> {
+        self.descriptor = self.descriptor.with_unit(unit)?;
+        Ok(self)
+    }
+
+    /// The descriptor.
+    pub fn descriptor(&self) -> &Descriptor {
+        &self.descriptor
+    }
+}
+
+/// Refuses the labels a family of type `ty` reserves for its samples: `le` (histograms),
+/// `quantile` (summaries), the family's own name (state sets, whose states are a label
+/// named after it). A state set's name must itself be a valid label name.
+pub(crate) fn check_labels(name: &str, ty: MetricType, labels: &[&str]) -> Result<(), Error> {
+    let reserved = match ty {
+        MetricType::Histogram | MetricType::GaugeHistogram => Some("le"),
+        MetricType::Summary => Some("quantile"),
+        MetricType::StateSet => {
+            crate::validate::label_name(name).map_err(|_| Error::InvalidMetricName {
+                name: name.to_owned(),
+                reason: "a state set's states are a label named after it, so its name must                          also be a valid label name (no `:`)"
+                    .into(),
+            })?;
+            Some(name)
+        }
+        _ => None,
+    };
+    for l in labels {
+        crate::validate::label_name(l)?;
+        if Some(*l) == reserved {
+            return Err(Error::InvalidLabelName {
+                name: (*l).to_owned(),
+                reason: format!(
+                    "a {} family uses the label `{l}` for its own samples; rename it",
+                    ty.openmetrics_str()
+                )
+                .into(),
+            });
+        }
+    }
+    Ok(())
 }
 
 impl<M: CollectMetric + 'static> Collector for Named<M> {
@@ -258,44 +482,6 @@ impl<M: CollectMetric + 'static> Collector for Named<M> {
     fn overflows(&self, report: &mut dyn FnMut(&str, u64)) {
         if let Some(n) = self.metric.overflow_count() {
             report(&self.descriptor.name, n);
-        }
-    }
-}
-
-impl Point<'_> {
-    /// The type of family this point belongs to.
-    pub fn metric_type(&self) -> MetricType {
-        match self {
-            Point::Counter(_) => MetricType::Counter,
-            Point::Gauge(_) => MetricType::Gauge,
-            Point::Histogram(_) => MetricType::Histogram,
-            Point::Untyped(_) => MetricType::Untyped,
-        }
-    }
-
-    /// Calls `f(suffix, le, value)` for every sample of this point, in exposition order:
-    /// `_total` for a counter; `_bucket` per bound (cumulative, `le = +Inf` last, equal to the
-    /// count), `_sum` and `_count` for a histogram; no suffix otherwise. `scratch` is reused
-    /// for the histogram's cumulative counts.
-    pub fn for_each_sample(
-        &self,
-        scratch: &mut Vec<u64>,
-        mut f: impl FnMut(&'static str, Option<f64>, Number),
-    ) {
-        match *self {
-            Point::Counter(n) => f("_total", None, n),
-            Point::Gauge(n) | Point::Untyped(n) => f("", None, n),
-            Point::Histogram(h) => {
-                h.cumulative_into(scratch);
-                let bounds = h.buckets().bounds();
-                let les = bounds.iter().copied().chain(std::iter::once(f64::INFINITY));
-                for (le, count) in les.zip(scratch.iter()) {
-                    f("_bucket", Some(le), Number::Int(*count));
-                }
-                let count = scratch.last().copied().unwrap_or(0);
-                f("_sum", None, Number::Float(h.sum()));
-                f("_count", None, Number::Int(count));
-            }
         }
     }
 }

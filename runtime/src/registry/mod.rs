@@ -3,15 +3,21 @@
 
 mod collect;
 mod default;
+pub mod families;
+mod filter;
+mod point;
 mod samples;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, RwLock};
 
-pub use collect::{CollectMetric, Collector, Descriptor, Named, Number, Point, Sink};
+pub use collect::{CollectError, CollectMetric, Collector, Descriptor, Named, Number, Sink};
 pub use default::{default_registry, default_registry_errors, AutoRegistration};
+pub use filter::NameFilter;
+pub use point::{ExtraLabel, Flavor, Point, PointData, SampleView, Scratch};
 pub use samples::{FamilySamples, Sample};
+
 
 use crate::labels::{EncodeLabels, LabelWriter};
 use crate::metrics::MetricType;
@@ -20,6 +26,10 @@ use crate::Error;
 /// The name of the family in which every registry reports, per family name, how many
 /// lookups landed on an open family's overflow series.
 pub const OVERFLOW_FAMILY: &str = "promenade_family_overflow";
+
+/// The name of the family in which every registry counts, per collector, the scrapes at
+/// which the collector panicked or returned an error (its output was left out).
+pub const COLLECTOR_FAILURES_FAMILY: &str = "promenade_collector_failures";
 
 /// A set of collectors that is scraped as one exposition.
 ///
@@ -53,6 +63,7 @@ struct Entry {
     id: u64,
     descriptors: Vec<Descriptor>,
     collector: Arc<dyn Collector>,
+    failures: Arc<AtomicU64>,
 }
 
 /// Proof of a registration; give it back to [`Registry::unregister`].
@@ -79,14 +90,22 @@ impl Registry {
         }
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
         let mut taken: HashMap<String, &Descriptor> = HashMap::new();
-        let reserved = Descriptor::new(
-            OVERFLOW_FAMILY,
-            "",
-            MetricType::Counter,
-            "promenade's own overflow self-metric",
-        );
+        let reserved = [
+            Descriptor::new(
+                OVERFLOW_FAMILY,
+                "",
+                MetricType::Counter,
+                "promenade's own overflow self-metric",
+            ),
+            Descriptor::new(
+                COLLECTOR_FAILURES_FAMILY,
+                "",
+                MetricType::Counter,
+                "promenade's own collector-failure self-metric",
+            ),
+        ];
         let existing = entries.iter().flat_map(|e| e.descriptors.iter());
-        for d in std::iter::once(&reserved).chain(existing) {
+        for d in reserved.iter().chain(existing) {
             for sample in d.sample_names() {
                 taken.insert(sample, d);
             }
@@ -110,6 +129,7 @@ impl Registry {
             id,
             descriptors,
             collector,
+            failures: Arc::new(AtomicU64::new(0)),
         });
         Ok(Registration(id))
     }
@@ -135,15 +155,36 @@ impl Registry {
     }
 
     /// Sends every registered family to `sink`, in registration order, then the overflow
-    /// self-metric if any open family is registered.
+    /// self-metric if any open family is registered, then the collector-failure
+    /// self-metric if any collector ever failed.
+    ///
+    /// Each collector runs between [`Sink::begin_collector`] and, if it panics or returns
+    /// an error, [`Sink::abort_collector`]: its partial output is dropped and the other
+    /// collectors are still served.
     pub fn collect(&self, sink: &mut dyn Sink) {
-        let collectors: Vec<Arc<dyn Collector>> = {
+        #[allow(clippy::type_complexity)]
+        let collectors: Vec<(Arc<dyn Collector>, Arc<AtomicU64>)> = {
             let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-            entries.iter().map(|e| e.collector.clone()).collect()
+            entries
+                .iter()
+                .map(|e| (e.collector.clone(), e.failures.clone()))
+                .collect()
         };
         let mut overflows: Vec<(String, u64)> = Vec::new();
-        for c in &collectors {
-            c.collect(sink);
+        let mut failures: Vec<(String, u64)> = Vec::new();
+        for (c, failed) in &collectors {
+            sink.begin_collector();
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                c.try_collect(sink)
+            }));
+            if !matches!(outcome, Ok(Ok(()))) {
+                sink.abort_collector();
+                failed.fetch_add(1, Relaxed);
+            }
+            let n = failed.load(Relaxed);
+            if n > 0 {
+                failures.push((c.collector_name().into_owned(), n));
+            }
             c.overflows(&mut |name, n| overflows.push((name.to_owned(), n)));
         }
         if !overflows.is_empty() {
@@ -154,7 +195,18 @@ impl Registry {
                 "promenade",
             ));
             for (family, n) in overflows {
-                sink.point(&FamilyLabel(&family), Point::Counter(Number::Int(n)));
+                sink.point(&FamilyLabel("family", &family), Point::Counter(Number::Int(n)));
+            }
+        }
+        if !failures.is_empty() {
+            sink.family(&Descriptor::new(
+                COLLECTOR_FAILURES_FAMILY,
+                "Scrapes at which a collector panicked or returned an error (its families were left out).",
+                MetricType::Counter,
+                "promenade",
+            ));
+            for (collector, n) in failures {
+                sink.point(&FamilyLabel("collector", &collector), Point::Counter(Number::Int(n)));
             }
         }
     }
@@ -189,10 +241,10 @@ impl std::fmt::Debug for Registry {
     }
 }
 
-struct FamilyLabel<'a>(&'a str);
+struct FamilyLabel<'a>(&'static str, &'a str);
 
 impl EncodeLabels for FamilyLabel<'_> {
     fn encode_labels(&self, out: &mut LabelWriter<'_>) {
-        out.label_with("family", |w| w.write_str(self.0));
+        out.label_with(self.0, |w| w.write_str(self.1));
     }
 }

@@ -1,6 +1,6 @@
 //! The flat view of a collection: sample names, labels and values (for tests and tools).
 
-use super::{Descriptor, Point, Sink};
+use super::{Descriptor, ExtraLabel, Flavor, Point, Scratch, Sink};
 use crate::labels::{EncodeLabels, LabelWriter};
 
 /// One sample: a full sample name, its labels and its value.
@@ -33,11 +33,15 @@ pub struct FamilySamples {
     pub samples: Vec<Sample>,
 }
 
+/// Collects the samples the text format shows (no `_created`, no exemplars; a gauge
+/// histogram's `_gcount` and `_gsum` stay in its family).
 #[derive(Default)]
 pub(super) struct SampleSink {
     pub(super) families: Vec<FamilySamples>,
-    scratch: Vec<u64>,
+    scratch: Scratch,
     text: String,
+    /// How many families existed when the current collector began.
+    mark: usize,
 }
 
 impl Sink for SampleSink {
@@ -56,19 +60,38 @@ impl Sink for SampleSink {
         labels.encode_labels(&mut LabelWriter::new(&mut self.text));
         let pairs = parse_label_text(&self.text);
         let name = &family.descriptor.name;
-        point.for_each_sample(&mut self.scratch, |suffix, le, value| {
+        point.for_each_sample(&mut self.scratch, Flavor::Text, |sample| {
             let mut labels = pairs.clone();
-            if let Some(le) = le {
+            let mut float_label = |label: &str, v: f64| {
                 let mut s = String::new();
-                crate::number::write_f64(&mut s, le);
-                labels.push(("le".to_owned(), s));
+                crate::number::write_f64(&mut s, v);
+                labels.push((label.to_owned(), s));
+            };
+            match sample.extra {
+                ExtraLabel::None => {}
+                ExtraLabel::Le(le) => float_label("le", le),
+                ExtraLabel::Quantile(q) => float_label("quantile", q),
+                ExtraLabel::State(state) => {
+                    let value = parse_label_text(&format!("x=\"{state}\""));
+                    let value = value.into_iter().next().map(|(_, v)| v).unwrap_or_default();
+                    labels.push((name.to_string(), value));
+                }
+                ExtraLabel::Labels(text) => labels.extend(parse_label_text(text)),
             }
             family.samples.push(Sample {
-                name: format!("{name}{suffix}"),
+                name: format!("{name}{}", sample.suffix),
                 labels,
-                value: value.as_f64(),
+                value: sample.value.as_f64(),
             });
         });
+    }
+
+    fn begin_collector(&mut self) {
+        self.mark = self.families.len();
+    }
+
+    fn abort_collector(&mut self) {
+        self.families.truncate(self.mark);
     }
 }
 

@@ -1,0 +1,157 @@
+//! OpenMetrics 1.0 text.
+//!
+//! - Per family `# TYPE`, then `# UNIT` (when the descriptor has one), then `# HELP`
+//!   (unless empty; escapes `\`, `"` and newline). A counter family is named without
+//!   `_total`, an info family without `_info`; their samples carry the suffix.
+//! - Types `counter gauge histogram gaugehistogram summary info stateset unknown`.
+//! - `_created` after a counter's `_total` and after a histogram's or summary's `_count`
+//!   (unless [disabled](crate::metrics::disable_created_metrics)), in seconds.
+//! - `le` and `quantile` in canonical form (`1.0`, `1e+06`, `+Inf`).
+//! - A histogram has `_sum` and `_count` together or not at all; not when a bucket bound
+//!   is negative.
+//! - Exemplars ` # {labels} value timestamp` on `_total` and `_bucket` samples only.
+//! - Timestamps in seconds; single spaces; no blank lines; `# EOF` last.
+
+use super::{encode_labels_into, write_series};
+use crate::labels::EncodeLabels;
+use crate::number::{write_f64, write_number};
+use crate::registry::{Descriptor, Flavor, Point, Registry, Scratch, Sink};
+
+/// The `Content-Type` of this format.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// Appends the OpenMetrics exposition of everything in `registry`, `# EOF` included, to
+/// `out`.
+///
+/// ```
+/// use promenade::{Counter, Registry};
+/// use std::sync::Arc;
+///
+/// let registry = Registry::new();
+/// let c = Arc::new(Counter::new());
+/// registry.register_metric("jobs", "Jobs \"done\".", c.clone()).unwrap();
+/// c.inc_by(3);
+/// let mut out = String::new();
+/// promenade::encoding::openmetrics::encode(&registry, &mut out);
+/// assert_eq!(out, "# TYPE jobs counter\n# HELP jobs Jobs \\\"done\\\".\njobs_total 3\n# EOF\n");
+/// ```
+pub fn encode(registry: &Registry, out: &mut String) {
+    let mut encoder = OpenMetricsEncoder::new(out);
+    registry.collect(&mut encoder);
+    encoder.finish();
+}
+
+/// Encodes `registry` into a fresh string sized after the previous exposition.
+pub fn encode_to_string(registry: &Registry) -> String {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut out = String::with_capacity(registry.size_hint.load(Relaxed) + 256);
+    encode(registry, &mut out);
+    registry.size_hint.store(out.len(), Relaxed);
+    out
+}
+
+/// The OpenMetrics encoder as a [`Sink`]. Call [`finish`](Self::finish) after the
+/// collection to write `# EOF`.
+pub struct OpenMetricsEncoder<'a> {
+    out: &'a mut String,
+    name: String,
+    labels: String,
+    scratch: Scratch,
+    mark: usize,
+}
+
+impl<'a> OpenMetricsEncoder<'a> {
+    /// An encoder appending to `out`.
+    pub fn new(out: &'a mut String) -> Self {
+        OpenMetricsEncoder {
+            out,
+            name: String::new(),
+            labels: String::new(),
+            scratch: Scratch::new(),
+            mark: 0,
+        }
+    }
+
+    /// Writes `# EOF`.
+    pub fn finish(self) {
+        self.out.push_str("# EOF\n");
+    }
+}
+
+impl Sink for OpenMetricsEncoder<'_> {
+    fn family(&mut self, d: &Descriptor) {
+        self.name.clear();
+        self.name.push_str(&d.name);
+        let out = &mut *self.out;
+        out.push_str("# TYPE ");
+        out.push_str(&d.name);
+        out.push(' ');
+        out.push_str(d.metric_type.openmetrics_str());
+        out.push('\n');
+        if let Some(unit) = d.unit.as_deref().filter(|u| !u.is_empty()) {
+            out.push_str("# UNIT ");
+            out.push_str(&d.name);
+            out.push(' ');
+            out.push_str(unit);
+            out.push('\n');
+        }
+        if !d.help.is_empty() {
+            out.push_str("# HELP ");
+            out.push_str(&d.name);
+            out.push(' ');
+            escape_into(out, &d.help);
+            out.push('\n');
+        }
+    }
+
+    fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
+        encode_labels_into(&mut self.labels, labels);
+        let OpenMetricsEncoder {
+            out,
+            name,
+            labels,
+            scratch,
+            ..
+        } = self;
+        point.for_each_sample(scratch, Flavor::OpenMetrics, |s| {
+            write_series(out, name, s.suffix, labels, s.extra, true);
+            out.push(' ');
+            write_number(out, s.value);
+            if let Some(ts) = s.timestamp {
+                out.push(' ');
+                write_f64(out, ts);
+            }
+            if let Some(e) = s.exemplar.filter(|_| matches!(s.suffix, "_total" | "_bucket")) {
+                out.push_str(" # {");
+                out.push_str(e.encoded_labels());
+                out.push_str("} ");
+                write_f64(out, e.value());
+                if let Some(ts) = e.timestamp() {
+                    out.push(' ');
+                    write_f64(out, ts);
+                }
+            }
+            out.push('\n');
+        });
+    }
+
+    fn begin_collector(&mut self) {
+        self.mark = self.out.len();
+    }
+
+    fn abort_collector(&mut self) {
+        self.out.truncate(self.mark);
+    }
+}
+
+/// HELP text escapes `\`, `"` and newline.
+fn escape_into(out: &mut String, help: &str) {
+    for c in help.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+}

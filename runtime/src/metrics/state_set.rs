@@ -1,0 +1,188 @@
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
+
+use super::Metric;
+use crate::labels::{LabelValue, LabelValueWriter};
+
+/// What a [`StateSet`] or an [`Enum`] exposes: one sample per state, 1 when the state
+/// holds and 0 otherwise. Encoders read it through this trait.
+pub trait States: Send + Sync {
+    /// How many states there are.
+    fn state_count(&self) -> usize;
+    /// Writes the name of state `index` (escaped by the writer).
+    fn write_state(&self, index: usize, out: &mut LabelValueWriter<'_>);
+    /// Whether state `index` holds.
+    fn is_set(&self, index: usize) -> bool;
+}
+
+const fn finite<S: LabelValue>() -> usize {
+    match S::CARDINALITY {
+        Some(n) => n,
+        None => panic!(
+            "a StateSet or Enum needs a finite set of states: derive `LabelValue` on a \
+             fieldless enum"
+        ),
+    }
+}
+
+/// A set of states over a [`LabelValue`] enum, each true or false independently
+/// (OpenMetrics' `stateset`). The states are the enum's variants, so a typo is a compile
+/// error; each is exposed as a series with a label named after the metric.
+///
+/// ```
+/// use promenade::{LabelValue, StateSet};
+/// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+/// enum Feature { Search, Upload }
+/// let features: StateSet<Feature> = StateSet::new();
+/// features.set(Feature::Upload, true);
+/// assert!(features.get(Feature::Upload) && !features.get(Feature::Search));
+/// ```
+pub struct StateSet<S: LabelValue> {
+    states: Box<[AtomicBool]>,
+    _states: PhantomData<fn() -> S>,
+}
+
+impl<S: LabelValue> StateSet<S> {
+    /// Every state false.
+    pub fn new() -> Self {
+        let n = const { finite::<S>() };
+        StateSet {
+            states: (0..n).map(|_| AtomicBool::new(false)).collect(),
+            _states: PhantomData,
+        }
+    }
+
+    /// Sets one state.
+    pub fn set(&self, state: S, value: bool) {
+        self.states[state.index()].store(value, Relaxed);
+    }
+
+    /// Whether a state holds.
+    pub fn get(&self, state: S) -> bool {
+        self.states[state.index()].load(Relaxed)
+    }
+}
+
+impl<S: LabelValue> Default for StateSet<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: LabelValue> States for StateSet<S> {
+    fn state_count(&self) -> usize {
+        self.states.len()
+    }
+    fn write_state(&self, index: usize, out: &mut LabelValueWriter<'_>) {
+        if let Some(s) = S::from_index(index) {
+            s.encode(out);
+        }
+    }
+    fn is_set(&self, index: usize) -> bool {
+        self.states[index].load(Relaxed)
+    }
+}
+
+impl<S: LabelValue> Metric for StateSet<S> {
+    type Config = ();
+    fn with_config(_: &()) -> Self {
+        Self::new()
+    }
+    /// Every state false.
+    fn reset(&self) {
+        self.states.iter().for_each(|s| s.store(false, Relaxed));
+    }
+}
+
+impl<S: LabelValue + fmt::Debug> fmt::Debug for StateSet<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let set: Vec<S> = (0..self.states.len())
+            .filter(|i| self.is_set(*i))
+            .filter_map(S::from_index)
+            .collect();
+        f.debug_tuple("StateSet").field(&set).finish()
+    }
+}
+
+/// Exactly one state out of a [`LabelValue`] enum (the Python client's `Enum`), exposed
+/// as a `stateset`: the current state's series is 1, the others 0. It starts in the
+/// enum's first variant.
+///
+/// ```
+/// use promenade::{Enum, LabelValue};
+/// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+/// enum Phase { Starting, Running, Stopping }
+/// let phase: Enum<Phase> = Enum::new();
+/// assert_eq!(phase.get(), Phase::Starting);
+/// phase.set(Phase::Running);
+/// assert_eq!(phase.get(), Phase::Running);
+/// ```
+pub struct Enum<S: LabelValue> {
+    current: AtomicUsize,
+    _states: PhantomData<fn() -> S>,
+}
+
+impl<S: LabelValue> Enum<S> {
+    /// In the first state.
+    pub const fn new() -> Self {
+        let n = finite::<S>();
+        assert!(n > 0, "an Enum needs at least one state");
+        Enum {
+            current: AtomicUsize::new(0),
+            _states: PhantomData,
+        }
+    }
+
+    /// Moves to `state`.
+    pub fn set(&self, state: S) {
+        self.current.store(state.index(), Relaxed);
+    }
+
+    /// The current state.
+    pub fn get(&self) -> S {
+        let i = self.current.load(Relaxed);
+        match S::from_index(i) {
+            Some(s) => s,
+            // `current` only ever holds indices of `S`, and index 0 exists.
+            None => S::from_index(0).unwrap_or_else(|| unreachable!()),
+        }
+    }
+}
+
+impl<S: LabelValue> Default for Enum<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: LabelValue> States for Enum<S> {
+    fn state_count(&self) -> usize {
+        const { finite::<S>() }
+    }
+    fn write_state(&self, index: usize, out: &mut LabelValueWriter<'_>) {
+        if let Some(s) = S::from_index(index) {
+            s.encode(out);
+        }
+    }
+    fn is_set(&self, index: usize) -> bool {
+        self.current.load(Relaxed) == index
+    }
+}
+
+impl<S: LabelValue> Metric for Enum<S> {
+    type Config = ();
+    fn with_config(_: &()) -> Self {
+        Self::new()
+    }
+    /// Back to the first state.
+    fn reset(&self) {
+        self.current.store(0, Relaxed);
+    }
+}
+
+impl<S: LabelValue + fmt::Debug> fmt::Debug for Enum<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Enum").field(&self.get()).finish()
+    }
+}
