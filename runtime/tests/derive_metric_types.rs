@@ -1,0 +1,148 @@
+//! `#[derive(Metrics)]` accepts every metric type the runtime has, alone and (where a type
+//! has series to label) in a `Family`, exposed whole.
+
+use promenade::encoding::text::encode;
+use promenade::metrics::{CounterWithExemplar, Enum, GaugeHistogram, Info, StateSet, Summary};
+use promenade::{
+    Counter, Family, FloatCounter, Gauge, Histogram, IntGauge, LabelSet, LabelValue, Metrics,
+    Registry,
+};
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+enum Phase {
+    Starting,
+    Running,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelSet)]
+struct Worker {
+    pool: Phase,
+}
+
+#[derive(Metrics)]
+struct Everything {
+    /// A counter.
+    counter: Counter,
+    /// A float counter.
+    float_counter: FloatCounter,
+    /// A counter with exemplars.
+    exemplars: CounterWithExemplar,
+    /// A gauge.
+    gauge: Gauge,
+    /// An integer gauge.
+    int_gauge: IntGauge,
+    /// A histogram.
+    #[metric(buckets = [1.0])]
+    histogram: Histogram,
+    /// A summary.
+    summary: Summary,
+    /// Build facts.
+    build: Info,
+    /// Phases that are on.
+    phases: StateSet<Phase>,
+    /// The current phase.
+    phase: Enum<Phase>,
+    /// Items in the queue by size.
+    #[metric(buckets = [10.0])]
+    queue: GaugeHistogram,
+    /// Summaries per worker.
+    per_worker: Family<Worker, Summary>,
+    /// Gauge histograms per worker.
+    #[metric(buckets = [10.0])]
+    queue_per_worker: Family<Worker, GaugeHistogram>,
+}
+
+fn main_text(m: Everything) -> String {
+    let registry = Registry::new();
+    registry.register(m).unwrap();
+    let mut out = String::new();
+    encode(&registry, &mut out);
+    out
+}
+
+#[test]
+fn every_metric_type_is_a_field() {
+    let m = Everything::new();
+    m.counter.inc();
+    m.summary.observe(2.0);
+    m.build.set([("version", "1.2.3")]).unwrap();
+    m.phases.set(Phase::Running, true);
+    m.phase.set(Phase::Running);
+    m.queue.add(5.0);
+    m.per_worker
+        .labels(Worker {
+            pool: Phase::Running,
+        })
+        .observe(1.5);
+    assert_eq!(
+        main_text(m),
+        "\
+# HELP counter_total A counter.
+# TYPE counter_total counter
+counter_total 1
+# HELP float_counter_total A float counter.
+# TYPE float_counter_total counter
+float_counter_total 0.0
+# HELP exemplars_total A counter with exemplars.
+# TYPE exemplars_total counter
+exemplars_total 0
+# HELP gauge A gauge.
+# TYPE gauge gauge
+gauge 0.0
+# HELP int_gauge An integer gauge.
+# TYPE int_gauge gauge
+int_gauge 0
+# HELP histogram A histogram.
+# TYPE histogram histogram
+histogram_bucket{le=\"1.0\"} 0
+histogram_bucket{le=\"+Inf\"} 0
+histogram_sum 0.0
+histogram_count 0
+# HELP summary A summary.
+# TYPE summary summary
+summary_sum 2.0
+summary_count 1
+# HELP build_info Build facts.
+# TYPE build_info gauge
+build_info{version=\"1.2.3\"} 1
+# HELP phases Phases that are on.
+# TYPE phases gauge
+phases{phases=\"starting\"} 0
+phases{phases=\"running\"} 1
+# HELP phase The current phase.
+# TYPE phase gauge
+phase{phase=\"starting\"} 0
+phase{phase=\"running\"} 1
+# HELP queue Items in the queue by size.
+# TYPE queue histogram
+queue_bucket{le=\"10.0\"} 1
+queue_bucket{le=\"+Inf\"} 1
+# HELP queue_gcount Items in the queue by size.
+# TYPE queue_gcount gauge
+queue_gcount 1
+# HELP queue_gsum Items in the queue by size.
+# TYPE queue_gsum gauge
+queue_gsum 5.0
+# HELP per_worker Summaries per worker.
+# TYPE per_worker summary
+per_worker_sum{pool=\"starting\"} 0.0
+per_worker_count{pool=\"starting\"} 0
+per_worker_sum{pool=\"running\"} 1.5
+per_worker_count{pool=\"running\"} 1
+# HELP queue_per_worker Gauge histograms per worker.
+# TYPE queue_per_worker histogram
+queue_per_worker_bucket{pool=\"starting\",le=\"10.0\"} 0
+queue_per_worker_bucket{pool=\"starting\",le=\"+Inf\"} 0
+queue_per_worker_bucket{pool=\"running\",le=\"10.0\"} 0
+queue_per_worker_bucket{pool=\"running\",le=\"+Inf\"} 0
+# HELP queue_per_worker_gcount Gauge histograms per worker.
+# TYPE queue_per_worker_gcount gauge
+queue_per_worker_gcount{pool=\"starting\"} 0
+queue_per_worker_gcount{pool=\"running\"} 0
+# HELP queue_per_worker_gsum Gauge histograms per worker.
+# TYPE queue_per_worker_gsum gauge
+queue_per_worker_gsum{pool=\"starting\"} 0.0
+queue_per_worker_gsum{pool=\"running\"} 0.0
+"
+    );
+}
