@@ -5,7 +5,12 @@
 //! Each macro lives in its own folder as parse → validate → expand; this file only
 //! dispatches.
 
+mod counted;
+mod counted_exceptions;
 mod ctxt;
+mod fn_attr;
+mod in_progress;
+mod instrumented;
 mod krate;
 mod label_set;
 mod label_value;
@@ -39,4 +44,28 @@ pub fn derive_metrics(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn timed(args: TokenStream, item: TokenStream) -> TokenStream {
     timed::expand(args.into(), item.into()).into()
+}
+
+/// See `promenade::counted`.
+#[proc_macro_attribute]
+pub fn counted(args: TokenStream, item: TokenStream) -> TokenStream {
+    counted::expand(args.into(), item.into()).into()
+}
+
+/// See `promenade::counted_exceptions`.
+#[proc_macro_attribute]
+pub fn counted_exceptions(args: TokenStream, item: TokenStream) -> TokenStream {
+    counted_exceptions::expand(args.into(), item.into()).into()
+}
+
+/// See `promenade::in_progress`.
+#[proc_macro_attribute]
+pub fn in_progress(args: TokenStream, item: TokenStream) -> TokenStream {
+    in_progress::expand(args.into(), item.into()).into()
+}
+
+/// See `promenade::instrumented`.
+#[proc_macro_attribute]
+pub fn instrumented(args: TokenStream, item: TokenStream) -> TokenStream {
+    instrumented::expand(args.into(), item.into()).into()
 }

@@ -95,9 +95,11 @@ pub use exporters::serve::{serve, serve_registry, ServerHandle};
 /// Times every call of a function into a histogram.
 ///
 /// Works on sync and `async` functions, methods (`&self`, `&mut self`, `self`),
-/// associated functions, trait default methods, generic functions and functions returning
-/// `impl Trait`. The function's signature, visibility, generics, attributes and doc
-/// comments are kept as written; errors inside the body are reported at your code.
+/// associated functions, trait default methods, generic functions, functions returning
+/// `impl Trait`, `#[async_trait]` methods (in either attribute order: the boxed future's
+/// inner `async` block is timed, not its allocation), and on a whole `impl` block. The
+/// function's signature, visibility, generics, attributes and doc comments are kept as
+/// written; errors inside the body are reported at your code.
 ///
 /// # Forms
 /// - `#[timed]`: records into the shared histogram family
@@ -107,13 +109,34 @@ pub use exporters::serve::{serve, serve_registry, ServerHandle};
 /// - `#[timed(name = "...", help = "...", buckets = [...])]`: the function gets a
 ///   histogram of its own in the default registry. `help` defaults to the function's doc
 ///   comment (one of the two is required); `buckets` default to [`DEFAULT_BUCKETS`].
+/// - `#[timed(metric = EXPR)]`: records into a [`Histogram`] you already have: a static
+///   (`metric = LATENCY`), a field of a `#[derive(Metrics)]` struct
+///   (`metric = HttpMetrics::global().request_duration_seconds`) or anything reachable
+///   from the arguments (`metric = self.metrics.latency`). The expression is evaluated at
+///   each call; the compiler checks it is a histogram and says so at the expression.
+/// - `outcome` (with any of the above): the duration is labelled with how the call ended,
+///   `outcome="ok|error|panicked|cancelled"` ([`Outcome`]): `error` when it returned a
+///   `Result::Err`, `panicked` when it unwound, `cancelled` when an `async fn`'s future was
+///   dropped before completing. The bare form records into
+///   `function_outcome_duration_seconds{function, module, outcome}` — a family of its own,
+///   because a family's labels are fixed and plain `#[timed]` does not look at the value;
+///   its series exist at zero (`cancelled` only for `async fn`s). The named form creates a
+///   histogram family labelled `outcome`; `metric = ...` needs a
+///   `Family<promenade::Outcome, Histogram>`.
 /// - `crate = "path"`: where the `promenade` crate is, for crates that re-export it.
+/// - On an `impl` block, every method is timed with the block's arguments (`name` is
+///   refused there: the methods would share one histogram's name); a method marked
+///   `#[timed(skip)]` is left alone, one with its own `#[timed(...)]` uses that.
+///   Methods are labelled by their name, so two types' methods of the same name in one
+///   module share a series.
 ///
 /// # What is recorded
 /// The duration in seconds, observed when a guard created on entry is dropped: on a
 /// normal return, an early `return`, a `?`, and a panic that unwinds. In an `async fn`
 /// the clock starts at the first poll and stops when the future completes **or is
-/// dropped unfinished**, so a cancelled call is recorded too.
+/// dropped unfinished**, so a cancelled call is recorded too. With `outcome`, the body
+/// runs in a closure (an `async` block for `async fn`s) so its value can be classified
+/// before it is returned; `return` and `?` keep their meaning.
 ///
 /// # Example
 /// ```
@@ -129,8 +152,13 @@ pub use exporters::serve::{serve, serve_registry, ServerHandle};
 /// #[promenade::timed(name = "backup_duration_seconds", buckets = [1.0, 10.0, 60.0])]
 /// async fn backup() {}
 ///
+/// #[promenade::timed(outcome)]
+/// fn checked(s: &str) -> Result<u32, std::num::ParseIntError> {
+///     s.parse()
+/// }
+///
+/// let module = module_path!();
 /// let count = |function| {
-///     let module = module_path!();
 ///     default_registry().get_sample_value(
 ///         "function_duration_seconds_count",
 ///         &[("function", function), ("module", module)],
@@ -141,6 +169,17 @@ pub use exporters::serve::{serve, serve_registry, ServerHandle};
 /// let _ = parse("7");
 /// assert_eq!(count("parse"), Some(2.0));
 /// assert_eq!(default_registry().get_sample_value("backup_duration_seconds_count", &[]), Some(0.0));
+///
+/// let _ = checked("x");
+/// let by_outcome = |outcome| {
+///     default_registry().get_sample_value(
+///         "function_outcome_duration_seconds_count",
+///         &[("function", "checked"), ("module", module), ("outcome", outcome)],
+///     )
+/// };
+/// assert_eq!(by_outcome("error"), Some(1.0));
+/// assert_eq!(by_outcome("ok"), Some(0.0));
+/// assert_eq!(by_outcome("cancelled"), None); // a sync fn cannot be cancelled
 /// ```
 ///
 /// # Restrictions
@@ -154,7 +193,284 @@ pub use exporters::serve::{serve, serve_registry, ServerHandle};
 /// #[promenade::timed(buckets = [0.1, 1.0])]
 /// fn work() {}
 /// ```
+/// `metric = ...` must be a histogram:
+/// ```compile_fail
+/// static CALLS: promenade::Counter = promenade::Counter::new();
+/// #[promenade::timed(metric = CALLS)]
+/// fn work() {}
+/// ```
 pub use promenade_macros::timed;
+
+/// Counts every call of a function.
+///
+/// Works on everything [`timed`] works on (sync and `async` functions, methods, generic
+/// functions, `#[async_trait]` methods, whole `impl` blocks with `#[counted(skip)]` per
+/// method). The counter is incremented as the call starts, before the body runs.
+///
+/// # Forms
+/// - `#[counted]`: the shared counter family
+///   `function_calls_total{function="<name>", module="<module_path!()>"}` in the
+///   [default registry](crate::default_registry), each function's series at zero from the
+///   first scrape.
+/// - `#[counted(name = "...", help = "...")]`: a [`Counter`] of its own (exposed with
+///   `_total` added once); `help` defaults to the doc comment.
+/// - `#[counted(metric = EXPR)]`: a [`Counter`] or [`FloatCounter`] you already have
+///   (a static, a field of a derived struct, `self.metrics.calls`), checked by the
+///   compiler at the expression.
+/// - `crate = "path"`: where the `promenade` crate is.
+///
+/// # Example
+/// ```
+/// use promenade::{default_registry, Counter, Metrics};
+///
+/// #[derive(Metrics)]
+/// struct Jobs {
+///     /// Jobs started.
+///     started: Counter,
+/// }
+///
+/// #[promenade::counted]
+/// fn handle(n: u32) -> u32 { n + 1 }
+///
+/// /// Backups attempted.
+/// #[promenade::counted(name = "backups_total")]
+/// fn backup() {}
+///
+/// #[promenade::counted(metric = Jobs::global().started)]
+/// fn run_job() {}
+///
+/// handle(1);
+/// handle(2);
+/// backup();
+/// run_job();
+/// let r = default_registry();
+/// let module = module_path!();
+/// assert_eq!(
+///     r.get_sample_value("function_calls_total", &[("function", "handle"), ("module", module)]),
+///     Some(2.0)
+/// );
+/// assert_eq!(r.get_sample_value("backups_total", &[]), Some(1.0));
+/// assert_eq!(r.get_sample_value("started_total", &[]), Some(1.0));
+/// ```
+///
+/// # Restrictions
+/// `metric = ...` must be a counter:
+/// ```compile_fail
+/// static IN_FLIGHT: promenade::Gauge = promenade::Gauge::new();
+/// #[promenade::counted(metric = IN_FLIGHT)]
+/// fn work() {}
+/// ```
+/// A `const fn` cannot be counted:
+/// ```compile_fail
+/// #[promenade::counted]
+/// const fn answer() -> u32 { 42 }
+/// ```
+pub use promenade_macros::counted;
+
+/// Counts the calls of a function that fail: those returning `Err`, and those that panic.
+///
+/// The Python client's `count_exceptions`. A panic is counted by a guard's `Drop` while
+/// unwinding and then goes on: nothing is caught, so the function's unwind safety and the
+/// panic itself are unchanged. A cancelled `async fn` is not a failure.
+///
+/// # Labels
+/// When the error type implements [`LabelValue`](trait@LabelValue) (an error enum with
+/// `#[derive(LabelValue)]`, say), the count is labelled with the error's value:
+/// `kind="disk_full"`. Otherwise an `Err` is `kind="error"`. A panic is `kind="panic"`.
+/// This is decided from the types at compile time (autoref-based dispatch, no
+/// specialization); in a generic function whose error type is a parameter, the error is
+/// labelled when the parameter is bound by `LabelValue`.
+///
+/// # Forms
+/// - `#[counted_exceptions]`: the shared family
+///   `function_errors_total{function, module, kind}`. Each function's `kind="panic"`
+///   series exists at zero from the first scrape; the others appear with their first error.
+/// - `#[counted_exceptions(name = "...", help = "...")]`: a counter family of its own,
+///   labelled `kind`; `help` defaults to the doc comment.
+/// - `#[counted_exceptions(metric = EXPR)]`: a [`Counter`] or [`FloatCounter`] you already
+///   have (no `kind` label), checked by the compiler at the expression.
+/// - `only = [Variant, ...]`: only these errors count (and panics do not). A bare variant
+///   is taken from the `E` of the function's `Result<T, E>`; otherwise write its path
+///   (`only = [BackupError::Disk]`). The function must return a `Result`.
+/// - `crate = "path"`: where the `promenade` crate is.
+///
+/// # Example
+/// ```
+/// use promenade::{default_registry, LabelValue};
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+/// enum BackupError { DiskFull, Timeout }
+///
+/// #[promenade::counted_exceptions]
+/// fn backup(fail: Option<BackupError>) -> Result<(), BackupError> {
+///     match fail {
+///         Some(e) => Err(e),
+///         None => Ok(()),
+///     }
+/// }
+///
+/// #[promenade::counted_exceptions(only = [Timeout])]
+/// fn retried(fail: BackupError) -> Result<(), BackupError> {
+///     Err(fail)
+/// }
+///
+/// #[promenade::counted_exceptions]
+/// fn explodes() {
+///     panic!("boom");
+/// }
+///
+/// let errors = |function, kind| {
+///     default_registry().get_sample_value(
+///         "function_errors_total",
+///         &[("function", function), ("module", module_path!()), ("kind", kind)],
+///     )
+/// };
+/// assert_eq!(errors("explodes", "panic"), Some(0.0)); // exists before the first call
+/// backup(None).unwrap();
+/// let _ = backup(Some(BackupError::DiskFull));
+/// let _ = retried(BackupError::DiskFull); // not listed in `only`
+/// let _ = retried(BackupError::Timeout);
+/// assert!(std::panic::catch_unwind(explodes).is_err()); // the panic goes on
+/// assert_eq!(errors("backup", "disk_full"), Some(1.0));
+/// assert_eq!(errors("retried", "disk_full"), None);
+/// assert_eq!(errors("retried", "timeout"), Some(1.0));
+/// assert_eq!(errors("explodes", "panic"), Some(1.0));
+/// ```
+///
+/// # Restrictions
+/// `only` needs a function returning `Result`:
+/// ```compile_fail
+/// #[promenade::counted_exceptions(only = [Timeout])]
+/// fn work() {}
+/// ```
+/// `metric = ...` must be a counter:
+/// ```compile_fail
+/// static LATENCY: std::sync::LazyLock<promenade::Histogram> =
+///     std::sync::LazyLock::new(|| promenade::Histogram::new(Default::default()));
+/// #[promenade::counted_exceptions(metric = *LATENCY)]
+/// fn work() -> Result<(), ()> { Ok(()) }
+/// ```
+pub use promenade_macros::counted_exceptions;
+
+/// Tracks how many calls of a function are in flight: a gauge incremented on entry and
+/// decremented on every exit.
+///
+/// The Python client's `track_inprogress`. The decrement happens in a guard's `Drop`, so
+/// an early `return`, a `?`, a panic that unwinds and an `async fn`'s future dropped
+/// before completion all bring the gauge back down. In an `async fn` the call is in
+/// flight from its first poll.
+///
+/// # Forms
+/// - `#[in_progress]`: the shared gauge family
+///   `function_in_progress{function="<name>", module="<module_path!()>"}` (integers),
+///   each function's series at zero from the first scrape.
+/// - `#[in_progress(name = "...", help = "...")]`: an [`IntGauge`] of its own; `help`
+///   defaults to the doc comment.
+/// - `#[in_progress(metric = EXPR)]`: a [`Gauge`] or [`IntGauge`] you already have,
+///   checked by the compiler at the expression.
+/// - `crate = "path"`: where the `promenade` crate is.
+///
+/// # Example
+/// ```
+/// use promenade::default_registry;
+///
+/// #[promenade::in_progress]
+/// fn work(check: impl Fn()) {
+///     check(); // the call itself is in flight here
+/// }
+///
+/// let in_flight = || {
+///     default_registry().get_sample_value(
+///         "function_in_progress",
+///         &[("function", "work"), ("module", module_path!())],
+///     )
+/// };
+/// assert_eq!(in_flight(), Some(0.0));
+/// work(|| assert_eq!(in_flight(), Some(1.0)));
+/// assert_eq!(in_flight(), Some(0.0));
+/// ```
+///
+/// # Restrictions
+/// A `const fn` is never in flight at run time:
+/// ```compile_fail
+/// #[promenade::in_progress]
+/// const fn answer() -> u32 { 42 }
+/// ```
+/// `metric = ...` must be a gauge:
+/// ```compile_fail
+/// static CALLS: promenade::Counter = promenade::Counter::new();
+/// #[promenade::in_progress(metric = CALLS)]
+/// fn work() {}
+/// ```
+pub use promenade_macros::in_progress;
+
+/// The common case in one attribute: calls, calls in flight, failures by kind and the
+/// duration by outcome, into the shared families.
+///
+/// `#[instrumented]` is [`counted`], [`in_progress`], [`counted_exceptions`] and
+/// [`timed`]`(outcome)` at once, with the returned value classified once for both of the
+/// latter. It records into:
+///
+/// | family | type | labels |
+/// |---|---|---|
+/// | `function_calls_total` | counter | `function`, `module` |
+/// | `function_in_progress` | gauge | `function`, `module` |
+/// | `function_errors_total` | counter | `function`, `module`, `kind` |
+/// | `function_outcome_duration_seconds` | histogram | `function`, `module`, `outcome` |
+///
+/// It takes `crate = "path"`, and works on an `impl` block with `#[instrumented(skip)]`
+/// per method. For metrics of a function's own, stack the individual attributes.
+///
+/// # Example
+/// ```
+/// use promenade::default_registry;
+///
+/// #[promenade::instrumented]
+/// async fn fetch(fail: bool) -> Result<u8, String> {
+///     if fail { Err("unreachable".to_owned()) } else { Ok(7) }
+/// }
+///
+/// fn block_on<F: std::future::Future>(f: F) -> F::Output {
+///     let mut f = std::pin::pin!(f);
+///     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+///     loop {
+///         if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+///             return v;
+///         }
+///     }
+/// }
+///
+/// block_on(fetch(false)).unwrap();
+/// block_on(fetch(true)).unwrap_err();
+/// drop(fetch(false)); // never polled: never called
+///
+/// let r = default_registry();
+/// let m = module_path!();
+/// let fetch_labels = [("function", "fetch"), ("module", m)];
+/// assert_eq!(r.get_sample_value("function_calls_total", &fetch_labels), Some(2.0));
+/// assert_eq!(r.get_sample_value("function_in_progress", &fetch_labels), Some(0.0));
+/// assert_eq!(
+///     r.get_sample_value("function_errors_total", &[("function", "fetch"), ("module", m), ("kind", "error")]),
+///     Some(1.0)
+/// );
+/// let by_outcome = |o| r.get_sample_value(
+///     "function_outcome_duration_seconds_count",
+///     &[("function", "fetch"), ("module", m), ("outcome", o)],
+/// );
+/// assert_eq!(by_outcome("ok"), Some(1.0));
+/// assert_eq!(by_outcome("error"), Some(1.0));
+/// assert_eq!(by_outcome("cancelled"), Some(0.0));
+/// ```
+///
+/// # Restrictions
+/// The shared families only: no `name`, `help` or `metric`.
+/// ```compile_fail
+/// #[promenade::instrumented(name = "work_seconds")]
+/// fn work() {}
+/// ```
+pub use promenade_macros::instrumented;
+
+pub use __private::Outcome;
 
 /// Derives [`LabelValue`](trait@LabelValue) for a fieldless enum: each variant is one value
 /// of the label.

@@ -1,28 +1,67 @@
-//! `#[timed]`: parse the arguments and the function, validate, expand.
-
-mod attr;
-mod expand;
+//! `#[timed]`: a duration histogram per call. Plain, a timer guard first in the body
+//! (observed in `Drop`, so every exit is timed). With `outcome`, the body's value is
+//! classified too and the duration labelled `ok`, `error`, `panicked` or `cancelled`.
 
 use proc_macro2::TokenStream;
+use quote::quote;
 
-/// Expands `#[timed(args)] item`. On any error the user's function is re-emitted
-/// unchanged beside the error, so the rest of their code still type-checks.
+use crate::fn_attr::args::Resolved;
+use crate::fn_attr::{self, FnCx, Kind, Plan, Spec};
+
+/// Expands `#[timed(args)] item`.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let func: syn::ItemFn = match syn::parse2(item.clone()) {
-        Ok(f) => f,
-        Err(e) => {
-            let mut out = e.to_compile_error();
-            out.extend(item);
-            return out;
-        }
+    fn_attr::expand(Kind::Timed, args, item, plan)
+}
+
+pub(crate) fn plan(cx: &FnCx, args: &Resolved) -> Plan {
+    if args.outcome {
+        outcome_plan(cx, args)
+    } else {
+        plain_plan(cx, args)
+    }
+}
+
+fn plain_plan(cx: &FnCx, args: &Resolved) -> Plan {
+    let (krate, private) = (&cx.krate, &cx.private);
+    let local = fn_attr::local("duration");
+    let spec = Spec {
+        shared: quote!(TimedSite),
+        shared_extra: quote!(),
+        own: quote!(#krate::Histogram),
     };
-    let args = match attr::parse(args, &func) {
-        Ok(a) => a,
-        Err(e) => {
-            let mut out = e.to_compile_error();
-            out.extend(item);
-            return out;
-        }
+    let (bind, span) = fn_attr::bind(cx, &local, &args.target, spec);
+    let start = fn_attr::spanned(span, quote!(#private::start_timer(#local)));
+    Plan {
+        entry: quote! {
+            #bind
+            let __promenade_timer = #start;
+        },
+        on_return: None,
+    }
+}
+
+/// Also used by `#[instrumented]`.
+pub(crate) fn outcome_plan(cx: &FnCx, args: &Resolved) -> Plan {
+    let (krate, private) = (&cx.krate, &cx.private);
+    let is_async = cx.is_async;
+    let local = fn_attr::local("outcome_duration");
+    let spec = Spec {
+        shared: quote!(OutcomeSite),
+        shared_extra: quote!(, #is_async),
+        own: quote!(#krate::Family<#krate::Outcome, #krate::Histogram>),
     };
-    expand::expand(args, func)
+    let (bind, span) = fn_attr::bind(cx, &local, &args.target, spec);
+    let start = fn_attr::spanned(
+        span,
+        quote!(#private::start_outcome_timer(#local, #is_async)),
+    );
+    Plan {
+        entry: quote! {
+            #bind
+            let __promenade_outcome_timer = #start;
+        },
+        on_return: Some(quote! {
+            __promenade_outcome_timer.finish(&__promenade_returned);
+        }),
+    }
 }

@@ -1,33 +1,70 @@
-//! Support for the function attributes (`#[timed]`).
+//! Support for the function attributes: `#[timed]`, `#[counted]`, `#[counted_exceptions]`,
+//! `#[in_progress]` and `#[instrumented]`.
 //!
-//! Every annotated function owns one `static` call site. The site resolves its histogram
-//! once (a `OnceLock`), so a call costs one atomic load, two clock reads and one
-//! `observe`. Sites are also submitted through `inventory`, so the default registry
-//! creates their series (at zero) before the first scrape.
+//! Every annotated function owns one `static` call site per attribute. A site resolves its
+//! series once (a `OnceLock`), so a call costs one atomic load plus the metric's own
+//! operation. Sites of the bare forms are submitted through `inventory`, so the default
+//! registry creates their series (at zero) before the first scrape.
+//!
+//! What a site records into is described by a trait per kind of metric
+//! ([`CallCounter`], [`InFlightGauge`], [`DurationHistogram`], [`OutcomeHistograms`],
+//! [`ErrorCounter`]); `metric = PATH` is checked against the same traits, spanned at the
+//! path, so the wrong kind of metric is a compile error that says which kind is needed.
 
+use std::any::TypeId;
 use std::borrow::Cow;
-use std::sync::{LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock, OnceLock};
+use std::time::Instant;
 
 use crate::family::{Family, Series};
-use crate::labels::{LabelSet, LabelWriter};
-use crate::metrics::{Buckets, Histogram, HistogramTimer, MetricType};
+use crate::labels::{LabelSet, LabelValue, LabelValueWriter, LabelWriter};
+use crate::metrics::{
+    Buckets, Counter, FloatCounter, Gauge, Histogram, HistogramTimer, InProgress, IntGauge,
+    MetricType, UpDown,
+};
 use crate::registry::{AutoRegistration, CollectMetric, Collector, Descriptor, Registry, Sink};
 use crate::Error;
 
-/// The name of the histogram family shared by every bare `#[timed]` function.
-pub const FUNCTION_DURATION_NAME: &str = "function_duration_seconds";
-const FUNCTION_DURATION_HELP: &str = "Time spent in functions annotated with #[timed], in seconds.";
-/// How many functions the shared family accepts; functions are written by hand, so this
-/// is only a guard against generated code gone wild.
-const FUNCTION_DURATION_LIMIT: usize = 10_000;
+// ---------------------------------------------------------------------------------------
+// The shared families
+// ---------------------------------------------------------------------------------------
 
-/// The labels of the shared family: the function's name and its module path.
+/// `function_duration_seconds{function, module}`: bare `#[timed]`.
+pub const FUNCTION_DURATION_NAME: &str = "function_duration_seconds";
+/// `function_outcome_duration_seconds{function, module, outcome}`: bare `#[timed(outcome)]`
+/// and `#[instrumented]`. A family of its own because a family's label set is fixed and
+/// plain `#[timed]` does not know how a call ended.
+pub const FUNCTION_OUTCOME_DURATION_NAME: &str = "function_outcome_duration_seconds";
+/// `function_calls_total{function, module}`: bare `#[counted]` and `#[instrumented]`.
+pub const FUNCTION_CALLS_NAME: &str = "function_calls_total";
+/// `function_errors_total{function, module, kind}`: bare `#[counted_exceptions]` and
+/// `#[instrumented]`.
+pub const FUNCTION_ERRORS_NAME: &str = "function_errors_total";
+/// `function_in_progress{function, module}`: bare `#[in_progress]` and `#[instrumented]`.
+pub const FUNCTION_IN_PROGRESS_NAME: &str = "function_in_progress";
+
+/// How many functions a shared family accepts; functions are written by hand, so this is
+/// only a guard against generated code gone wild.
+const FUNCTION_LIMIT: usize = 10_000;
+/// Error kinds are finite per function, but a family holds every function's.
+const ERROR_SERIES_LIMIT: usize = 50_000;
+/// The most kinds a function's own error counter keeps.
+const OWN_KIND_LIMIT: usize = 1_000;
+
+/// The labels of the shared families: the function's name and its module path.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct FunctionLabels {
     /// The function's name.
     pub function: &'static str,
     /// `module_path!()` where the function is defined.
     pub module: &'static str,
+}
+
+impl FunctionLabels {
+    /// The labels of `function` in `module`.
+    pub const fn new(function: &'static str, module: &'static str) -> Self {
+        FunctionLabels { function, module }
+    }
 }
 
 impl LabelSet for FunctionLabels {
@@ -45,9 +82,704 @@ impl LabelSet for FunctionLabels {
     }
 }
 
+/// How a call ended, as `#[timed(outcome)]` and `#[instrumented]` label its duration.
+///
+/// It is a [`LabelValue`] (`ok`, `error`, `panicked`, `cancelled`) and also a [`LabelSet`]
+/// of one label named `outcome`, so a `Family<Outcome, Histogram>` (a field of a
+/// `#[derive(Metrics)]` struct, say) can take a function's durations with
+/// `#[timed(outcome, metric = ...)]`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Outcome {
+    /// The function returned, and not a `Result::Err`.
+    Ok,
+    /// The function returned a `Result::Err`.
+    Error,
+    /// The function panicked (the duration is recorded while unwinding).
+    Panicked,
+    /// An `async fn`'s future was dropped before it completed.
+    Cancelled,
+}
+
+impl Outcome {
+    /// Every outcome, in index order.
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Ok,
+        Outcome::Error,
+        Outcome::Panicked,
+        Outcome::Cancelled,
+    ];
+
+    /// The label value: `ok`, `error`, `panicked` or `cancelled`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Error => "error",
+            Outcome::Panicked => "panicked",
+            Outcome::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl LabelValue for Outcome {
+    const CARDINALITY: Option<usize> = Some(4);
+    fn index(&self) -> usize {
+        *self as usize
+    }
+    fn from_index(index: usize) -> Option<Self> {
+        Outcome::ALL.get(index).copied()
+    }
+    fn encode(&self, out: &mut LabelValueWriter<'_>) {
+        out.write_str(self.as_str());
+    }
+}
+
+impl LabelSet for Outcome {
+    const NAMES: &'static [&'static str] = &["outcome"];
+    const CARDINALITY: Option<usize> = Some(4);
+    fn index(&self) -> usize {
+        *self as usize
+    }
+    fn from_index(index: usize) -> Option<Self> {
+        Outcome::ALL.get(index).copied()
+    }
+    fn encode(&self, out: &mut LabelWriter<'_>) {
+        out.label("outcome", self);
+    }
+}
+
+/// The labels of `function_outcome_duration_seconds`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct OutcomeLabels {
+    function: FunctionLabels,
+    outcome: Outcome,
+}
+
+impl LabelSet for OutcomeLabels {
+    const NAMES: &'static [&'static str] = &["function", "module", "outcome"];
+    const CARDINALITY: Option<usize> = None;
+    fn index(&self) -> usize {
+        0
+    }
+    fn from_index(_: usize) -> Option<Self> {
+        None
+    }
+    fn encode(&self, out: &mut LabelWriter<'_>) {
+        self.function.encode(out);
+        out.label("outcome", &self.outcome);
+    }
+}
+
+/// The labels of `function_errors_total`.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct ErrorLabels {
+    function: FunctionLabels,
+    kind: Cow<'static, str>,
+}
+
+impl LabelSet for ErrorLabels {
+    const NAMES: &'static [&'static str] = &["function", "module", "kind"];
+    const CARDINALITY: Option<usize> = None;
+    fn index(&self) -> usize {
+        0
+    }
+    fn from_index(_: usize) -> Option<Self> {
+        None
+    }
+    fn encode(&self, out: &mut LabelWriter<'_>) {
+        self.function.encode(out);
+        out.label("kind", &self.kind);
+    }
+}
+
+/// The label of a function's own error counter (`#[counted_exceptions(name = "...")]`).
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct KindLabel {
+    kind: Cow<'static, str>,
+}
+
+impl LabelSet for KindLabel {
+    const NAMES: &'static [&'static str] = &["kind"];
+    const CARDINALITY: Option<usize> = None;
+    fn index(&self) -> usize {
+        0
+    }
+    fn from_index(_: usize) -> Option<Self> {
+        None
+    }
+    fn encode(&self, out: &mut LabelWriter<'_>) {
+        out.label("kind", &self.kind);
+    }
+}
+
 /// `function_duration_seconds{function, module}`, in the default registry.
 pub static FUNCTION_DURATION: LazyLock<Family<FunctionLabels, Histogram>> =
-    LazyLock::new(|| Family::with_limit(FUNCTION_DURATION_LIMIT));
+    LazyLock::new(|| Family::with_limit(FUNCTION_LIMIT));
+/// `function_outcome_duration_seconds{function, module, outcome}`.
+pub static FUNCTION_OUTCOME_DURATION: LazyLock<Family<OutcomeLabels, Histogram>> =
+    LazyLock::new(|| Family::with_limit(FUNCTION_LIMIT * Outcome::ALL.len()));
+/// `function_calls_total{function, module}`.
+pub static FUNCTION_CALLS: LazyLock<Family<FunctionLabels, Counter>> =
+    LazyLock::new(|| Family::with_limit(FUNCTION_LIMIT));
+/// `function_errors_total{function, module, kind}`.
+pub static FUNCTION_ERRORS: LazyLock<Family<ErrorLabels, Counter>> =
+    LazyLock::new(|| Family::with_limit(ERROR_SERIES_LIMIT));
+/// `function_in_progress{function, module}`.
+pub static FUNCTION_IN_PROGRESS: LazyLock<Family<FunctionLabels, IntGauge>> =
+    LazyLock::new(|| Family::with_limit(FUNCTION_LIMIT));
+
+/// Which shared family a call site records into.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SharedFamily {
+    /// `function_duration_seconds`.
+    Duration,
+    /// `function_outcome_duration_seconds`.
+    OutcomeDuration,
+    /// `function_calls_total`.
+    Calls,
+    /// `function_errors_total`.
+    Errors,
+    /// `function_in_progress`.
+    InProgress,
+}
+
+impl SharedFamily {
+    const ALL: [SharedFamily; 5] = [
+        SharedFamily::Duration,
+        SharedFamily::OutcomeDuration,
+        SharedFamily::Calls,
+        SharedFamily::Errors,
+        SharedFamily::InProgress,
+    ];
+
+    fn descriptor(self) -> Descriptor {
+        let (name, help, metric_type) = match self {
+            SharedFamily::Duration => (
+                FUNCTION_DURATION_NAME,
+                "Time spent in functions annotated with #[timed], in seconds.",
+                MetricType::Histogram,
+            ),
+            SharedFamily::OutcomeDuration => (
+                FUNCTION_OUTCOME_DURATION_NAME,
+                "Time spent in functions annotated with #[timed(outcome)] or #[instrumented], in seconds, by how the call ended: ok, error (returned Err), panicked, cancelled (a future dropped unfinished).",
+                MetricType::Histogram,
+            ),
+            SharedFamily::Calls => (
+                FUNCTION_CALLS_NAME,
+                "Calls of functions annotated with #[counted] or #[instrumented].",
+                MetricType::Counter,
+            ),
+            SharedFamily::Errors => (
+                FUNCTION_ERRORS_NAME,
+                "Failed calls of functions annotated with #[counted_exceptions] or #[instrumented]: kind is the error's label value (or \"error\") for an Err return, \"panic\" for a panic.",
+                MetricType::Counter,
+            ),
+            SharedFamily::InProgress => (
+                FUNCTION_IN_PROGRESS_NAME,
+                "Calls in flight of functions annotated with #[in_progress] or #[instrumented].",
+                MetricType::Gauge,
+            ),
+        };
+        Descriptor::new(
+            name,
+            help,
+            metric_type,
+            "a shared family of the function attributes",
+        )
+    }
+
+    fn collect_points(self, sink: &mut dyn Sink) {
+        match self {
+            SharedFamily::Duration => FUNCTION_DURATION.collect_points(&(), sink),
+            SharedFamily::OutcomeDuration => FUNCTION_OUTCOME_DURATION.collect_points(&(), sink),
+            SharedFamily::Calls => FUNCTION_CALLS.collect_points(&(), sink),
+            SharedFamily::Errors => FUNCTION_ERRORS.collect_points(&(), sink),
+            SharedFamily::InProgress => FUNCTION_IN_PROGRESS.collect_points(&(), sink),
+        }
+    }
+
+    fn overflow_count(self) -> Option<u64> {
+        match self {
+            SharedFamily::Duration => CollectMetric::overflow_count(&*FUNCTION_DURATION),
+            SharedFamily::OutcomeDuration => {
+                CollectMetric::overflow_count(&*FUNCTION_OUTCOME_DURATION)
+            }
+            SharedFamily::Calls => CollectMetric::overflow_count(&*FUNCTION_CALLS),
+            SharedFamily::Errors => CollectMetric::overflow_count(&*FUNCTION_ERRORS),
+            SharedFamily::InProgress => CollectMetric::overflow_count(&*FUNCTION_IN_PROGRESS),
+        }
+    }
+}
+
+/// A call site of a bare attribute, as submitted to `inventory`.
+pub trait SharedSite: Sync {
+    /// The family the site records into.
+    fn family(&self) -> SharedFamily;
+    /// Creates the site's series (at zero), so they are scraped before the first call.
+    fn precreate(&self);
+}
+
+/// A reference to a site, as submitted to `inventory`.
+pub struct SiteRef(pub &'static dyn SharedSite);
+
+inventory::collect!(SiteRef);
+
+inventory::submit! {
+    AutoRegistration { register: register_shared_families }
+}
+
+/// Registers each shared family that at least one function uses, with every known site's
+/// series at zero. Each family is registered on its own, so a clash of one with a user's
+/// metric leaves the others in.
+fn register_shared_families(registry: &Registry) -> Result<(), Error> {
+    let mut first_error = None;
+    for family in SharedFamily::ALL {
+        let mut used = false;
+        for site in inventory::iter::<SiteRef> {
+            if site.0.family() == family {
+                site.0.precreate();
+                used = true;
+            }
+        }
+        if used {
+            if let Err(e) = registry.register(SharedCollector(family)) {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+struct SharedCollector(SharedFamily);
+
+impl Collector for SharedCollector {
+    fn describe(&self) -> Vec<Descriptor> {
+        vec![self.0.descriptor()]
+    }
+    fn collect(&self, sink: &mut dyn Sink) {
+        sink.family(&self.0.descriptor());
+        self.0.collect_points(sink);
+    }
+    fn overflows(&self, report: &mut dyn FnMut(&str, u64)) {
+        if let Some(n) = self.0.overflow_count() {
+            report(&self.0.descriptor().name, n);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The kinds of metric an attribute records into
+// ---------------------------------------------------------------------------------------
+
+/// What `#[counted]` records into: a counter.
+#[diagnostic::on_unimplemented(
+    message = "`#[counted(metric = ...)]` needs a counter, and `{Self}` is not one",
+    label = "not a `Counter` or `FloatCounter`",
+    note = "give the path of a `Counter` or `FloatCounter` (a static, or a field such as `MyMetrics::global().calls`)"
+)]
+pub trait CallCounter {
+    /// Counts one call.
+    fn count_call(&self);
+}
+
+/// What `#[in_progress]` records into: a gauge that goes up on entry and down on exit.
+#[diagnostic::on_unimplemented(
+    message = "`#[in_progress(metric = ...)]` needs a gauge, and `{Self}` is not one",
+    label = "not a `Gauge` or `IntGauge`",
+    note = "give the path of a `Gauge` or `IntGauge` (a static, or a field such as `MyMetrics::global().in_flight`)"
+)]
+pub trait InFlightGauge {
+    /// The gauge's type.
+    type Gauge: UpDown + ?Sized;
+    /// The gauge.
+    fn gauge(&self) -> &Self::Gauge;
+}
+
+/// What `#[timed]` records into: a histogram of seconds.
+#[diagnostic::on_unimplemented(
+    message = "`#[timed(metric = ...)]` needs a histogram, and `{Self}` is not one",
+    label = "not a `Histogram`",
+    note = "give the path of a `Histogram` (a static, or a field such as `MyMetrics::global().duration_seconds`); with `outcome`, a `Family<promenade::Outcome, Histogram>`"
+)]
+pub trait DurationHistogram {
+    /// The histogram.
+    fn histogram(&self) -> &Histogram;
+}
+
+/// What `#[timed(outcome)]` records into: one histogram per [`Outcome`].
+#[diagnostic::on_unimplemented(
+    message = "`#[timed(outcome, metric = ...)]` needs a histogram family labelled by outcome, and `{Self}` is not one",
+    label = "not a `Family<promenade::Outcome, Histogram>`",
+    note = "declare the field as `Family<promenade::Outcome, Histogram>`, or drop `outcome` to time into a plain `Histogram`"
+)]
+pub trait OutcomeHistograms {
+    /// Observes `seconds` for a call that ended with `outcome`.
+    fn observe_outcome(&self, outcome: Outcome, seconds: f64);
+}
+
+/// What `#[counted_exceptions]` records into: a counter, labelled by kind where it can be.
+#[diagnostic::on_unimplemented(
+    message = "`#[counted_exceptions(metric = ...)]` needs a counter, and `{Self}` is not one",
+    label = "not a `Counter` or `FloatCounter`",
+    note = "give the path of a `Counter` or `FloatCounter` (a static, or a field such as `MyMetrics::global().errors`)"
+)]
+pub trait ErrorCounter {
+    /// Counts one failed call.
+    fn count_error(&self, kind: &ErrorKind<'_>);
+}
+
+impl CallCounter for Counter {
+    #[inline]
+    fn count_call(&self) {
+        self.inc();
+    }
+}
+impl CallCounter for FloatCounter {
+    #[inline]
+    fn count_call(&self) {
+        self.inc();
+    }
+}
+impl InFlightGauge for Gauge {
+    type Gauge = Gauge;
+    #[inline]
+    fn gauge(&self) -> &Gauge {
+        self
+    }
+}
+impl InFlightGauge for IntGauge {
+    type Gauge = IntGauge;
+    #[inline]
+    fn gauge(&self) -> &IntGauge {
+        self
+    }
+}
+impl DurationHistogram for Histogram {
+    #[inline]
+    fn histogram(&self) -> &Histogram {
+        self
+    }
+}
+impl OutcomeHistograms for Family<Outcome, Histogram> {
+    #[inline]
+    fn observe_outcome(&self, outcome: Outcome, seconds: f64) {
+        self.labels(outcome).observe(seconds);
+    }
+}
+impl ErrorCounter for Counter {
+    #[inline]
+    fn count_error(&self, _: &ErrorKind<'_>) {
+        self.inc();
+    }
+}
+impl ErrorCounter for FloatCounter {
+    #[inline]
+    fn count_error(&self, _: &ErrorKind<'_>) {
+        self.inc();
+    }
+}
+
+/// Each kind of metric also works through a reference, an `Arc` and a family's series.
+macro_rules! forward {
+    ($($tr:ident { $($body:tt)* })*) => {$(
+        impl<T: $tr + ?Sized> $tr for &T { $($body)* }
+        impl<T: $tr + ?Sized> $tr for Arc<T> { $($body)* }
+        impl<T: $tr> $tr for Series<'_, T> { $($body)* }
+    )*};
+}
+forward! {
+    CallCounter {
+        #[inline]
+        fn count_call(&self) { (**self).count_call() }
+    }
+    InFlightGauge {
+        type Gauge = T::Gauge;
+        #[inline]
+        fn gauge(&self) -> &T::Gauge { (**self).gauge() }
+    }
+    DurationHistogram {
+        #[inline]
+        fn histogram(&self) -> &Histogram { (**self).histogram() }
+    }
+    OutcomeHistograms {
+        #[inline]
+        fn observe_outcome(&self, outcome: Outcome, seconds: f64) {
+            (**self).observe_outcome(outcome, seconds)
+        }
+    }
+    ErrorCounter {
+        #[inline]
+        fn count_error(&self, kind: &ErrorKind<'_>) { (**self).count_error(kind) }
+    }
+}
+
+// The probes generated code calls for `metric = PATH`, spanned at the path: an unsatisfied
+// bound is reported there, with the trait's `on_unimplemented` message.
+
+/// Counts one call into `metric`.
+#[inline]
+pub fn count_call<C: CallCounter + ?Sized>(metric: &C) {
+    metric.count_call();
+}
+
+/// Enters `metric`: +1 now, −1 when the guard is dropped.
+#[inline]
+pub fn enter<G: InFlightGauge + ?Sized>(metric: &G) -> InProgress<&G::Gauge> {
+    InProgress::new(metric.gauge())
+}
+
+/// Starts timing a call into `metric`.
+#[inline]
+pub fn start_timer<H: DurationHistogram + ?Sized>(metric: &H) -> HistogramTimer<&Histogram> {
+    HistogramTimer::new(metric.histogram())
+}
+
+/// Starts timing a call into `metric`, labelled with how it ends.
+#[inline]
+pub fn start_outcome_timer<H: OutcomeHistograms + ?Sized>(
+    metric: &H,
+    is_async: bool,
+) -> OutcomeTimer<'_, H> {
+    OutcomeTimer {
+        metric,
+        start: Instant::now(),
+        is_async,
+        done: false,
+    }
+}
+
+/// Arms a panic counter on `metric`.
+#[inline]
+pub fn watch_errors<E: ErrorCounter + ?Sized>(metric: &E, counts_panics: bool) -> ErrorGuard<'_, E> {
+    ErrorGuard {
+        metric,
+        armed: counts_panics,
+    }
+}
+
+/// Runs a sync body moved into a closure, so its value can be seen before it is returned.
+/// The `FnOnce` bound makes the closure `FnOnce`, so a body may return a borrow of what it
+/// captured mutably (`&mut self.field`).
+#[inline(always)]
+pub fn call_once<R>(body: impl FnOnce() -> R) -> R {
+    body()
+}
+
+// ---------------------------------------------------------------------------------------
+// What a call returned
+// ---------------------------------------------------------------------------------------
+
+/// How a call failed, for the error counters.
+pub enum ErrorKind<'a> {
+    /// It panicked.
+    Panic,
+    /// It returned an `Err` whose type is not a [`LabelValue`].
+    Error,
+    /// It returned an `Err` whose value labels the count.
+    Labelled(&'a dyn DynLabelValue),
+}
+
+/// An error value that is a [`LabelValue`], seen through a trait object.
+pub trait DynLabelValue {
+    /// The concrete type, to tell apart the value types a generic function may return.
+    fn value_type(&self) -> TypeId;
+    /// The type's cardinality.
+    fn cardinality(&self) -> Option<usize>;
+    /// The dense index of the value (finite types).
+    fn value_index(&self) -> usize;
+    /// The label value, unescaped.
+    fn value_string(&self) -> String;
+}
+
+impl<V: LabelValue> DynLabelValue for V {
+    fn value_type(&self) -> TypeId {
+        TypeId::of::<V>()
+    }
+    fn cardinality(&self) -> Option<usize> {
+        V::CARDINALITY
+    }
+    fn value_index(&self) -> usize {
+        self.index()
+    }
+    fn value_string(&self) -> String {
+        let mut escaped = String::new();
+        self.encode(&mut LabelValueWriter::new(&mut escaped));
+        unescape(&escaped)
+    }
+}
+
+/// Undoes the text format's label escaping (`\\`, `\"`, `\n`): the writer only offers the
+/// escaped form, and the family escapes again when it encodes.
+fn unescape(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    let mut chars = escaped.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// What a call returned, classified.
+pub enum Returned<'a> {
+    /// Not an error.
+    Ok,
+    /// A `Result::Err`.
+    Err(ErrorKind<'a>),
+}
+
+impl Returned<'_> {
+    /// The outcome label of this return.
+    #[inline]
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            Returned::Ok => Outcome::Ok,
+            Returned::Err(_) => Outcome::Error,
+        }
+    }
+
+    /// This return, or `Ok` when `counts` is false (`only = [...]` did not list the error).
+    #[inline]
+    pub fn only_if(self, counts: bool) -> Self {
+        if counts {
+            self
+        } else {
+            Returned::Ok
+        }
+    }
+}
+
+/// The returned value, for autoref-based dispatch in generated code:
+/// `(&&&Probe(&value)).promenade_classify()` picks the most specific of
+/// [`ClassifyLabelled`] (a `Result` whose error is a [`LabelValue`]), [`ClassifyResult`]
+/// (any `Result`) and [`ClassifyOther`] (anything else), without specialization.
+pub struct Probe<'a, T: ?Sized>(pub &'a T);
+
+/// A `Result` whose error is a [`LabelValue`]: labelled by the error's value.
+pub trait ClassifyLabelled<'a> {
+    /// Classifies the returned value.
+    fn promenade_classify(&self) -> Returned<'a>;
+}
+
+/// Any other `Result`: labelled `error`.
+pub trait ClassifyResult<'a> {
+    /// Classifies the returned value.
+    fn promenade_classify(&self) -> Returned<'a>;
+}
+
+/// Anything else: never an error.
+pub trait ClassifyOther<'a> {
+    /// Classifies the returned value.
+    fn promenade_classify(&self) -> Returned<'a>;
+}
+
+impl<'a, T, E: LabelValue> ClassifyLabelled<'a> for &&Probe<'a, Result<T, E>> {
+    #[inline]
+    fn promenade_classify(&self) -> Returned<'a> {
+        match self.0 {
+            Ok(_) => Returned::Ok,
+            Err(e) => Returned::Err(ErrorKind::Labelled(e)),
+        }
+    }
+}
+
+impl<'a, T, E> ClassifyResult<'a> for &Probe<'a, Result<T, E>> {
+    #[inline]
+    fn promenade_classify(&self) -> Returned<'a> {
+        match self.0 {
+            Ok(_) => Returned::Ok,
+            Err(_) => Returned::Err(ErrorKind::Error),
+        }
+    }
+}
+
+impl<'a, T: ?Sized> ClassifyOther<'a> for Probe<'a, T> {
+    #[inline]
+    fn promenade_classify(&self) -> Returned<'a> {
+        Returned::Ok
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Guards
+// ---------------------------------------------------------------------------------------
+
+/// Times a call and labels the duration with how it ended. [`finish`](Self::finish) on a
+/// return; in `Drop` without `finish`, the call panicked or (async) was cancelled.
+#[must_use = "the duration is observed when the timer finishes or is dropped"]
+pub struct OutcomeTimer<'a, H: OutcomeHistograms + ?Sized> {
+    metric: &'a H,
+    start: Instant,
+    is_async: bool,
+    done: bool,
+}
+
+impl<H: OutcomeHistograms + ?Sized> OutcomeTimer<'_, H> {
+    /// The call returned `returned`.
+    #[inline]
+    pub fn finish(mut self, returned: &Returned<'_>) {
+        self.done = true;
+        self.metric
+            .observe_outcome(returned.outcome(), self.start.elapsed().as_secs_f64());
+    }
+}
+
+impl<H: OutcomeHistograms + ?Sized> Drop for OutcomeTimer<'_, H> {
+    #[inline]
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        // A sync call only leaves without returning by unwinding. A future dropped
+        // unfinished was cancelled, unless it is being dropped by a panic in its poll.
+        let outcome = if self.is_async && !std::thread::panicking() {
+            Outcome::Cancelled
+        } else {
+            Outcome::Panicked
+        };
+        self.metric
+            .observe_outcome(outcome, self.start.elapsed().as_secs_f64());
+    }
+}
+
+/// Counts a failed call: an error when [`finish`](Self::finish) is given one, a panic when
+/// dropped during unwinding without `finish`. Nothing is caught: the panic goes on.
+#[must_use = "panics are counted when the guard is dropped"]
+pub struct ErrorGuard<'a, E: ErrorCounter + ?Sized> {
+    metric: &'a E,
+    armed: bool,
+}
+
+impl<E: ErrorCounter + ?Sized> ErrorGuard<'_, E> {
+    /// The call returned `returned`.
+    #[inline]
+    pub fn finish(mut self, returned: &Returned<'_>) {
+        self.armed = false;
+        if let Returned::Err(kind) = returned {
+            self.metric.count_error(kind);
+        }
+    }
+}
+
+impl<E: ErrorCounter + ?Sized> Drop for ErrorGuard<'_, E> {
+    #[inline]
+    fn drop(&mut self) {
+        // Without `finish`: a panic, or a cancelled future (not an error).
+        if self.armed && std::thread::panicking() {
+            self.metric.count_error(&ErrorKind::Panic);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Call sites of the bare forms
+// ---------------------------------------------------------------------------------------
 
 /// The call site of one bare `#[timed]` function.
 pub struct TimedSite {
@@ -59,132 +791,396 @@ impl TimedSite {
     /// A site for `function` in `module`.
     pub const fn new(function: &'static str, module: &'static str) -> Self {
         TimedSite {
-            labels: FunctionLabels { function, module },
+            labels: FunctionLabels::new(function, module),
             series: OnceLock::new(),
         }
     }
 
-    /// This function's series of the shared family.
-    #[inline]
-    pub fn histogram(&'static self) -> &'static Histogram {
-        self.series
-            .get_or_init(|| FUNCTION_DURATION.labels(self.labels))
-    }
-
     /// Starts timing one call.
     #[inline]
-    pub fn start(&'static self) -> HistogramTimer<&'static Histogram> {
+    pub fn start(&self) -> HistogramTimer<&Histogram> {
         HistogramTimer::new(self.histogram())
     }
 }
 
-/// A reference to a site, as submitted to `inventory`.
-pub struct TimedSiteRef(pub &'static TimedSite);
-
-inventory::collect!(TimedSiteRef);
-
-inventory::submit! {
-    AutoRegistration { register: register_function_duration }
+impl DurationHistogram for TimedSite {
+    #[inline]
+    fn histogram(&self) -> &Histogram {
+        self.series
+            .get_or_init(|| FUNCTION_DURATION.labels(self.labels))
+    }
 }
 
-/// Registers the shared family, with every known site's series at zero, if any function
-/// is timed at all.
-fn register_function_duration(registry: &Registry) -> Result<(), Error> {
-    let mut sites = inventory::iter::<TimedSiteRef>.into_iter().peekable();
-    if sites.peek().is_none() {
-        return Ok(());
+impl SharedSite for TimedSite {
+    fn family(&self) -> SharedFamily {
+        SharedFamily::Duration
     }
-    for site in sites {
-        site.0.histogram();
+    fn precreate(&self) {
+        self.histogram();
     }
-    registry.register(SharedFamily).map(drop)
 }
 
-struct SharedFamily;
+/// The call site of one bare `#[timed(outcome)]` (or `#[instrumented]`) function.
+pub struct OutcomeSite {
+    labels: FunctionLabels,
+    is_async: bool,
+    // One cell per outcome, resolved at its first use, so a sync function never creates
+    // a `cancelled` series.
+    series: [OnceLock<Series<'static, Histogram>>; 4],
+}
 
-impl Collector for SharedFamily {
-    fn describe(&self) -> Vec<Descriptor> {
-        vec![Descriptor::new(
-            FUNCTION_DURATION_NAME,
-            FUNCTION_DURATION_HELP,
-            MetricType::Histogram,
-            "the shared family of bare `#[timed]` functions",
-        )]
-    }
-    fn collect(&self, sink: &mut dyn Sink) {
-        for d in self.describe() {
-            sink.family(&d);
-        }
-        FUNCTION_DURATION.collect_points(&(), sink);
-    }
-    fn overflows(&self, report: &mut dyn FnMut(&str, u64)) {
-        if let Some(n) = CollectMetric::overflow_count(&*FUNCTION_DURATION) {
-            report(FUNCTION_DURATION_NAME, n);
+impl OutcomeSite {
+    /// A site for `function` in `module`; an `async` one can be cancelled.
+    pub const fn new(function: &'static str, module: &'static str, is_async: bool) -> Self {
+        OutcomeSite {
+            labels: FunctionLabels::new(function, module),
+            is_async,
+            series: [
+                OnceLock::new(),
+                OnceLock::new(),
+                OnceLock::new(),
+                OnceLock::new(),
+            ],
         }
     }
+
+    #[inline]
+    fn histogram(&self, outcome: Outcome) -> &Histogram {
+        self.series[outcome as usize].get_or_init(|| {
+            FUNCTION_OUTCOME_DURATION.labels(OutcomeLabels {
+                function: self.labels,
+                outcome,
+            })
+        })
+    }
 }
 
-/// The histogram of one `#[timed(name = "...")]` function.
-pub struct NamedTimer {
+impl OutcomeHistograms for OutcomeSite {
+    #[inline]
+    fn observe_outcome(&self, outcome: Outcome, seconds: f64) {
+        self.histogram(outcome).observe(seconds);
+    }
+}
+
+impl SharedSite for OutcomeSite {
+    fn family(&self) -> SharedFamily {
+        SharedFamily::OutcomeDuration
+    }
+    fn precreate(&self) {
+        // A sync function cannot be cancelled: its `cancelled` series is not exposed.
+        for outcome in Outcome::ALL {
+            if outcome != Outcome::Cancelled || self.is_async {
+                self.histogram(outcome);
+            }
+        }
+    }
+}
+
+/// The call site of one bare `#[counted]` (or `#[instrumented]`) function.
+pub struct CallSite {
+    labels: FunctionLabels,
+    series: OnceLock<Series<'static, Counter>>,
+}
+
+impl CallSite {
+    /// A site for `function` in `module`.
+    pub const fn new(function: &'static str, module: &'static str) -> Self {
+        CallSite {
+            labels: FunctionLabels::new(function, module),
+            series: OnceLock::new(),
+        }
+    }
+
+    #[inline]
+    fn counter(&self) -> &Counter {
+        self.series.get_or_init(|| FUNCTION_CALLS.labels(self.labels))
+    }
+}
+
+impl CallCounter for CallSite {
+    #[inline]
+    fn count_call(&self) {
+        self.counter().inc();
+    }
+}
+
+impl SharedSite for CallSite {
+    fn family(&self) -> SharedFamily {
+        SharedFamily::Calls
+    }
+    fn precreate(&self) {
+        self.counter();
+    }
+}
+
+/// The call site of one bare `#[in_progress]` (or `#[instrumented]`) function.
+pub struct InProgressSite {
+    labels: FunctionLabels,
+    series: OnceLock<Series<'static, IntGauge>>,
+}
+
+impl InProgressSite {
+    /// A site for `function` in `module`.
+    pub const fn new(function: &'static str, module: &'static str) -> Self {
+        InProgressSite {
+            labels: FunctionLabels::new(function, module),
+            series: OnceLock::new(),
+        }
+    }
+}
+
+impl InFlightGauge for InProgressSite {
+    type Gauge = IntGauge;
+    #[inline]
+    fn gauge(&self) -> &IntGauge {
+        self.series
+            .get_or_init(|| FUNCTION_IN_PROGRESS.labels(self.labels))
+    }
+}
+
+impl SharedSite for InProgressSite {
+    fn family(&self) -> SharedFamily {
+        SharedFamily::InProgress
+    }
+    fn precreate(&self) {
+        self.gauge();
+    }
+}
+
+/// The series of one error counter, by kind: `panic` and `error` resolved once, the
+/// values of a finite [`LabelValue`] error type by their dense index, other values looked
+/// up in the family.
+struct KindCache {
+    panic: OnceLock<Arc<Counter>>,
+    error: OnceLock<Arc<Counter>>,
+    typed: OnceLock<(TypeId, Box<[OnceLock<Arc<Counter>>]>)>,
+}
+
+const PANIC_KIND: &str = "panic";
+/// Error types with more values than this are looked up in the family at each error
+/// instead of getting a cache slot per value.
+const MAX_CACHED_KINDS: usize = 1_024;
+const ERROR_KIND: &str = "error";
+
+impl KindCache {
+    const fn new() -> Self {
+        KindCache {
+            panic: OnceLock::new(),
+            error: OnceLock::new(),
+            typed: OnceLock::new(),
+        }
+    }
+
+    /// Counts `kind`; `lookup` finds the series of a kind's value in the family.
+    fn count<'f>(
+        &self,
+        kind: &ErrorKind<'_>,
+        lookup: impl Fn(Cow<'static, str>) -> Series<'f, Counter>,
+    ) {
+        let cached = |cell: &OnceLock<Arc<Counter>>, value: &dyn Fn() -> Cow<'static, str>| {
+            match cell.get() {
+                Some(c) => c.inc(),
+                None => match lookup(value()) {
+                    Series::Shared(c) => cell.get_or_init(|| c).inc(),
+                    Series::Borrowed(c) => c.inc(),
+                },
+            }
+        };
+        match kind {
+            ErrorKind::Panic => cached(&self.panic, &|| Cow::Borrowed(PANIC_KIND)),
+            ErrorKind::Error => cached(&self.error, &|| Cow::Borrowed(ERROR_KIND)),
+            ErrorKind::Labelled(value) => {
+                // An open type (`String`, say) would make a series per message: such
+                // errors are counted as `error`, like any other.
+                let Some(n) = value.cardinality() else {
+                    return cached(&self.error, &|| Cow::Borrowed(ERROR_KIND));
+                };
+                if n <= MAX_CACHED_KINDS {
+                    let (ty, cells) = self.typed.get_or_init(|| {
+                        (value.value_type(), (0..n).map(|_| OnceLock::new()).collect())
+                    });
+                    // A generic function may return several error types: only the first
+                    // is cached, the others take the lookup.
+                    if *ty == value.value_type() {
+                        if let Some(cell) = cells.get(value.value_index()) {
+                            return cached(cell, &|| Cow::Owned(value.value_string()));
+                        }
+                    }
+                }
+                lookup(Cow::Owned(value.value_string())).inc();
+            }
+        }
+    }
+}
+
+/// The call site of one bare `#[counted_exceptions]` (or `#[instrumented]`) function.
+pub struct ErrorSite {
+    labels: FunctionLabels,
+    counts_panics: bool,
+    kinds: KindCache,
+}
+
+impl ErrorSite {
+    /// A site for `function` in `module`; `counts_panics` is false with `only = [...]`.
+    pub const fn new(function: &'static str, module: &'static str, counts_panics: bool) -> Self {
+        ErrorSite {
+            labels: FunctionLabels::new(function, module),
+            counts_panics,
+            kinds: KindCache::new(),
+        }
+    }
+
+    fn series(&self, kind: Cow<'static, str>) -> Series<'static, Counter> {
+        FUNCTION_ERRORS.labels(ErrorLabels {
+            function: self.labels,
+            kind,
+        })
+    }
+}
+
+impl ErrorCounter for ErrorSite {
+    #[inline]
+    fn count_error(&self, kind: &ErrorKind<'_>) {
+        self.kinds.count(kind, |k| self.series(k));
+    }
+}
+
+impl SharedSite for ErrorSite {
+    fn family(&self) -> SharedFamily {
+        SharedFamily::Errors
+    }
+    fn precreate(&self) {
+        // Error kinds are only known when they happen; `panic` is known now.
+        if self.counts_panics {
+            if let Series::Shared(c) = self.series(Cow::Borrowed(PANIC_KIND)) {
+                let _ = self.kinds.panic.set(c);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// A function's own metric (the named forms)
+// ---------------------------------------------------------------------------------------
+
+/// A metric a named attribute can create: `name = "...", help = "..."`.
+pub trait OwnKind: CollectMetric + Sized + 'static {
+    /// A fresh metric; `bounds` are a histogram's buckets (validated by the macro; empty
+    /// for the defaults).
+    fn build(bounds: &[f64]) -> Self;
+}
+
+fn buckets(bounds: &[f64]) -> Buckets {
+    if bounds.is_empty() {
+        Buckets::default()
+    } else {
+        // The macro validated the list; should that ever disagree with the runtime, fall
+        // back to the defaults rather than fail a user's call.
+        Buckets::new(bounds.iter().copied()).unwrap_or_default()
+    }
+}
+
+impl OwnKind for Counter {
+    fn build(_: &[f64]) -> Self {
+        Counter::new()
+    }
+}
+impl OwnKind for IntGauge {
+    fn build(_: &[f64]) -> Self {
+        IntGauge::new()
+    }
+}
+impl OwnKind for Histogram {
+    fn build(bounds: &[f64]) -> Self {
+        Histogram::new(buckets(bounds))
+    }
+}
+impl OwnKind for Family<Outcome, Histogram> {
+    fn build(bounds: &[f64]) -> Self {
+        Family::with_config(buckets(bounds))
+    }
+}
+
+/// A function's own error counter: `Family<KindLabel, Counter>` with its kind cache.
+pub struct KindCounter {
+    family: Family<KindLabel, Counter>,
+    kinds: KindCache,
+}
+
+impl CollectMetric for KindCounter {
+    const TYPE: MetricType = MetricType::Counter;
+    fn collect_points(&self, labels: &dyn crate::labels::EncodeLabels, sink: &mut dyn Sink) {
+        self.family.collect_points(labels, sink)
+    }
+    fn overflow_count(&self) -> Option<u64> {
+        CollectMetric::overflow_count(&self.family)
+    }
+}
+
+impl OwnKind for KindCounter {
+    fn build(_: &[f64]) -> Self {
+        KindCounter {
+            family: Family::with_limit(OWN_KIND_LIMIT),
+            kinds: KindCache::new(),
+        }
+    }
+}
+
+impl ErrorCounter for KindCounter {
+    #[inline]
+    fn count_error(&self, kind: &ErrorKind<'_>) {
+        self.kinds
+            .count(kind, |kind| self.family.labels(KindLabel { kind }));
+    }
+}
+
+/// The metric of one named attribute (`#[timed(name = "...")]` and the like), registered
+/// in the default registry under its own name.
+pub struct OwnMetric<M> {
     name: &'static str,
     help: &'static str,
     bounds: &'static [f64],
     defined_at: &'static str,
-    histogram: OnceLock<Histogram>,
+    metric: OnceLock<M>,
 }
 
-impl NamedTimer {
-    /// A timer metric. `bounds` were validated by the macro (finite, strictly increasing);
-    /// an empty list means the default buckets.
+impl<M: OwnKind> OwnMetric<M> {
+    /// A metric. `bounds` were validated by the macro (finite, strictly increasing); an
+    /// empty list means the default buckets (and is what non-histograms get).
     pub const fn new(
         name: &'static str,
         help: &'static str,
         bounds: &'static [f64],
         defined_at: &'static str,
     ) -> Self {
-        NamedTimer {
+        OwnMetric {
             name,
             help,
             bounds,
             defined_at,
-            histogram: OnceLock::new(),
+            metric: OnceLock::new(),
         }
     }
 
-    /// The histogram.
+    /// The metric, created on first use.
     #[inline]
-    pub fn histogram(&'static self) -> &'static Histogram {
-        self.histogram.get_or_init(|| {
-            let buckets = if self.bounds.is_empty() {
-                Buckets::default()
-            } else {
-                // The macro validated the list; should that ever disagree with the
-                // runtime, fall back to the defaults rather than fail a user's call.
-                Buckets::new(self.bounds.iter().copied()).unwrap_or_default()
-            };
-            Histogram::new(buckets)
-        })
+    pub fn get(&self) -> &M {
+        self.metric.get_or_init(|| M::build(self.bounds))
     }
 
-    /// Starts timing one call.
-    #[inline]
-    pub fn start(&'static self) -> HistogramTimer<&'static Histogram> {
-        HistogramTimer::new(self.histogram())
-    }
-
-    /// Registers this timer's histogram into `registry`.
+    /// Registers this metric into `registry`.
     pub fn register(&'static self, registry: &Registry) -> Result<(), Error> {
-        self.histogram();
+        self.get();
         registry.register(self).map(drop)
     }
 }
 
-impl Collector for NamedTimer {
+impl<M: OwnKind> Collector for OwnMetric<M> {
     fn describe(&self) -> Vec<Descriptor> {
         vec![Descriptor::new(
             self.name,
             self.help,
-            MetricType::Histogram,
+            M::TYPE,
             Cow::Borrowed(self.defined_at),
         )]
     }
@@ -192,8 +1188,59 @@ impl Collector for NamedTimer {
         for d in self.describe() {
             sink.family(&d);
         }
-        if let Some(h) = self.histogram.get() {
-            h.collect_points(&(), sink);
+        if let Some(m) = self.metric.get() {
+            m.collect_points(&(), sink);
+        }
+    }
+    fn overflows(&self, report: &mut dyn FnMut(&str, u64)) {
+        if let Some(n) = self.metric.get().and_then(CollectMetric::overflow_count) {
+            report(self.name, n);
+        }
+    }
+}
+
+impl<M: OwnKind + CallCounter> CallCounter for OwnMetric<M> {
+    #[inline]
+    fn count_call(&self) {
+        self.get().count_call()
+    }
+}
+impl<M: OwnKind + InFlightGauge> InFlightGauge for OwnMetric<M> {
+    type Gauge = M::Gauge;
+    #[inline]
+    fn gauge(&self) -> &M::Gauge {
+        self.get().gauge()
+    }
+}
+impl<M: OwnKind + DurationHistogram> DurationHistogram for OwnMetric<M> {
+    #[inline]
+    fn histogram(&self) -> &Histogram {
+        self.get().histogram()
+    }
+}
+impl<M: OwnKind + OutcomeHistograms> OutcomeHistograms for OwnMetric<M> {
+    #[inline]
+    fn observe_outcome(&self, outcome: Outcome, seconds: f64) {
+        self.get().observe_outcome(outcome, seconds)
+    }
+}
+impl<M: OwnKind + ErrorCounter> ErrorCounter for OwnMetric<M> {
+    #[inline]
+    fn count_error(&self, kind: &ErrorKind<'_>) {
+        self.get().count_error(kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unescape_inverts_the_writer() {
+        for raw in ["plain", "a\\b", "say \"hi\"", "two\nlines", "\\n", "end\\"] {
+            let mut escaped = String::new();
+            LabelValueWriter::new(&mut escaped).write_str(raw);
+            assert_eq!(unescape(&escaped), raw);
         }
     }
 }

@@ -1,0 +1,436 @@
+//! The arguments every function attribute shares: parsed once, checked against what the
+//! attribute accepts, then resolved against the function (doc comment, return type).
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Expr, ExprLit, Lit, Meta, Token, UnOp};
+
+use super::Kind;
+use crate::ctxt::{Attr, Ctxt};
+use crate::names;
+use crate::symbol::{BUCKETS, CRATE, HELP, METRIC, NAME, ONLY, OUTCOME, SKIP};
+
+/// What the attribute said, before looking at the function.
+pub(crate) struct Args {
+    pub(crate) name: Option<syn::LitStr>,
+    pub(crate) help: Option<(String, Meta)>,
+    pub(crate) buckets: Option<(Vec<f64>, Meta)>,
+    pub(crate) metric: Option<Expr>,
+    pub(crate) outcome: bool,
+    pub(crate) only: Option<(Vec<syn::Path>, Meta)>,
+    pub(crate) skip: Option<Meta>,
+    pub(crate) krate: Option<syn::Path>,
+}
+
+/// Where the attribute records.
+pub(crate) enum Target {
+    /// The shared family of this attribute, labelled `function` and `module`.
+    Shared,
+    /// The function's own metric.
+    Own {
+        name: String,
+        help: String,
+        buckets: Vec<f64>,
+    },
+    /// An existing metric, evaluated at each call.
+    Metric(Expr),
+}
+
+/// The arguments resolved against one function.
+pub(crate) struct Resolved {
+    pub(crate) target: Target,
+    pub(crate) outcome: bool,
+    /// `only = [...]` as patterns matching the error, `E::Variant { .. }`.
+    pub(crate) only: Option<Vec<TokenStream>>,
+}
+
+impl Args {
+    /// Checks what only makes sense on a whole impl block: every method would get the same
+    /// named metric, which cannot be registered twice.
+    pub(crate) fn check_for_impl(&self, kind: Kind) -> syn::Result<()> {
+        if let Some(name) = &self.name {
+            return Err(syn::Error::new_spanned(
+                name,
+                format!(
+                    "`{NAME}` on an impl block would give every method the same metric; name each method's own `#[{k}(name = \"...\")]`, or record them all into one with `{METRIC} = ...`",
+                    k = kind.name()
+                ),
+            ));
+        }
+        if let Some(meta) = &self.skip {
+            return Err(syn::Error::new_spanned(
+                meta,
+                format!(
+                    "`{SKIP}` goes on a method inside the impl block, as `#[{k}({SKIP})]`",
+                    k = kind.name()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn parse(kind: Kind, args: TokenStream) -> syn::Result<Args> {
+    let metas = Punctuated::<Meta, Token![,]>::parse_terminated.parse2(args)?;
+    let mut cx = Ctxt::new();
+    let mut name = Attr::none(NAME);
+    let mut help = Attr::none(HELP);
+    let mut buckets = Attr::none(BUCKETS);
+    let mut metric = Attr::none(METRIC);
+    let mut outcome = Attr::none(OUTCOME);
+    let mut only = Attr::none(ONLY);
+    let mut skip = Attr::none(SKIP);
+    let mut krate = Attr::none(CRATE);
+    let accepted = kind.accepted();
+    let attr = kind.name();
+
+    for meta in &metas {
+        let key = meta
+            .path()
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        if !accepted.contains(&key.as_str()) {
+            let key = if key.is_empty() {
+                quote::ToTokens::to_token_stream(meta.path())
+                    .to_string()
+                    .replace(' ', "")
+            } else {
+                key
+            };
+            let list = accepted
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            cx.error_spanned_by(
+                meta.path(),
+                format!("unknown `#[{attr}]` argument `{key}`; expected one of {list}"),
+            );
+            continue;
+        }
+        // Flags: `outcome`, `skip`.
+        if key == OUTCOME || key == SKIP {
+            match meta {
+                Meta::Path(path) => {
+                    if key == OUTCOME {
+                        outcome.set(&mut cx, path, ());
+                    } else {
+                        skip.set(&mut cx, path, meta.clone());
+                    }
+                }
+                _ => cx.error_spanned_by(
+                    meta,
+                    format!("`{key}` takes no value; write `#[{attr}({key})]`"),
+                ),
+            }
+            continue;
+        }
+        let Meta::NameValue(nv) = meta else {
+            cx.error_spanned_by(
+                meta,
+                format!("expected `{key} = ...`; see the documentation of `#[{attr}]`"),
+            );
+            continue;
+        };
+        match key.as_str() {
+            NAME => match string_value(&nv.value) {
+                Some(lit) => {
+                    let value = lit.value();
+                    if let Some(reason) = names::metric_name_error(&value) {
+                        cx.error_spanned_by(
+                            &lit,
+                            format!("invalid metric name `{value}`: {reason}"),
+                        );
+                    }
+                    name.set(&mut cx, &nv.path, lit);
+                }
+                None => cx.error_spanned_by(
+                    &nv.value,
+                    "`name` takes a string literal, like `name = \"backup_duration_seconds\"`",
+                ),
+            },
+            HELP => match string_value(&nv.value) {
+                Some(lit) => help.set(&mut cx, &nv.path, (lit.value(), meta.clone())),
+                None => cx.error_spanned_by(&nv.value, "`help` takes a string literal"),
+            },
+            BUCKETS => match bucket_list(&nv.value) {
+                Ok(list) => buckets.set(&mut cx, &nv.path, (list, meta.clone())),
+                Err(e) => cx.syn_error(e),
+            },
+            METRIC => metric.set(&mut cx, &nv.path, nv.value.clone()),
+            ONLY => match variant_list(&nv.value) {
+                Ok(list) => only.set(&mut cx, &nv.path, (list, meta.clone())),
+                Err(e) => cx.syn_error(e),
+            },
+            CRATE => match string_value(&nv.value).map(|l| l.parse::<syn::Path>()) {
+                Some(Ok(path)) => krate.set(&mut cx, &nv.path, path),
+                _ => cx.error_spanned_by(
+                    &nv.value,
+                    "`crate` takes a path in a string, like `crate = \"my_crate::promenade\"`",
+                ),
+            },
+            _ => unreachable!("every accepted key is handled above"),
+        }
+    }
+
+    let args = Args {
+        name: name.get(),
+        help: help.get(),
+        buckets: buckets.get(),
+        metric: metric.get(),
+        outcome: outcome.get().is_some(),
+        only: only.get(),
+        skip: skip.get(),
+        krate: krate.get(),
+    };
+    if let Some(skip) = &args.skip {
+        if metas.len() > 1 {
+            cx.error_spanned_by(
+                skip,
+                format!("`{SKIP}` leaves the method alone, so it takes no other argument"),
+            );
+        }
+    }
+    if let Some(expr) = &args.metric {
+        let own = [
+            args.name.as_ref().map(|_| NAME),
+            args.help.as_ref().map(|_| HELP),
+            args.buckets.as_ref().map(|_| BUCKETS),
+        ];
+        if let Some(key) = own.into_iter().flatten().next() {
+            cx.error_spanned_by(
+                expr,
+                format!("`{METRIC} = ...` records into an existing metric, so `{key}` does not apply; keep `{METRIC}` or describe a new metric with `{NAME}`/`{HELP}`"),
+            );
+        }
+    }
+    if args.name.is_none() && args.metric.is_none() {
+        if let Some((_, meta)) = &args.help {
+            cx.error_spanned_by(
+                meta,
+                format!("`help` only applies to a function's own metric; add `name = \"...\"` or remove `help` (the shared `{}` family has its own)", kind.shared_family(args.outcome)),
+            );
+        }
+        if let Some((_, meta)) = &args.buckets {
+            cx.error_spanned_by(
+                meta,
+                format!("`buckets` only apply to a function's own histogram (the shared `{}` family has fixed buckets); add `name = \"...\"` or remove `buckets`", kind.shared_family(args.outcome)),
+            );
+        }
+    }
+    cx.check()?;
+    Ok(args)
+}
+
+/// Resolves the arguments against the function: the help text (doc comment), and `only`
+/// against its return type.
+pub(crate) fn resolve(
+    kind: Kind,
+    args: &Args,
+    attrs: &[syn::Attribute],
+    output: &syn::Type,
+    fn_name: &syn::Ident,
+) -> syn::Result<Resolved> {
+    let target = match (&args.name, &args.metric) {
+        (Some(lit), _) => {
+            let help = match &args.help {
+                Some((help, _)) => help.clone(),
+                None => doc_comment(attrs).ok_or_else(|| {
+                    syn::Error::new_spanned(
+                        lit,
+                        format!("this {} has no help text; add `help = \"...\"` or a doc comment on the function", kind.own_metric()),
+                    )
+                })?,
+            };
+            Target::Own {
+                name: lit.value(),
+                help,
+                buckets: args
+                    .buckets
+                    .as_ref()
+                    .map(|(b, _)| b.clone())
+                    .unwrap_or_default(),
+            }
+        }
+        (None, Some(expr)) => Target::Metric(expr.clone()),
+        (None, None) => Target::Shared,
+    };
+    let only = match &args.only {
+        None => None,
+        Some((variants, meta)) => Some(only_patterns(variants, meta, output, fn_name)?),
+    };
+    Ok(Resolved {
+        target,
+        outcome: args.outcome,
+        only,
+    })
+}
+
+/// `only = [Disk, Timeout]` → `E::Disk { .. } | E::Timeout { .. }` with `E` from
+/// `Result<T, E>`; full paths are used as written.
+fn only_patterns(
+    variants: &[syn::Path],
+    meta: &Meta,
+    output: &syn::Type,
+    fn_name: &syn::Ident,
+) -> syn::Result<Vec<TokenStream>> {
+    let Some(result) = result_type(output) else {
+        return Err(syn::Error::new_spanned(
+            meta.path(),
+            format!("`{ONLY}` picks which `Err` values count, but `{fn_name}` does not return a `Result`; remove `{ONLY}` to count panics, or return a `Result`"),
+        ));
+    };
+    let error_type = result.and_then(|e| match e {
+        syn::Type::Path(p) if p.qself.is_none() && p.path.segments.iter().all(|s| s.arguments.is_none()) => Some(p.path.clone()),
+        _ => None,
+    });
+    variants
+        .iter()
+        .map(|v| {
+            if v.segments.len() > 1 || v.leading_colon.is_some() {
+                return Ok(quote::quote!(#v { .. }));
+            }
+            match &error_type {
+                Some(e) => Ok(quote::quote!(#e::#v { .. })),
+                None => Err(syn::Error::new_spanned(
+                    v,
+                    format!("cannot tell which enum `{}` belongs to from the return type; write its full path, like `MyError::{}`", quote::ToTokens::to_token_stream(v), quote::ToTokens::to_token_stream(v)),
+                )),
+            }
+        })
+        .collect()
+}
+
+/// `Some(Some(E))` for `Result<T, E>`, `Some(None)` for a `Result` whose error type is not
+/// written out (`io::Result<T>`), `None` for anything else.
+fn result_type(ty: &syn::Type) -> Option<Option<&syn::Type>> {
+    let syn::Type::Path(p) = ty else {
+        return None;
+    };
+    let last = p.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return Some(None);
+    };
+    let types: Vec<&syn::Type> = args
+        .args
+        .iter()
+        .filter_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect();
+    Some(types.get(1).copied())
+}
+
+fn variant_list(e: &Expr) -> syn::Result<Vec<syn::Path>> {
+    let message = "`only` takes a list of error variants, like `only = [Disk, Timeout]` or `only = [BackupError::Disk]`";
+    let Expr::Array(arr) = e else {
+        return Err(syn::Error::new_spanned(e, message));
+    };
+    if arr.elems.is_empty() {
+        return Err(syn::Error::new_spanned(
+            arr,
+            "`only` cannot be empty: it would count nothing; list at least one variant or remove `only`",
+        ));
+    }
+    arr.elems
+        .iter()
+        .map(|elem| match elem {
+            Expr::Path(p) if p.qself.is_none() => Ok(p.path.clone()),
+            _ => Err(syn::Error::new_spanned(elem, message)),
+        })
+        .collect()
+}
+
+fn string_value(e: &Expr) -> Option<syn::LitStr> {
+    match e {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// The doc comment of the function, lines trimmed and joined with spaces.
+fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            Meta::NameValue(nv) => string_value(&nv.value).map(|s| s.value().trim().to_owned()),
+            _ => None,
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    (!lines.is_empty()).then(|| lines.join(" "))
+}
+
+/// `[0.1, 0.5, 1]`: numeric literals, finite, strictly increasing. A trailing `+Inf`
+/// is not writable as a literal; the `+Inf` bucket is always implied.
+fn bucket_list(e: &Expr) -> syn::Result<Vec<f64>> {
+    let Expr::Array(arr) = e else {
+        return Err(syn::Error::new_spanned(
+            e,
+            "`buckets` takes a list of numbers, like `buckets = [0.01, 0.1, 1.0]`",
+        ));
+    };
+    if arr.elems.is_empty() {
+        return Err(syn::Error::new_spanned(
+            arr,
+            "`buckets` cannot be empty; list at least one upper bound (`+Inf` is implied)",
+        ));
+    }
+    let mut out: Vec<f64> = Vec::with_capacity(arr.elems.len());
+    for elem in &arr.elems {
+        let v = number(elem).ok_or_else(|| {
+            syn::Error::new_spanned(
+                elem,
+                "bucket bounds must be number literals, like `0.25` or `10`",
+            )
+        })?;
+        if !v.is_finite() {
+            return Err(syn::Error::new(
+                elem.span(),
+                "bucket bounds must be finite (`+Inf` is implied)",
+            ));
+        }
+        if let Some(prev) = out.last() {
+            if v <= *prev {
+                return Err(syn::Error::new_spanned(
+                    elem,
+                    format!(
+                        "bucket bounds must be strictly increasing, but {v:?} follows {prev:?}"
+                    ),
+                ));
+            }
+        }
+        out.push(v);
+    }
+    Ok(out)
+}
+
+fn number(e: &Expr) -> Option<f64> {
+    match e {
+        Expr::Lit(ExprLit {
+            lit: Lit::Float(f), ..
+        }) => f.base10_parse().ok(),
+        Expr::Lit(ExprLit {
+            lit: Lit::Int(i), ..
+        }) => i.base10_parse::<i64>().ok().map(|v| v as f64),
+        Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => number(&u.expr).map(|v| -v),
+        Expr::Group(g) => number(&g.expr),
+        _ => None,
+    }
+}
+
+/// The span of the first token of `metric = <expr>`, where a wrong kind of metric is
+/// reported.
+pub(crate) fn metric_span(expr: &Expr) -> Span {
+    expr.span()
+}

@@ -1,0 +1,312 @@
+//! What `#[counted_exceptions]` records: `Err` returns by kind (the error's `LabelValue`,
+//! or `error`), panics as `kind="panic"` (and the panic goes on), nothing for successes or
+//! cancelled futures; `only` restricts; exact under concurrency and recursion.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use promenade::{counted_exceptions, default_registry, Counter, LabelValue};
+
+const MODULE: &str = "counted_exceptions";
+
+fn errors(function: &str, kind: &str) -> Option<f64> {
+    default_registry().get_sample_value(
+        "function_errors_total",
+        &[("function", function), ("module", MODULE), ("kind", kind)],
+    )
+}
+
+/// Every series of `function` in the family, as `(kind, value)`, sorted.
+fn all_errors(function: &str) -> Vec<(String, f64)> {
+    let mut out: Vec<(String, f64)> = default_registry()
+        .gather()
+        .into_iter()
+        .filter(|f| f.descriptor.name == "function_errors")
+        .flat_map(|f| f.samples)
+        .filter(|s| s.labels.contains(&("function".to_owned(), function.to_owned())))
+        .filter(|s| s.labels.contains(&("module".to_owned(), MODULE.to_owned())))
+        .map(|s| {
+            let kind = s
+                .labels
+                .iter()
+                .find(|(k, _)| k == "kind")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            (kind, s.value)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+enum BackupError {
+    DiskFull,
+    #[label(rename = "timed-out")]
+    Timeout,
+    Denied,
+}
+
+/// Returns `Pending` once, then `Ready`.
+struct YieldOnce(bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
+
+fn block_on<F: Future>(f: F) -> F::Output {
+    let mut f = std::pin::pin!(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+#[counted_exceptions]
+#[allow(dead_code)]
+fn never_called() -> Result<(), BackupError> {
+    Ok(())
+}
+
+#[test]
+fn the_panic_series_exists_at_zero_before_the_first_call() {
+    assert_eq!(all_errors("never_called"), [("panic".to_owned(), 0.0)]);
+}
+
+#[counted_exceptions]
+fn backup(fail: Option<BackupError>) -> Result<u32, BackupError> {
+    if let Some(e) = fail {
+        return Err(e); // early return
+    }
+    Ok(1)
+}
+
+#[test]
+fn errors_whose_type_is_a_label_value_are_counted_by_kind() {
+    assert_eq!(backup(None), Ok(1));
+    let _ = backup(Some(BackupError::DiskFull));
+    let _ = backup(Some(BackupError::DiskFull));
+    let _ = backup(Some(BackupError::Timeout));
+    assert_eq!(
+        all_errors("backup"),
+        [
+            ("disk_full".to_owned(), 2.0),
+            ("panic".to_owned(), 0.0),
+            ("timed-out".to_owned(), 1.0),
+        ]
+    );
+}
+
+#[counted_exceptions]
+fn parse(s: &str) -> Result<i32, std::num::ParseIntError> {
+    let v: i32 = s.parse()?; // `?` exit
+    Ok(v)
+}
+
+#[counted_exceptions]
+fn read(path: &str) -> std::io::Result<String> {
+    std::fs::read_to_string(path)
+}
+
+#[test]
+fn other_errors_are_counted_as_error() {
+    assert_eq!(parse("1"), Ok(1));
+    assert!(parse("x").is_err());
+    assert!(parse("y").is_err());
+    assert!(read("/definitely/not/here").is_err());
+    assert_eq!(
+        all_errors("parse"),
+        [("error".to_owned(), 2.0), ("panic".to_owned(), 0.0)]
+    );
+    assert_eq!(errors("read", "error"), Some(1.0));
+}
+
+#[counted_exceptions]
+fn panics(message: &'static str) -> Result<(), BackupError> {
+    panic!("{message}");
+}
+
+#[test]
+fn a_panic_is_counted_and_resumed_with_its_payload() {
+    let payload = std::panic::catch_unwind(|| panics("kept")).unwrap_err();
+    assert_eq!(payload.downcast_ref::<String>().map(String::as_str), Some("kept"));
+    assert_eq!(errors("panics", "panic"), Some(1.0));
+}
+
+#[counted_exceptions(only = [DiskFull, BackupError::Denied])]
+fn only_some(fail: BackupError, explode: bool) -> Result<(), BackupError> {
+    if explode {
+        panic!("not counted with `only`");
+    }
+    Err(fail)
+}
+
+#[test]
+fn only_counts_the_listed_variants_and_no_panics() {
+    let _ = only_some(BackupError::DiskFull, false);
+    let _ = only_some(BackupError::Timeout, false);
+    let _ = only_some(BackupError::Denied, false);
+    let _ = only_some(BackupError::Denied, false);
+    assert!(std::panic::catch_unwind(|| only_some(BackupError::Denied, true)).is_err());
+    assert_eq!(
+        all_errors("only_some"),
+        [("denied".to_owned(), 2.0), ("disk_full".to_owned(), 1.0)]
+    );
+}
+
+#[counted_exceptions]
+async fn fetch(fail: bool) -> Result<u8, BackupError> {
+    YieldOnce(false).await;
+    if fail {
+        Err(BackupError::Denied)
+    } else {
+        Ok(1)
+    }
+}
+
+#[test]
+fn async_errors_count_and_a_cancelled_future_does_not() {
+    assert_eq!(block_on(fetch(false)), Ok(1));
+    assert_eq!(block_on(fetch(true)), Err(BackupError::Denied));
+    let mut fut = Box::pin(fetch(true));
+    assert!(fut
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+        .is_pending());
+    drop(fut); // cancelled mid-way: not a failure
+    assert_eq!(
+        all_errors("fetch"),
+        [("denied".to_owned(), 1.0), ("panic".to_owned(), 0.0)]
+    );
+}
+
+#[counted_exceptions]
+fn from_threads(i: usize) -> Result<(), BackupError> {
+    match i % 3 {
+        0 => Ok(()),
+        1 => Err(BackupError::DiskFull),
+        _ => Err(BackupError::Timeout),
+    }
+}
+
+#[test]
+fn concurrent_errors_are_all_counted() {
+    const THREADS: usize = 8;
+    const CALLS: usize = 3_000;
+    std::thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| {
+                for i in 0..CALLS {
+                    let _ = from_threads(i);
+                }
+            });
+        }
+    });
+    let per_kind = (THREADS * CALLS / 3) as f64;
+    assert_eq!(
+        all_errors("from_threads"),
+        [
+            ("disk_full".to_owned(), per_kind),
+            ("panic".to_owned(), 0.0),
+            ("timed-out".to_owned(), per_kind),
+        ]
+    );
+}
+
+#[counted_exceptions]
+fn countdown(n: u32) -> Result<u32, BackupError> {
+    if n == 0 {
+        return Err(BackupError::Timeout);
+    }
+    countdown(n - 1).or(Ok(n)) // each frame above the bottom recovers
+}
+
+#[test]
+fn recursion_counts_each_failing_frame() {
+    assert_eq!(countdown(4), Ok(1));
+    assert_eq!(errors("countdown", "timed-out"), Some(1.0));
+}
+
+#[counted_exceptions]
+fn generic<E: LabelValue>(e: E) -> Result<(), E> {
+    Err(e)
+}
+
+#[test]
+fn a_generic_error_bound_by_label_value_is_labelled() {
+    let _ = generic(BackupError::Denied);
+    let _ = generic(true);
+    assert_eq!(
+        all_errors("generic"),
+        [
+            ("denied".to_owned(), 1.0),
+            ("panic".to_owned(), 0.0),
+            ("true".to_owned(), 1.0),
+        ]
+    );
+}
+
+static FAILURES: Counter = Counter::new();
+
+/// Restores that failed.
+#[counted_exceptions(name = "counted_exceptions_restore_failures")]
+fn restore(fail: Option<BackupError>) -> Result<(), BackupError> {
+    fail.map_or(Ok(()), Err)
+}
+
+#[counted_exceptions(metric = FAILURES)]
+fn sync_files(fail: bool) -> Result<(), String> {
+    if fail {
+        Err("nope".to_owned())
+    } else {
+        Ok(())
+    }
+}
+
+#[test]
+fn named_and_metric_forms() {
+    let r = default_registry();
+    let _ = restore(None);
+    let _ = restore(Some(BackupError::DiskFull));
+    let _ = restore(Some(BackupError::Timeout));
+    let _ = restore(Some(BackupError::Timeout));
+    assert_eq!(
+        r.get_sample_value(
+            "counted_exceptions_restore_failures_total",
+            &[("kind", "timed-out")]
+        ),
+        Some(2.0)
+    );
+    assert_eq!(
+        r.get_sample_value(
+            "counted_exceptions_restore_failures_total",
+            &[("kind", "disk_full")]
+        ),
+        Some(1.0)
+    );
+    assert_eq!(errors("restore", "panic"), None, "not in the shared family");
+
+    let _ = sync_files(false);
+    let _ = sync_files(true);
+    assert!(std::panic::catch_unwind(|| -> Result<(), String> {
+        #[counted_exceptions(metric = FAILURES)]
+        fn explode() -> Result<(), String> {
+            panic!("boom")
+        }
+        explode()
+    })
+    .is_err());
+    assert_eq!(FAILURES.get(), 2, "one error, one panic");
+}
