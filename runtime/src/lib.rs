@@ -68,6 +68,7 @@ mod family;
 pub mod labels;
 pub mod metrics;
 mod number;
+pub mod parse;
 pub mod registry;
 pub mod validate;
 

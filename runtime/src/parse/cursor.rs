@@ -1,0 +1,426 @@
+//! Reading one line: names, label sets, numbers and escaped text, with the position of
+//! every mistake.
+
+use super::ParseError;
+
+/// A position in the input, for errors found after the line was read.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct At {
+    pub(super) line: usize,
+    pub(super) column: usize,
+}
+
+impl At {
+    pub(super) fn error(self, message: impl Into<String>) -> ParseError {
+        ParseError::new(self.line, self.column, message)
+    }
+}
+
+/// The most code points an exemplar's label names and values may hold together.
+pub(super) const EXEMPLAR_MAX_CODE_POINTS: usize = 128;
+
+/// Which escapes a piece of text may use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Escapes {
+    /// `\\` and `\n` (HELP in text 0.0.4, where `\"` is an error for promtool).
+    Help004,
+    /// `\\`, `\"` and `\n` (label values, and HELP in OpenMetrics).
+    Quoted,
+}
+
+pub(super) struct Cursor<'a> {
+    line: &'a str,
+    pos: usize,
+    line_no: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub(super) fn new(line: &'a str, line_no: usize) -> Self {
+        Cursor {
+            line,
+            pos: 0,
+            line_no,
+        }
+    }
+
+    pub(super) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// An error at byte offset `pos` of this line (always a char boundary).
+    pub(super) fn error_at(&self, pos: usize, message: impl Into<String>) -> ParseError {
+        self.at(pos).error(message)
+    }
+
+    /// The line and column of byte offset `pos`.
+    pub(super) fn at(&self, pos: usize) -> At {
+        let column = self.line.get(..pos).map_or(0, |s| s.chars().count()) + 1;
+        At {
+            line: self.line_no,
+            column,
+        }
+    }
+
+    /// An error at the current position.
+    pub(super) fn error(&self, message: impl Into<String>) -> ParseError {
+        self.error_at(self.pos, message)
+    }
+
+    pub(super) fn peek(&self) -> Option<char> {
+        self.line[self.pos..].chars().next()
+    }
+
+    pub(super) fn at_end(&self) -> bool {
+        self.pos >= self.line.len()
+    }
+
+    pub(super) fn rest(&self) -> &'a str {
+        &self.line[self.pos..]
+    }
+
+    /// Consumes `c` if it is next.
+    pub(super) fn eat(&mut self, c: char) -> bool {
+        if self.peek() == Some(c) {
+            self.pos += c.len_utf8();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Consumes `c` or explains what was expected.
+    pub(super) fn expect(&mut self, c: char, what: &str) -> Result<(), ParseError> {
+        if self.eat(c) {
+            Ok(())
+        } else {
+            Err(self.error(format!("expected {what}, found {}", self.found())))
+        }
+    }
+
+    /// Skips spaces and tabs; whether any were skipped.
+    pub(super) fn skip_blanks(&mut self) -> bool {
+        let start = self.pos;
+        while matches!(self.peek(), Some(' ' | '\t')) {
+            self.pos += 1;
+        }
+        self.pos != start
+    }
+
+    /// Everything up to the next separator (or the end of the line).
+    pub(super) fn token(&mut self, separators: &[char]) -> &'a str {
+        let rest = self.rest();
+        let len = rest.find(separators).unwrap_or(rest.len());
+        self.pos += len;
+        &rest[..len]
+    }
+
+    /// Consumes the rest of the line.
+    pub(super) fn take_rest(&mut self) -> &'a str {
+        let rest = self.rest();
+        self.pos = self.line.len();
+        rest
+    }
+
+    /// How the next character reads in a message.
+    pub(super) fn found(&self) -> String {
+        describe(self.peek())
+    }
+
+    /// A metric name, `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+    pub(super) fn metric_name(&mut self) -> Result<&'a str, ParseError> {
+        let start = self.pos;
+        match self.peek() {
+            Some(c) if c.is_ascii_alphabetic() || c == '_' || c == ':' => self.pos += 1,
+            _ => {
+                return Err(self.error(format!(
+                    "expected a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*), found {}",
+                    self.found()
+                )))
+            }
+        }
+        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == '_' || c == ':') {
+            self.pos += 1;
+        }
+        Ok(&self.line[start..self.pos])
+    }
+
+    /// A label name, `[a-zA-Z_][a-zA-Z0-9_]*`.
+    fn label_name(&mut self) -> Result<&'a str, ParseError> {
+        let start = self.pos;
+        match self.peek() {
+            Some(c) if c.is_ascii_alphabetic() || c == '_' => self.pos += 1,
+            _ => {
+                return Err(self.error(format!(
+                    "expected a label name ([a-zA-Z_][a-zA-Z0-9_]*), found {}",
+                    self.found()
+                )))
+            }
+        }
+        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == '_') {
+            self.pos += 1;
+        }
+        Ok(&self.line[start..self.pos])
+    }
+
+    /// A label set starting at `{`. OpenMetrics allows no blanks inside the braces and no
+    /// trailing comma; text 0.0.4 allows both.
+    pub(super) fn labels(
+        &mut self,
+        openmetrics: bool,
+        lenient: bool,
+    ) -> Result<Vec<(String, String)>, ParseError> {
+        self.expect('{', "`{`")?;
+        let mut labels: Vec<(String, String)> = Vec::new();
+        let mut after_comma = false;
+        loop {
+            if !openmetrics {
+                self.skip_blanks();
+            }
+            if self.peek() == Some('}') {
+                if openmetrics && after_comma {
+                    return Err(
+                        self.error("a trailing comma before `}` is not allowed in OpenMetrics")
+                    );
+                }
+                self.pos += 1;
+                return Ok(labels);
+            }
+            let name_pos = self.pos;
+            let name = self.label_name()?;
+            if name == "__name__" || (openmetrics && name.starts_with("__")) {
+                return Err(self.error_at(
+                    name_pos,
+                    format!("label name `{name}` is reserved (names starting with `__` belong to Prometheus)"),
+                ));
+            }
+            if labels.iter().any(|(n, _)| n == name) {
+                return Err(self.error_at(name_pos, format!("duplicate label `{name}`")));
+            }
+            if !openmetrics {
+                self.skip_blanks();
+            }
+            self.expect('=', &format!("`=` after label name `{name}`"))?;
+            if !openmetrics {
+                self.skip_blanks();
+            }
+            self.expect('"', &format!("`\"` to open the value of label `{name}`"))?;
+            let value = self.quoted_value(lenient)?;
+            labels.push((name.to_owned(), value));
+            if !openmetrics {
+                self.skip_blanks();
+            }
+            match self.peek() {
+                Some(',') => {
+                    self.pos += 1;
+                    after_comma = true;
+                }
+                Some('}') => {
+                    self.pos += 1;
+                    return Ok(labels);
+                }
+                _ => {
+                    return Err(self.error(format!(
+                        "expected `,` or `}}` after the value of label `{name}`, found {}",
+                        self.found()
+                    )))
+                }
+            }
+        }
+    }
+
+    /// A label value after its opening quote, up to and including the closing quote.
+    fn quoted_value(&mut self, lenient: bool) -> Result<String, ParseError> {
+        let mut out = String::new();
+        loop {
+            let Some(c) = self.peek() else {
+                return Err(self.error(
+                    "unterminated label value: expected a closing `\"` (a newline inside a value is written `\\n`)",
+                ));
+            };
+            match c {
+                '"' => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                '\\' => self.escape(Escapes::Quoted, lenient, &mut out)?,
+                c => {
+                    out.push(c);
+                    self.pos += c.len_utf8();
+                }
+            }
+        }
+    }
+
+    /// The rest of the line as escaped text (a HELP docstring).
+    pub(super) fn escaped_rest(
+        &mut self,
+        escapes: Escapes,
+        lenient: bool,
+    ) -> Result<String, ParseError> {
+        let mut out = String::new();
+        while let Some(c) = self.peek() {
+            if c == '\\' {
+                self.escape(escapes, lenient, &mut out)?;
+            } else {
+                out.push(c);
+                self.pos += c.len_utf8();
+            }
+        }
+        Ok(out)
+    }
+
+    /// One escape sequence at a backslash. Lenient parsing keeps unknown sequences as
+    /// they are written (what Prometheus does).
+    fn escape(
+        &mut self,
+        escapes: Escapes,
+        lenient: bool,
+        out: &mut String,
+    ) -> Result<(), ParseError> {
+        let start = self.pos;
+        self.pos += 1;
+        let decoded = match self.peek() {
+            Some('\\') => Some('\\'),
+            Some('n') => Some('\n'),
+            Some('"') if escapes == Escapes::Quoted => Some('"'),
+            _ => None,
+        };
+        match decoded {
+            Some(d) => {
+                out.push(d);
+                self.pos += 1;
+                Ok(())
+            }
+            None if lenient => {
+                out.push('\\');
+                Ok(())
+            }
+            None => {
+                let allowed = match escapes {
+                    Escapes::Help004 => "only `\\\\` and `\\n` are allowed in HELP text",
+                    Escapes::Quoted => "only `\\\\`, `\\\"` and `\\n` are allowed",
+                };
+                Err(self.error_at(
+                    start,
+                    format!(
+                        "invalid escape sequence `\\` followed by {}: {allowed}",
+                        self.found()
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+/// How an optional character reads in a message.
+pub(super) fn describe(c: Option<char>) -> String {
+    match c {
+        None => "the end of the line".to_owned(),
+        Some(' ') => "a space".to_owned(),
+        Some('\t') => "a tab".to_owned(),
+        Some(c) if c.is_control() => format!("`{}`", c.escape_debug()),
+        Some(c) => format!("`{c}`"),
+    }
+}
+
+/// A number as Go's `ParseFloat` reads it in these formats: decimal with an optional
+/// fraction and exponent, or `NaN`, `Inf`, `Infinity` (any case, the infinities with an
+/// optional sign). Hex floats, `_` separators and values out of `f64` range are refused.
+pub(super) fn parse_float(s: &str) -> Result<f64, String> {
+    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let negative = s.starts_with('-');
+    if unsigned.eq_ignore_ascii_case("inf") || unsigned.eq_ignore_ascii_case("infinity") {
+        return Ok(if negative {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        });
+    }
+    if unsigned.eq_ignore_ascii_case("nan") {
+        if unsigned.len() != s.len() {
+            return Err(format!("`{s}` is not a number: NaN has no sign"));
+        }
+        return Ok(f64::NAN);
+    }
+    if s.is_empty() {
+        return Err("expected a number".to_owned());
+    }
+    if !is_decimal(unsigned) {
+        return Err(format!(
+            "`{}` is not a number (expected a decimal such as `1`, `-2.5` or `1e-3`, or `NaN`, `+Inf`, `-Inf`)",
+            s.escape_debug()
+        ));
+    }
+    match s.parse::<f64>() {
+        Ok(v) if v.is_infinite() => Err(format!("`{s}` is out of the range of a 64-bit float")),
+        Ok(v) => Ok(v),
+        Err(_) => Err(format!("`{s}` is not a number")),
+    }
+}
+
+/// `digits [. digits] [e [+-] digits]` with at least one mantissa digit.
+fn is_decimal(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while *i < b.len() && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        *i - start
+    };
+    let mut mantissa = digits(&mut i);
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        mantissa += digits(&mut i);
+    }
+    if mantissa == 0 {
+        return false;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_follow_go_parse_float() {
+        for (s, v) in [
+            ("1", 1.0),
+            ("-2.5", -2.5),
+            ("+3", 3.0),
+            (".5", 0.5),
+            ("5.", 5.0),
+            ("1e3", 1000.0),
+            ("1E-3", 0.001),
+            ("1e-400", 0.0),
+            ("+Inf", f64::INFINITY),
+            ("-inf", f64::NEG_INFINITY),
+            ("Infinity", f64::INFINITY),
+        ] {
+            assert_eq!(parse_float(s), Ok(v), "{s}");
+        }
+        assert!(parse_float("NaN").unwrap().is_nan());
+        assert!(parse_float("nan").unwrap().is_nan());
+        for bad in [
+            "", "0x1p3", "0x10", "1_2", "1e400", "-1e400", "1e", "e1", ".", "+", "1.2.3", "+NaN",
+            "0b1", "1 ", "--1", "Inff", "１",
+        ] {
+            assert!(parse_float(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            parse_float("1e400").unwrap_err(),
+            "`1e400` is out of the range of a 64-bit float"
+        );
+    }
+}

@@ -1,0 +1,628 @@
+//! Assembling samples into families and checking what spans more than one line:
+//! metadata order, grouping, clashing names, duplicate series, histogram consistency.
+
+use std::collections::HashMap;
+
+use super::cursor::{parse_float, At};
+use super::{Exemplar, Format, MetricFamily, MetricType, ParseError, Sample, Timestamp};
+
+/// A metadata line's content.
+pub(super) enum Metadata {
+    Help(String),
+    Type(MetricType),
+    Unit(String),
+}
+
+/// Where a family's lines are, for messages about it.
+struct State {
+    first: At,
+    type_at: Option<At>,
+    help_at: Option<At>,
+    unit_at: Option<At>,
+    sample_at: Vec<At>,
+}
+
+pub(super) struct Builder {
+    format: Format,
+    families: Vec<MetricFamily>,
+    states: Vec<State>,
+    by_name: HashMap<String, usize>,
+    /// Every sample name a finished family can expose, with the family's index.
+    reserved: HashMap<String, usize>,
+    current: Option<usize>,
+}
+
+/// The suffixes of the samples a family of `metric_type` has.
+fn suffixes(metric_type: MetricType, openmetrics: bool) -> &'static [&'static str] {
+    match (metric_type, openmetrics) {
+        (MetricType::Counter, true) => &["_total", "_created"],
+        (MetricType::Histogram, true) => &["_bucket", "_sum", "_count", "_created"],
+        (MetricType::Histogram, false) => &["_bucket", "_sum", "_count"],
+        (MetricType::GaugeHistogram, _) => &["_bucket", "_gsum", "_gcount"],
+        (MetricType::Summary, true) => &["", "_sum", "_count", "_created"],
+        (MetricType::Summary, false) => &["", "_sum", "_count"],
+        (MetricType::Info, _) => &["_info"],
+        (MetricType::Counter, false)
+        | (MetricType::Gauge, _)
+        | (MetricType::StateSet, _)
+        | (MetricType::Unknown, _) => &[""],
+    }
+}
+
+/// Every suffix any family can give a sample, for finding a sample's family by name.
+const ALL_SUFFIXES: &[&str] = &[
+    "", "_total", "_created", "_bucket", "_sum", "_count", "_gsum", "_gcount", "_info",
+];
+
+/// The part of `sample` after the family name, if `sample` is a sample name of `family`.
+fn suffix_in<'s>(family: &MetricFamily, sample: &'s str, openmetrics: bool) -> Option<&'s str> {
+    let suffix = sample.strip_prefix(family.name.as_str())?;
+    suffixes(family.metric_type, openmetrics)
+        .contains(&suffix)
+        .then_some(suffix)
+}
+
+/// `name{a="1",b="2"}` for messages.
+fn series(name: &str, labels: &[(String, String)]) -> String {
+    if labels.is_empty() {
+        return name.to_owned();
+    }
+    let mut out = format!("{name}{{");
+    for (i, (n, v)) in labels.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!("{n}={v:?}"));
+    }
+    out.push('}');
+    out
+}
+
+/// A label set, sorted so that order does not matter.
+type LabelKey = Vec<(String, String)>;
+
+fn sorted(labels: &[(String, String)], without: Option<&str>) -> LabelKey {
+    let mut v: Vec<(String, String)> = labels
+        .iter()
+        .filter(|(n, _)| Some(n.as_str()) != without)
+        .cloned()
+        .collect();
+    v.sort();
+    v
+}
+
+impl Builder {
+    pub(super) fn new(format: Format) -> Self {
+        Builder {
+            format,
+            families: Vec::new(),
+            states: Vec::new(),
+            by_name: HashMap::new(),
+            reserved: HashMap::new(),
+            current: None,
+        }
+    }
+
+    fn om(&self) -> bool {
+        self.format == Format::OpenMetrics
+    }
+
+    fn lenient(&self) -> bool {
+        self.format == Format::TextLenient
+    }
+
+    pub(super) fn metadata(&mut self, name: &str, m: Metadata, at: At) -> Result<(), ParseError> {
+        let i = self.family_named(name, at)?;
+        let (om, lenient) = (self.om(), self.lenient());
+        let (family, state) = (&mut self.families[i], &mut self.states[i]);
+        let has_samples = !family.samples.is_empty();
+        let (kind, earlier) = match &m {
+            Metadata::Help(_) => ("HELP", state.help_at),
+            Metadata::Type(_) => ("TYPE", state.type_at),
+            Metadata::Unit(_) => ("UNIT", state.unit_at),
+        };
+        if let Some(earlier) = earlier {
+            let same_type = matches!(m, Metadata::Type(t) if t == family.metric_type);
+            if lenient && (kind == "HELP" || same_type) {
+                return Ok(()); // Prometheus keeps going; the first one stands
+            }
+            return Err(at.error(format!(
+                "second {kind} line for `{name}` (the first is on line {})",
+                earlier.line
+            )));
+        }
+        if has_samples && (om || kind == "TYPE") {
+            return Err(at.error(format!("{kind} for `{name}` must come before its samples")));
+        }
+        match m {
+            Metadata::Help(help) => {
+                state.help_at = Some(at);
+                family.help = (!(om && help.is_empty())).then_some(help);
+            }
+            Metadata::Type(t) => {
+                state.type_at = Some(at);
+                family.metric_type = t;
+            }
+            Metadata::Unit(unit) => {
+                state.unit_at = Some(at);
+                family.unit = (!unit.is_empty()).then_some(unit);
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn sample(&mut self, sample: Sample, at: At) -> Result<(), ParseError> {
+        let om = self.om();
+        let i = match self.current {
+            Some(i) if suffix_in(&self.families[i], &sample.name, om).is_some() => i,
+            Some(i) if self.families[i].name == sample.name => {
+                let f = &self.families[i];
+                let names: Vec<String> = suffixes(f.metric_type, om)
+                    .iter()
+                    .map(|s| format!("`{}{s}`", f.name))
+                    .collect();
+                return Err(at.error(format!(
+                    "`{}` is not a sample of the {} `{}`: its samples are named {}",
+                    sample.name,
+                    f.metric_type,
+                    f.name,
+                    names.join(", ")
+                )));
+            }
+            _ => match self.owner(&sample.name) {
+                Some(i) if self.lenient() => {
+                    self.close_current()?;
+                    self.current = Some(i);
+                    i
+                }
+                Some(i) if self.families[i].name == sample.name => {
+                    return Err(at.error(format!(
+                        "the family `{}` already appeared (line {}); the lines of one family must be grouped together",
+                        sample.name, self.states[i].first.line
+                    )))
+                }
+                Some(i) => {
+                    return Err(at.error(format!(
+                        "`{}` belongs to the family `{}` (line {}), whose lines ended before; the lines of one family must be grouped together",
+                        sample.name, self.families[i].name, self.states[i].first.line
+                    )))
+                }
+                None => self.family_named(&sample.name, at)?,
+            },
+        };
+        self.check_sample(i, &sample, at)?;
+        self.families[i].samples.push(sample);
+        self.states[i].sample_at.push(at);
+        Ok(())
+    }
+
+    /// The earlier family `sample` is a sample of, if any.
+    fn owner(&self, sample: &str) -> Option<usize> {
+        ALL_SUFFIXES.iter().find_map(|suffix| {
+            let base = sample.strip_suffix(suffix)?;
+            let &i = self.by_name.get(base)?;
+            suffix_in(&self.families[i], sample, self.om()).map(|_| i)
+        })
+    }
+
+    /// The family named `name`: the current one, or a new one (closing the current).
+    fn family_named(&mut self, name: &str, at: At) -> Result<usize, ParseError> {
+        if let Some(i) = self.current {
+            if self.families[i].name == name {
+                return Ok(i);
+            }
+        }
+        self.close_current()?;
+        if let Some(&i) = self.by_name.get(name) {
+            if self.lenient() {
+                self.current = Some(i);
+                return Ok(i);
+            }
+            return Err(at.error(format!(
+                "the family `{name}` already appeared (line {}); the lines of one family must be grouped together",
+                self.states[i].first.line
+            )));
+        }
+        let i = self.families.len();
+        self.families.push(MetricFamily {
+            name: name.to_owned(),
+            metric_type: MetricType::Unknown,
+            help: None,
+            unit: None,
+            samples: Vec::new(),
+        });
+        self.states.push(State {
+            first: at,
+            type_at: None,
+            help_at: None,
+            unit_at: None,
+            sample_at: Vec::new(),
+        });
+        self.by_name.insert(name.to_owned(), i);
+        self.current = Some(i);
+        Ok(i)
+    }
+
+    fn close_current(&mut self) -> Result<(), ParseError> {
+        match self.current.take() {
+            Some(i) if !self.lenient() => self.check_family(i),
+            _ => Ok(()),
+        }
+    }
+
+    pub(super) fn finish(mut self) -> Result<Vec<MetricFamily>, ParseError> {
+        self.close_current()?;
+        Ok(self.families)
+    }
+
+    /// Checks one sample against its family's type.
+    fn check_sample(&self, i: usize, s: &Sample, at: At) -> Result<(), ParseError> {
+        if self.lenient() {
+            return Ok(());
+        }
+        let om = self.om();
+        let f = &self.families[i];
+        let t = f.metric_type;
+        let suffix = &s.name[f.name.len().min(s.name.len())..];
+        let histogram = matches!(t, MetricType::Histogram | MetricType::GaugeHistogram);
+        let what = series(&s.name, &s.labels);
+
+        if histogram {
+            match (suffix, s.label("le")) {
+                ("_bucket", None) => {
+                    return Err(at.error(format!("the histogram bucket `{what}` has no `le` label")))
+                }
+                ("_bucket", Some(le)) => {
+                    bound(le, "le").map_err(|m| at.error(m))?;
+                }
+                (_, Some(_)) => {
+                    return Err(at.error(format!(
+                        "`{what}`: the `le` label is only allowed on `_bucket` samples"
+                    )))
+                }
+                _ => {}
+            }
+        }
+        if t == MetricType::Summary && suffix.is_empty() {
+            let Some(q) = s.label("quantile") else {
+                return Err(at.error(format!(
+                    "the summary sample `{what}` has no `quantile` label"
+                )));
+            };
+            let q = bound(q, "quantile").map_err(|m| at.error(m))?;
+            if !(0.0..=1.0).contains(&q) {
+                return Err(at.error(format!("`{what}`: a quantile must be between 0 and 1")));
+            }
+        }
+        if !om {
+            return Ok(());
+        }
+
+        if s.exemplar.is_some()
+            && !((t == MetricType::Counter && suffix == "_total")
+                || (histogram && suffix == "_bucket"))
+        {
+            return Err(at.error(format!(
+                "`{what}` cannot have an exemplar: only counter `_total` and histogram `_bucket` samples can"
+            )));
+        }
+        let counter_like = match t {
+            MetricType::Counter => suffix == "_total",
+            MetricType::Histogram => matches!(suffix, "_bucket" | "_sum" | "_count"),
+            MetricType::GaugeHistogram => matches!(suffix, "_bucket" | "_gcount"),
+            MetricType::Summary => matches!(suffix, "_sum" | "_count"),
+            _ => false,
+        };
+        if counter_like && (s.value.is_nan() || s.value < 0.0) {
+            return Err(at.error(format!(
+                "`{what}` is {}, but a {t}'s `{suffix}` can be neither negative nor NaN",
+                s.value
+            )));
+        }
+        if t == MetricType::GaugeHistogram && suffix == "_gsum" && s.value.is_nan() {
+            return Err(at.error(format!("`{what}`: `_gsum` cannot be NaN")));
+        }
+        let integer = match t {
+            MetricType::Histogram | MetricType::GaugeHistogram => {
+                matches!(suffix, "_bucket" | "_count" | "_gcount")
+            }
+            MetricType::Summary => suffix == "_count",
+            _ => false,
+        };
+        if integer && !(s.value.is_finite() && s.value.fract() == 0.0) {
+            return Err(at.error(format!(
+                "`{what}` is {}, but counts must be integers",
+                s.value
+            )));
+        }
+        match t {
+            MetricType::Summary if suffix.is_empty() && s.value < 0.0 => {
+                Err(at.error(format!("`{what}`: quantile values cannot be negative")))
+            }
+            MetricType::StateSet if s.label(&f.name).is_none() => Err(at.error(format!(
+                "the stateset sample `{what}` needs a label named after its family, `{}`",
+                f.name
+            ))),
+            MetricType::StateSet if s.value != 0.0 && s.value != 1.0 => Err(at.error(format!(
+                "`{what}` is {}, but a stateset's values are 0 or 1",
+                s.value
+            ))),
+            MetricType::Info if s.value != 1.0 => Err(at.error(format!(
+                "`{what}` is {}, but an info sample's value is always 1",
+                s.value
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// The checks that need the whole family.
+    fn check_family(&mut self, i: usize) -> Result<(), ParseError> {
+        let om = self.om();
+        let (f, state) = (&self.families[i], &self.states[i]);
+
+        if let (Some(unit), Some(at)) = (&f.unit, state.unit_at) {
+            if matches!(f.metric_type, MetricType::Info | MetricType::StateSet) {
+                return Err(at.error(format!(
+                    "the {} `{}` cannot have a unit",
+                    f.metric_type, f.name
+                )));
+            }
+            if !f.name.ends_with(&format!("_{unit}")) {
+                return Err(at.error(format!(
+                    "the name `{}` must end with its unit: `_{unit}`",
+                    f.name
+                )));
+            }
+        }
+
+        let own: Vec<String> = std::iter::once(f.name.clone())
+            .chain(
+                suffixes(f.metric_type, om)
+                    .iter()
+                    .map(|s| format!("{}{s}", f.name)),
+            )
+            .collect();
+        for name in &own {
+            if let Some(&j) = self.reserved.get(name) {
+                if j != i {
+                    let other = &self.families[j];
+                    return Err(state.first.error(format!(
+                        "the {} `{}` clashes with the {} `{}` (line {}): both would have samples named `{name}`",
+                        f.metric_type, f.name, other.metric_type, other.name, self.states[j].first.line
+                    )));
+                }
+            }
+        }
+
+        check_series(f, state, om)?;
+        if matches!(
+            f.metric_type,
+            MetricType::Histogram | MetricType::GaugeHistogram
+        ) {
+            check_histograms(f, state, om)?;
+        }
+        for name in own {
+            self.reserved.insert(name, i);
+        }
+        Ok(())
+    }
+}
+
+/// A bucket bound or quantile written as a label value.
+fn bound(spelled: &str, label: &str) -> Result<f64, String> {
+    let v = parse_float(spelled).map_err(|m| format!("invalid `{label}` label: {m}"))?;
+    if v.is_nan() {
+        return Err(format!("the `{label}` label cannot be NaN"));
+    }
+    if v.is_infinite() && spelled != "+Inf" && spelled != "-Inf" {
+        return Err(format!(
+            "the `{label}` label `{spelled}` must be spelled `+Inf` or `-Inf`"
+        ));
+    }
+    Ok(v)
+}
+
+/// The label that tells a metric's samples apart, and is left out of its identity.
+fn point_label(f: &MetricFamily) -> Option<&str> {
+    match f.metric_type {
+        MetricType::Histogram | MetricType::GaugeHistogram => Some("le"),
+        MetricType::Summary => Some("quantile"),
+        MetricType::StateSet => Some(f.name.as_str()),
+        _ => None,
+    }
+}
+
+/// Grouping of metrics (OpenMetrics), timestamps on all samples of a metric or none, and
+/// no duplicate series (or, in OpenMetrics, increasing timestamps when one repeats).
+fn check_series(f: &MetricFamily, state: &State, om: bool) -> Result<(), ParseError> {
+    let without = point_label(f);
+    // Per metric: whether its samples carry timestamps (`None` until one says).
+    let mut metrics: HashMap<LabelKey, Option<bool>> = HashMap::new();
+    let mut previous: Option<LabelKey> = None;
+    let mut seen: HashMap<(&str, LabelKey), (Option<Timestamp>, At)> = HashMap::new();
+    for (s, &at) in f.samples.iter().zip(&state.sample_at) {
+        let key = sorted(&s.labels, without);
+        let what = series(&s.name, &s.labels);
+        if om && previous.as_ref() != Some(&key) && metrics.contains_key(&key) {
+            return Err(at.error(format!(
+                "`{what}` continues a metric that another one interrupted; the samples of one metric must be grouped together"
+            )));
+        }
+        // `_created` is a timestamp itself; whether it carries one says nothing.
+        let timestamped = metrics.entry(key.clone()).or_insert(None);
+        if !s.name.ends_with("_created") {
+            match *timestamped {
+                Some(t) if om && t != s.timestamp.is_some() => {
+                    return Err(at.error(format!(
+                        "`{what}`: either every sample of a metric has a timestamp or none does"
+                    )))
+                }
+                Some(_) => {}
+                None => *timestamped = Some(s.timestamp.is_some()),
+            }
+        }
+        previous = Some(key);
+        let id = (s.name.as_str(), sorted(&s.labels, None));
+        if let Some((earlier, first_at)) = seen.get(&id) {
+            match (earlier, s.timestamp) {
+                (Some(a), Some(b)) if om && b.as_seconds() <= a.as_seconds() => {
+                    return Err(at.error(format!(
+                        "`{what}`: the timestamps of a metric must increase"
+                    )))
+                }
+                (Some(a), Some(b)) if !om && *a == b => {
+                    return Err(at.error(format!(
+                        "duplicate sample `{what}` at the same timestamp (first on line {})",
+                        first_at.line
+                    )))
+                }
+                (Some(_), Some(_)) => {}
+                _ => {
+                    return Err(at.error(format!(
+                        "duplicate sample `{what}` (first on line {})",
+                        first_at.line
+                    )))
+                }
+            }
+        }
+        seen.insert(id, (s.timestamp, at));
+    }
+    Ok(())
+}
+
+struct Bucket<'a> {
+    le: f64,
+    spelled: &'a str,
+    value: f64,
+    at: At,
+    exemplar: Option<&'a Exemplar>,
+}
+
+/// Every metric point of a histogram: buckets ascending and cumulative, ending at `+Inf`,
+/// equal to `_count`; `_count` exactly when `_sum`; in OpenMetrics no `_sum` beside negative
+/// buckets, and exemplars inside their buckets.
+fn check_histograms(f: &MetricFamily, state: &State, om: bool) -> Result<(), ParseError> {
+    let gauge = f.metric_type == MetricType::GaugeHistogram;
+    let (sum_suffix, count_suffix) = if gauge {
+        ("_gsum", "_gcount")
+    } else {
+        ("_sum", "_count")
+    };
+    // Metric points in order of appearance: labels without `le`, and the timestamp.
+    let mut order: Vec<(LabelKey, Option<u64>)> = Vec::new();
+    let mut points: HashMap<(LabelKey, Option<u64>), Vec<usize>> = HashMap::new();
+    for (k, s) in f.samples.iter().enumerate() {
+        let key = (
+            sorted(&s.labels, Some("le")),
+            s.timestamp.map(|t| t.as_seconds().to_bits()),
+        );
+        points
+            .entry(key.clone())
+            .or_insert_with(|| {
+                order.push(key);
+                Vec::new()
+            })
+            .push(k);
+    }
+    for key in &order {
+        let samples = &points[key];
+        let mut buckets: Vec<Bucket<'_>> = Vec::new();
+        let mut sum: Option<(f64, At)> = None;
+        let mut count: Option<(f64, At)> = None;
+        for &k in samples {
+            let (s, at) = (&f.samples[k], state.sample_at[k]);
+            let suffix = &s.name[f.name.len()..];
+            if suffix == "_bucket" {
+                let spelled = s.label("le").unwrap_or_default();
+                buckets.push(Bucket {
+                    le: parse_float(spelled).unwrap_or(f64::NAN),
+                    spelled,
+                    value: s.value,
+                    at,
+                    exemplar: s.exemplar.as_ref(),
+                });
+            } else if suffix == sum_suffix {
+                sum = Some((s.value, at));
+            } else if suffix == count_suffix {
+                count = Some((s.value, at));
+            }
+        }
+        let first_at = state.sample_at[samples[0]];
+        let what = series(&f.name, &key.0);
+        let Some(last) = buckets.last() else {
+            return Err(first_at.error(format!(
+                "the histogram `{what}` has no buckets; `{}_bucket{{le=\"+Inf\"}}` is required",
+                f.name
+            )));
+        };
+        for w in buckets.windows(2) {
+            if w[1].le <= w[0].le {
+                return Err(w[1].at.error(format!(
+                    "`{what}`: buckets must be in increasing order of `le` (`{}` after `{}`)",
+                    w[1].spelled, w[0].spelled
+                )));
+            }
+            if w[1].value < w[0].value {
+                return Err(w[1].at.error(format!(
+                    "`{what}`: bucket counts are cumulative, but `le=\"{}\"` has {} after {} at `le=\"{}\"`",
+                    w[1].spelled, w[1].value, w[0].value, w[0].spelled
+                )));
+            }
+        }
+        if last.le != f64::INFINITY {
+            return Err(last
+                .at
+                .error(format!("`{what}`: the last bucket must be `le=\"+Inf\"`")));
+        }
+        match (sum, count) {
+            (Some((_, at)), None) => {
+                return Err(at.error(format!(
+                    "`{what}` has `{sum_suffix}` but no `{count_suffix}`; they come together"
+                )))
+            }
+            (None, Some((_, at))) => {
+                return Err(at.error(format!(
+                    "`{what}` has `{count_suffix}` but no `{sum_suffix}`; they come together"
+                )))
+            }
+            _ => {}
+        }
+        if let Some((c, at)) = count {
+            if c != last.value {
+                return Err(at.error(format!(
+                    "`{what}`: `{count_suffix}` is {c} but the `+Inf` bucket is {}; they must be equal",
+                    last.value
+                )));
+            }
+        }
+        if !om {
+            continue;
+        }
+        let negative = buckets.iter().any(|b| b.le < 0.0);
+        if let Some((s, at)) = sum {
+            if !gauge && negative {
+                return Err(at.error(format!(
+                    "`{what}`: a histogram with negative buckets cannot have `_sum`"
+                )));
+            }
+            if gauge && s < 0.0 && !negative {
+                return Err(at.error(format!(
+                    "`{what}`: `_gsum` can only be negative when there are negative buckets"
+                )));
+            }
+        }
+        let mut lower = f64::NEG_INFINITY;
+        for b in &buckets {
+            if let Some(e) = b.exemplar {
+                if !(e.value > lower && e.value <= b.le) {
+                    return Err(b.at.error(format!(
+                        "`{what}`: the exemplar value {} is outside its bucket ({lower}, {}]",
+                        e.value, b.spelled
+                    )));
+                }
+            }
+            lower = b.le;
+        }
+    }
+    Ok(())
+}

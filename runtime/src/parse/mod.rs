@@ -1,0 +1,395 @@
+//! Parsing the Prometheus text format 0.0.4 and OpenMetrics 1.0 into metric families:
+//! the Python client's `text_string_to_metric_families`, for proxying metrics from other
+//! systems through a [`Collector`](crate::Collector) or checking an exposition in tests.
+//!
+//! Parsing is **strict** by default: whatever the specifications reject is an
+//! [`Err`] with the line and column of the mistake and a message saying what is wrong.
+//! Among others:
+//!
+//! - text 0.0.4: the last line ends in `\n`; HELP escapes only `\\` and `\n`, label values
+//!   only `\\`, `\"` and `\n`; one HELP and one TYPE per family, TYPE before the samples;
+//!   types `counter`, `gauge`, `histogram`, `summary`, `untyped`; timestamps are
+//!   non-negative integer milliseconds; a family's lines are grouped; no duplicate series.
+//! - OpenMetrics 1.0: `# EOF` last, nothing after it, no blank lines, exactly one space
+//!   between tokens, only `# HELP`, `# TYPE`, `# UNIT` and `# EOF` comments, metadata
+//!   before samples and once; `unknown` (not `untyped`), `info`, `stateset`,
+//!   `gaugehistogram`; counters expose `_total` (and `_created`); UNIT is the name's suffix;
+//!   no trailing comma in label sets; timestamps in seconds, increasing within a metric,
+//!   on all of its samples or none; exemplars only on counter `_total` and histogram
+//!   `_bucket` samples, at most 128 code points of labels, inside their bucket; counter-like
+//!   values neither negative nor NaN; stateset values 0 or 1, info values 1; no family whose
+//!   samples clash with another's.
+//! - both: label names `[a-zA-Z_][a-zA-Z0-9_]*` without duplicates (`__name__` is
+//!   reserved); values in Go `ParseFloat` syntax (`NaN`, `+Inf`, `-Inf`; no hex, no `1_2`,
+//!   nothing out of `f64` range); histograms with ascending cumulative buckets ending at
+//!   `le="+Inf"`, whose value `_count` equals, and `_count` present exactly when `_sum` is;
+//!   summaries with `quantile` labels in `[0, 1]`.
+//!
+//! [`Format::TextLenient`] reads text 0.0.4 the way Prometheus itself scrapes it: a
+//! missing final newline, a repeated HELP (the first is kept), a repeated TYPE naming the
+//! same type, unknown escape sequences (kept as written), families whose lines are not
+//! grouped, duplicate series, clashing names and inconsistent histograms or summaries are
+//! accepted. Syntax errors, unknown types, negative timestamps and invalid numbers are
+//! still errors. OpenMetrics has no lenient mode.
+//!
+//! Names are kept as written: a text 0.0.4 counter is usually the family `x_total` with
+//! samples `x_total`, an OpenMetrics counter the family `x` with samples `x_total` and
+//! `x_created`. Quoted UTF-8 names (`{"my.metric"}`) are not part of either format and
+//! are refused. Nothing here panics, whatever the input.
+//!
+//! ```
+//! use promenade::parse::{self, MetricType};
+//!
+//! let families = parse::text("\
+//! ## HELP http_requests_total Requests served.
+//! ## TYPE http_requests_total counter
+//! http_requests_total{method=\"get\"} 3
+//! http_requests_total{method=\"post\"} 1 1700000000000
+//! ").unwrap();
+//! let requests = &families[0];
+//! assert_eq!(requests.name, "http_requests_total");
+//! assert_eq!(requests.metric_type, MetricType::Counter);
+//! assert_eq!(requests.help.as_deref(), Some("Requests served."));
+//! assert_eq!(requests.samples[1].label("method"), Some("post"));
+//! assert_eq!(requests.samples[1].value, 1.0);
+//! assert_eq!(requests.samples[1].timestamp, Some(parse::Timestamp::Millis(1_700_000_000_000)));
+//!
+//! let err = parse::text("a{b=\"c\\t\"} 1\n").unwrap_err();
+//! assert_eq!((err.line(), err.column()), (1, 7));
+//! assert_eq!(err.to_string(), "line 1, column 7: invalid escape sequence `\\` followed by `t`: only `\\\\`, `\\\"` and `\\n` are allowed");
+//! ```
+
+mod cursor;
+mod families;
+mod openmetrics;
+mod text;
+
+use std::fmt;
+
+/// The exposition formats this module reads.
+///
+/// ```
+/// use promenade::parse::{parse, Format};
+///
+/// // Prometheus tolerates a missing final newline; the strict parser does not.
+/// assert!(parse("up 1", Format::Text).is_err());
+/// assert_eq!(parse("up 1", Format::TextLenient).unwrap()[0].samples[0].value, 1.0);
+/// assert_eq!(
+///     Format::from_content_type("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+///     Format::OpenMetrics
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// Prometheus text format 0.0.4, strict.
+    Text,
+    /// Prometheus text format 0.0.4, as leniently as Prometheus scrapes it (see the
+    /// [module documentation](self) for what that accepts).
+    TextLenient,
+    /// OpenMetrics 1.0 text, strict.
+    OpenMetrics,
+}
+
+impl Format {
+    /// The format a scrape answered with, from its `Content-Type` header: OpenMetrics for
+    /// `application/openmetrics-text`, strict text 0.0.4 for anything else (what
+    /// Prometheus 2 does).
+    ///
+    /// ```
+    /// use promenade::parse::Format;
+    /// assert_eq!(Format::from_content_type("text/plain; version=0.0.4"), Format::Text);
+    /// assert_eq!(Format::from_content_type("Application/OpenMetrics-Text"), Format::OpenMetrics);
+    /// ```
+    pub fn from_content_type(content_type: &str) -> Format {
+        let media = content_type.split(';').next().unwrap_or("").trim();
+        if media.eq_ignore_ascii_case("application/openmetrics-text") {
+            Format::OpenMetrics
+        } else {
+            Format::Text
+        }
+    }
+}
+
+/// The type of a parsed family.
+///
+/// ```
+/// use promenade::parse::MetricType;
+/// assert_eq!(MetricType::Unknown.as_str(), "unknown");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MetricType {
+    /// `counter`.
+    Counter,
+    /// `gauge`.
+    Gauge,
+    /// `histogram`.
+    Histogram,
+    /// `gaugehistogram` (OpenMetrics only).
+    GaugeHistogram,
+    /// `summary`.
+    Summary,
+    /// `info` (OpenMetrics only).
+    Info,
+    /// `stateset` (OpenMetrics only).
+    StateSet,
+    /// `unknown` in OpenMetrics, `untyped` in text 0.0.4, and any family without a TYPE
+    /// line.
+    Unknown,
+}
+
+impl MetricType {
+    /// The OpenMetrics spelling of the type.
+    ///
+    /// ```
+    /// assert_eq!(promenade::parse::MetricType::StateSet.as_str(), "stateset");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MetricType::Counter => "counter",
+            MetricType::Gauge => "gauge",
+            MetricType::Histogram => "histogram",
+            MetricType::GaugeHistogram => "gaugehistogram",
+            MetricType::Summary => "summary",
+            MetricType::Info => "info",
+            MetricType::StateSet => "stateset",
+            MetricType::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for MetricType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A sample's timestamp, as its format writes it.
+///
+/// ```
+/// use promenade::parse::Timestamp;
+/// assert_eq!(Timestamp::Millis(1_500).as_seconds(), 1.5);
+/// assert_eq!(Timestamp::Seconds(1.5).as_seconds(), 1.5);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Timestamp {
+    /// Text 0.0.4: integer milliseconds since the Unix epoch (never negative).
+    Millis(i64),
+    /// OpenMetrics: seconds since the Unix epoch (finite, may be fractional or negative).
+    Seconds(f64),
+}
+
+impl Timestamp {
+    /// Seconds since the Unix epoch.
+    ///
+    /// ```
+    /// assert_eq!(promenade::parse::Timestamp::Millis(-0).as_seconds(), 0.0);
+    /// ```
+    pub fn as_seconds(self) -> f64 {
+        match self {
+            Timestamp::Millis(ms) => ms as f64 / 1000.0,
+            Timestamp::Seconds(s) => s,
+        }
+    }
+}
+
+/// An OpenMetrics exemplar: a sample of the event behind a counter increment or a bucket.
+///
+/// ```
+/// use promenade::parse;
+/// let families = parse::openmetrics("\
+/// ## TYPE jobs counter
+/// jobs_total 3 # {trace_id=\"abc\"} 1.0 1700000000.5
+/// ## EOF
+/// ").unwrap();
+/// let exemplar = families[0].samples[0].exemplar.as_ref().unwrap();
+/// assert_eq!(exemplar.labels, vec![("trace_id".to_owned(), "abc".to_owned())]);
+/// assert_eq!(exemplar.value, 1.0);
+/// assert_eq!(exemplar.timestamp, Some(1_700_000_000.5));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exemplar {
+    /// The exemplar's labels, in the order written.
+    pub labels: Vec<(String, String)>,
+    /// Its value.
+    pub value: f64,
+    /// Its timestamp in seconds, if written.
+    pub timestamp: Option<f64>,
+}
+
+/// One line of samples: name, labels, value, and what else the line carries.
+///
+/// ```
+/// use promenade::parse;
+/// let families = parse::text("a{x=\"1\",y=\"q\\\"\"} 2.5\n").unwrap();
+/// let sample = &families[0].samples[0];
+/// assert_eq!(sample.name, "a");
+/// assert_eq!(sample.label("y"), Some("q\""));
+/// assert_eq!(sample.label("z"), None);
+/// assert_eq!(sample.value, 2.5);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// The sample's full name (`http_requests_total`, `latency_seconds_bucket`).
+    pub name: String,
+    /// Its labels, unescaped, in the order written.
+    pub labels: Vec<(String, String)>,
+    /// Its value.
+    pub value: f64,
+    /// Its timestamp, if the line has one.
+    pub timestamp: Option<Timestamp>,
+    /// Its exemplar (OpenMetrics only).
+    pub exemplar: Option<Exemplar>,
+}
+
+impl Sample {
+    /// The value of the label `name`, if the sample has it.
+    ///
+    /// ```
+    /// let f = promenade::parse::text("a{le=\"0.5\"} 1\n").unwrap();
+    /// assert_eq!(f[0].samples[0].label("le"), Some("0.5"));
+    /// ```
+    pub fn label(&self, name: &str) -> Option<&str> {
+        self.labels
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A metric family: its metadata and every sample that belongs to it, in order.
+///
+/// ```
+/// use promenade::parse::{self, MetricType};
+/// let families = parse::openmetrics("\
+/// ## TYPE latency_seconds histogram
+/// ## UNIT latency_seconds seconds
+/// latency_seconds_bucket{le=\"0.5\"} 1
+/// latency_seconds_bucket{le=\"+Inf\"} 2
+/// latency_seconds_sum 1.25
+/// latency_seconds_count 2
+/// ## EOF
+/// ").unwrap();
+/// let f = &families[0];
+/// assert_eq!((f.name.as_str(), f.metric_type), ("latency_seconds", MetricType::Histogram));
+/// assert_eq!(f.unit.as_deref(), Some("seconds"));
+/// assert_eq!(f.help, None);
+/// assert_eq!(f.samples.len(), 4);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricFamily {
+    /// The family name as written in its metadata (or, without metadata, its first
+    /// sample's name).
+    pub name: String,
+    /// Its type; [`MetricType::Unknown`] without a TYPE line.
+    pub metric_type: MetricType,
+    /// The HELP text, unescaped; `None` without a HELP line (and in OpenMetrics for an
+    /// empty one, which the spec treats as absent).
+    pub help: Option<String>,
+    /// The UNIT (OpenMetrics only; an empty one is absent).
+    pub unit: Option<String>,
+    /// Its samples, in the order written.
+    pub samples: Vec<Sample>,
+}
+
+/// Why an exposition was refused: where, and what is wrong.
+///
+/// ```
+/// let err = promenade::parse::openmetrics("a 1\n").unwrap_err();
+/// assert_eq!(err.line(), 2);
+/// assert_eq!(err.message(), "the exposition must end with `# EOF`");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+impl ParseError {
+    pub(crate) fn new(line: usize, column: usize, message: impl Into<String>) -> Self {
+        ParseError {
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
+    /// The line of the mistake, counted from 1.
+    ///
+    /// ```
+    /// assert_eq!(promenade::parse::text("a 1\nb x\n").unwrap_err().line(), 2);
+    /// ```
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// The column of the mistake in code points, counted from 1.
+    ///
+    /// ```
+    /// assert_eq!(promenade::parse::text("a 1\nb x\n").unwrap_err().column(), 3);
+    /// ```
+    pub fn column(&self) -> usize {
+        self.column
+    }
+
+    /// What is wrong, without the position.
+    ///
+    /// ```
+    /// let err = promenade::parse::text("# TYPE a info\n").unwrap_err();
+    /// assert!(err.message().contains("`info` is an OpenMetrics type"));
+    /// ```
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Parses `input` in `format` into its metric families, in order of appearance.
+///
+/// ```
+/// use promenade::parse::{parse, Format, MetricType};
+/// let families = parse("# TYPE up gauge\nup 1\n", Format::Text).unwrap();
+/// assert_eq!(families[0].metric_type, MetricType::Gauge);
+/// ```
+pub fn parse(input: &str, format: Format) -> Result<Vec<MetricFamily>, ParseError> {
+    match format {
+        Format::Text => text::parse(input, false),
+        Format::TextLenient => text::parse(input, true),
+        Format::OpenMetrics => openmetrics::parse(input),
+    }
+}
+
+/// Parses strict Prometheus text 0.0.4.
+///
+/// ```
+/// let families = promenade::parse::text("# TYPE temperature gauge\ntemperature -3.5\n").unwrap();
+/// assert_eq!(families[0].samples[0].value, -3.5);
+/// assert!(promenade::parse::text("temperature 0x10\n").is_err());
+/// ```
+pub fn text(input: &str) -> Result<Vec<MetricFamily>, ParseError> {
+    parse(input, Format::Text)
+}
+
+/// Parses OpenMetrics 1.0 text.
+///
+/// ```
+/// let families = promenade::parse::openmetrics("# TYPE jobs counter\njobs_total 2\njobs_created 1.7e9\n# EOF\n").unwrap();
+/// assert_eq!(families[0].name, "jobs");
+/// assert_eq!(families[0].samples[1].name, "jobs_created");
+/// // a counter's samples are `_total` and `_created`
+/// assert!(promenade::parse::openmetrics("# TYPE jobs counter\njobs 2\n# EOF\n").is_err());
+/// ```
+pub fn openmetrics(input: &str) -> Result<Vec<MetricFamily>, ParseError> {
+    parse(input, Format::OpenMetrics)
+}
