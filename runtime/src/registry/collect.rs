@@ -471,6 +471,14 @@ pub(crate) fn check_labels(name: &str, ty: MetricType, labels: &[&str]) -> Resul
     Ok(())
 }
 
+impl<M> std::fmt::Debug for Named<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Named")
+            .field("descriptor", &self.descriptor)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<M: CollectMetric + 'static> Collector for Named<M> {
     fn describe(&self) -> Vec<Descriptor> {
         vec![self.descriptor.clone()]
