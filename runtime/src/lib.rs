@@ -92,6 +92,12 @@ pub use registry::{default_registry, Collector, Registry};
 #[cfg(feature = "axum")]
 pub use exporters::axum;
 pub use exporters::serve::{serve, serve_registry, ServerHandle};
+#[cfg(feature = "graphite")]
+pub use exporters::graphite;
+#[cfg(feature = "push")]
+pub use exporters::push;
+#[cfg(feature = "textfile")]
+pub use exporters::textfile::{self, write_textfile};
 
 /// Times every call of a function into a histogram.
 ///

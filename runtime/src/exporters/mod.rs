@@ -4,3 +4,9 @@
 #[cfg(feature = "axum")]
 pub mod axum;
 pub mod serve;
+#[cfg(feature = "graphite")]
+pub mod graphite;
+#[cfg(feature = "push")]
+pub mod push;
+#[cfg(feature = "textfile")]
+pub mod textfile;
