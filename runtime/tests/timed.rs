@@ -238,3 +238,193 @@ fn recorded_durations_are_plausible() {
         .expect("series exists");
     assert!((0.02..5.0).contains(&sum), "{sum}");
 }
+
+// ---- `outcome`, `metric = ...`, concurrency and recursion ----
+
+fn by_outcome(function: &str, outcome: &str) -> Option<f64> {
+    default_registry().get_sample_value(
+        "function_outcome_duration_seconds_count",
+        &[("function", function), ("module", MODULE), ("outcome", outcome)],
+    )
+}
+
+#[timed(outcome)]
+fn classify(s: &str) -> Result<u32, std::num::ParseIntError> {
+    if s.is_empty() {
+        return Ok(0); // early return
+    }
+    let n: u32 = s.parse()?; // `?`
+    if n == 13 {
+        panic!("unlucky");
+    }
+    Ok(n)
+}
+
+#[test]
+fn outcome_labels_each_exit_of_a_sync_function() {
+    assert_eq!(by_outcome("classify", "ok"), Some(0.0), "at zero before the first call");
+    assert_eq!(by_outcome("classify", "cancelled"), None, "a sync fn cannot be cancelled");
+    assert_eq!(classify(""), Ok(0));
+    assert_eq!(classify("5"), Ok(5));
+    assert!(classify("x").is_err());
+    assert!(std::panic::catch_unwind(|| classify("13")).is_err());
+    assert_eq!(by_outcome("classify", "ok"), Some(2.0));
+    assert_eq!(by_outcome("classify", "error"), Some(1.0));
+    assert_eq!(by_outcome("classify", "panicked"), Some(1.0));
+    assert_eq!(by_outcome("classify", "cancelled"), None);
+    assert_eq!(count("classify"), None, "outcome uses its own family");
+}
+
+#[timed(outcome)]
+async fn download(fail: bool) -> Result<u8, String> {
+    YieldOnce(false).await;
+    if fail {
+        Err("refused".to_owned())
+    } else {
+        Ok(1)
+    }
+}
+
+#[test]
+fn outcome_labels_a_cancelled_future() {
+    let mut cx = Context::from_waker(Waker::noop());
+    assert_eq!(by_outcome("download", "cancelled"), Some(0.0));
+    let run = |fail| {
+        let mut fut = Box::pin(download(fail));
+        loop {
+            if let Poll::Ready(v) = fut.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+                return v;
+            }
+        }
+    };
+    assert_eq!(run(false), Ok(1));
+    assert!(run(true).is_err());
+    let mut fut = Box::pin(download(false));
+    assert!(fut.as_mut().poll(&mut cx).is_pending());
+    drop(fut);
+    assert_eq!(by_outcome("download", "ok"), Some(1.0));
+    assert_eq!(by_outcome("download", "error"), Some(1.0));
+    assert_eq!(by_outcome("download", "cancelled"), Some(1.0));
+    assert_eq!(by_outcome("download", "panicked"), Some(0.0));
+}
+
+#[derive(promenade::Metrics)]
+struct Jobs {
+    /// Time to run a job.
+    #[metric(buckets = [0.5, 1.0])]
+    job_seconds: promenade::Histogram,
+    /// Time to run a job, by outcome.
+    job_outcome_seconds: promenade::Family<promenade::Outcome, promenade::Histogram>,
+}
+
+static SWEEP_SECONDS: std::sync::LazyLock<promenade::Histogram> =
+    std::sync::LazyLock::new(|| promenade::Histogram::new(promenade::Buckets::default()));
+
+#[timed(metric = Jobs::global().job_seconds)]
+fn job() {}
+
+#[timed(outcome, metric = Jobs::global().job_outcome_seconds)]
+fn job_with_outcome(fail: bool) -> Result<(), ()> {
+    if fail {
+        Err(())
+    } else {
+        Ok(())
+    }
+}
+
+#[timed(metric = *SWEEP_SECONDS)]
+fn sweep() {}
+
+/// Time to compact, by outcome.
+#[timed(outcome, name = "timed_compact_seconds", buckets = [0.1])]
+fn compact(fail: bool) -> Result<(), ()> {
+    if fail {
+        Err(())
+    } else {
+        Ok(())
+    }
+}
+
+#[test]
+fn metric_and_named_forms_with_and_without_outcome() {
+    let r = default_registry();
+    job();
+    job();
+    sweep();
+    let _ = job_with_outcome(false);
+    let _ = job_with_outcome(true);
+    let _ = job_with_outcome(true);
+    assert_eq!(r.get_sample_value("compact", &[]), None);
+    assert_eq!(
+        r.get_sample_value("timed_compact_seconds_count", &[("outcome", "ok")]),
+        Some(0.0),
+        "every outcome of a named family exists at zero"
+    );
+    let _ = compact(true);
+    assert_eq!(Jobs::global().job_seconds.snapshot().count(), 2);
+    assert_eq!(SWEEP_SECONDS.snapshot().count(), 1);
+    let outcome = |o| {
+        r.get_sample_value("job_outcome_seconds_count", &[("outcome", o)])
+    };
+    assert_eq!(outcome("ok"), Some(1.0));
+    assert_eq!(outcome("error"), Some(2.0));
+    assert_eq!(outcome("panicked"), Some(0.0));
+    assert_eq!(
+        r.get_sample_value("timed_compact_seconds_count", &[("outcome", "error")]),
+        Some(1.0)
+    );
+    assert_eq!(
+        r.get_sample_value(
+            "timed_compact_seconds_bucket",
+            &[("outcome", "error"), ("le", "0.1")]
+        ),
+        Some(1.0)
+    );
+}
+
+#[timed]
+fn from_threads() {}
+
+#[timed(outcome)]
+fn from_threads_outcome(i: usize) -> Result<(), ()> {
+    if i % 2 == 0 {
+        Ok(())
+    } else {
+        Err(())
+    }
+}
+
+#[test]
+fn concurrent_calls_are_all_timed() {
+    const THREADS: usize = 8;
+    const CALLS: usize = 5_000;
+    std::thread::scope(|s| {
+        for _ in 0..THREADS {
+            s.spawn(|| {
+                for i in 0..CALLS {
+                    from_threads();
+                    let _ = from_threads_outcome(i);
+                }
+            });
+        }
+    });
+    let total = (THREADS * CALLS) as f64;
+    assert_eq!(count("from_threads"), Some(total));
+    assert_eq!(by_outcome("from_threads_outcome", "ok"), Some(total / 2.0));
+    assert_eq!(by_outcome("from_threads_outcome", "error"), Some(total / 2.0));
+}
+
+#[timed]
+fn fib(n: u32) -> u64 {
+    if n < 2 {
+        n as u64
+    } else {
+        fib(n - 1) + fib(n - 2)
+    }
+}
+
+#[test]
+fn each_recursive_call_is_timed() {
+    assert_eq!(fib(6), 8);
+    assert_eq!(count("fib"), Some(25.0), "fib(6) makes 25 calls");
+}
