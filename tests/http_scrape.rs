@@ -460,7 +460,9 @@ fn stand_alone_server_answers_get_refuses_other_methods_and_shuts_down() {
 /// The labels of the escaping fixture: an open string label and the value's position.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, LabelSet)]
 struct Awkward {
+    #[label(limit = 64)]
     value: String,
+    #[label(limit = 64)]
     position: u32,
 }
 

@@ -16,6 +16,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
 
+pub use super::middleware::*;
 use crate::encoding::negotiate;
 use crate::{default_registry, Registry};
 

@@ -3,6 +3,8 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
+#[cfg(feature = "axum")]
+pub mod middleware;
 pub mod serve;
 #[cfg(feature = "graphite")]
 pub mod graphite;

@@ -1,29 +1,363 @@
 //! A stand-alone HTTP server for programs that are not axum apps (the Python client's
-//! `start_http_server`). It runs on its own thread with the standard library only, so it
-//! needs no async runtime.
+//! `start_http_server`). It runs on threads of its own with the standard library only, so
+//! it needs no async runtime.
+//!
+//! ```no_run
+//! use promenade::exporters::serve::Server;
+//!
+//! let server = Server::builder()
+//!     .addr("127.0.0.1:9100")
+//!     .bearer_token("s3cret")
+//!     .spawn()
+//!     .unwrap();
+//! println!("metrics at http://{}/metrics", server.local_addr());
+//! server.shutdown(); // stop accepting, finish what is in flight, join the threads
+//! ```
+//!
+//! # What it answers
+//! - `GET` and `HEAD` on `/metrics` and `/`: the registry, negotiated like the axum route
+//!   ([`negotiate::respond`]): OpenMetrics 1.0 when `Accept` prefers it (Prometheus
+//!   does), text 0.0.4 otherwise; gzip when `Accept-Encoding` allows it (feature `gzip`);
+//!   only the families named by `name[]=…` query parameters when there are any. Any other
+//!   path: `404`. Any other method: `405` with `Allow: GET, HEAD`.
+//! - With [`basic_auth`](ServerBuilder::basic_auth) or
+//!   [`bearer_token`](ServerBuilder::bearer_token): `401` with `WWW-Authenticate` unless
+//!   the `Authorization` header matches; the credentials are compared in constant time.
+//! - HTTP/1.1 keep-alive (Prometheus reuses its connection), HTTP/1.0, pipelining.
+//!
+//! # Why a hostile client cannot pin it
+//! One thread per connection, at most [`max_connections`](ServerBuilder::max_connections)
+//! of them (further connections get `503` at once). A request head must arrive completely
+//! within [`read_timeout`](ServerBuilder::read_timeout) of its first byte (or of the
+//! connection, which covers the TLS handshake) and be at most
+//! [`max_header_bytes`](ServerBuilder::max_header_bytes) (`431` otherwise); a request body
+//! at most [`max_body_bytes`](ServerBuilder::max_body_bytes) (`413`); chunked request
+//! bodies are refused (`400`). A response must be written within
+//! [`write_timeout`](ServerBuilder::write_timeout). An idle keep-alive connection is
+//! closed after [`idle_timeout`](ServerBuilder::idle_timeout). So a client that sends half
+//! a request line and stalls holds one of the connection slots for `read_timeout` at most,
+//! and never delays anyone else.
+//!
+//! # TLS
+//! With the cargo feature `tls`, [`ServerBuilder::tls`] takes a [`TlsConfig`] (PEM
+//! certificate chain and key, or your own `rustls::ServerConfig`); rustls with the `ring`
+//! provider does the rest.
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::collections::HashMap;
+use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::encoding::text;
+use crate::encoding::negotiate;
 use crate::{default_registry, Registry};
 
-/// How long a client may take to send its request before it is disconnected.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// The longest request head (request line and headers) accepted.
-const MAX_HEAD_BYTES: usize = 16 * 1024;
+/// Default for [`ServerBuilder::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
+/// Default for [`ServerBuilder::read_timeout`].
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default for [`ServerBuilder::write_timeout`].
+pub const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default for [`ServerBuilder::idle_timeout`].
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default for [`ServerBuilder::max_header_bytes`].
+pub const DEFAULT_MAX_HEADER_BYTES: usize = 8 * 1024;
+/// Default for [`ServerBuilder::max_body_bytes`].
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024;
+
+/// The entry point of the configurable server: [`Server::builder`].
+#[derive(Debug)]
+pub struct Server {
+    _private: (),
+}
+
+impl Server {
+    /// A builder with the defaults: the default registry, no authentication, no TLS.
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder::default()
+    }
+}
+
+/// Where the server reads its metrics from.
+#[derive(Clone)]
+enum Source {
+    Static(&'static Registry),
+    Shared(Arc<Registry>),
+}
+
+impl Source {
+    fn get(&self) -> &Registry {
+        match self {
+            Source::Static(r) => r,
+            Source::Shared(r) => r,
+        }
+    }
+}
+
+/// The `Authorization` header the server insists on.
+#[derive(Clone)]
+enum Auth {
+    /// `Basic <credentials>`; holds the base64 of `user:password`.
+    Basic(Vec<u8>),
+    /// `Bearer <token>`.
+    Bearer(Vec<u8>),
+}
+
+impl Auth {
+    fn scheme(&self) -> &'static str {
+        match self {
+            Auth::Basic(_) => "Basic",
+            Auth::Bearer(_) => "Bearer",
+        }
+    }
+
+    /// Whether `header` (the `Authorization` value) carries the expected credentials.
+    fn accepts(&self, header: Option<&str>) -> bool {
+        let (expected, scheme) = match self {
+            Auth::Basic(c) => (c, "Basic"),
+            Auth::Bearer(t) => (t, "Bearer"),
+        };
+        let Some(header) = header else {
+            // Still compare, so a missing header takes as long as a wrong one.
+            let _ = constant_time_eq(expected, b"");
+            return false;
+        };
+        let (given_scheme, given) = header.trim().split_once(' ').unwrap_or((header, ""));
+        let scheme_ok = given_scheme.eq_ignore_ascii_case(scheme);
+        let creds_ok = constant_time_eq(expected, given.trim().as_bytes());
+        scheme_ok & creds_ok
+    }
+}
+
+/// Whether `given` equals `expected`, taking a time that depends only on the length of
+/// `expected` (the secret's length is not hidden; its content and the position of the
+/// first difference are).
+fn constant_time_eq(expected: &[u8], given: &[u8]) -> bool {
+    let mut diff = u8::from(expected.len() != given.len());
+    for (i, e) in expected.iter().enumerate() {
+        let g = given.get(i).copied().unwrap_or(0);
+        diff |= std::hint::black_box(e ^ g);
+    }
+    std::hint::black_box(diff) == 0
+}
+
+/// Standard base64 with padding (RFC 4648 §4), what HTTP Basic authentication sends.
+fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Configures and starts a [`ServerHandle`]. See the [module docs](self).
+#[derive(Clone)]
+pub struct ServerBuilder {
+    addr: Option<Result<Vec<SocketAddr>, (io::ErrorKind, String)>>,
+    source: Source,
+    auth: Option<Auth>,
+    #[cfg(feature = "tls")]
+    tls: Option<TlsConfig>,
+    max_connections: usize,
+    read_timeout: Duration,
+    write_timeout: Duration,
+    idle_timeout: Duration,
+    max_header_bytes: usize,
+    max_body_bytes: usize,
+}
+
+impl Default for ServerBuilder {
+    fn default() -> Self {
+        ServerBuilder {
+            addr: None,
+            source: Source::Static(default_registry()),
+            auth: None,
+            #[cfg(feature = "tls")]
+            tls: None,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}
+
+impl std::fmt::Debug for ServerBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerBuilder")
+            .field("addr", &self.addr)
+            .field("auth", &self.auth.as_ref().map(Auth::scheme))
+            .field("max_connections", &self.max_connections)
+            .field("read_timeout", &self.read_timeout)
+            .field("write_timeout", &self.write_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServerBuilder {
+    /// Where to listen (required), e.g. `"127.0.0.1:9100"`; port 0 picks a free port
+    /// (see [`ServerHandle::local_addr`]). A name that does not resolve is reported by
+    /// [`spawn`](Self::spawn).
+    pub fn addr(mut self, addr: impl ToSocketAddrs) -> Self {
+        self.addr = Some(match addr.to_socket_addrs() {
+            Ok(addrs) => Ok(addrs.collect()),
+            Err(e) => Err((e.kind(), e.to_string())),
+        });
+        self
+    }
+
+    /// Serves `registry` instead of the default registry.
+    pub fn registry(mut self, registry: &'static Registry) -> Self {
+        self.source = Source::Static(registry);
+        self
+    }
+
+    /// Serves a shared `registry` instead of the default registry.
+    pub fn shared_registry(mut self, registry: Arc<Registry>) -> Self {
+        self.source = Source::Shared(registry);
+        self
+    }
+
+    /// Requires HTTP Basic authentication with this user and password (use it with TLS:
+    /// Basic credentials travel in clear text otherwise). Replaces a bearer token.
+    pub fn basic_auth(mut self, user: &str, password: &str) -> Self {
+        let credentials = base64(format!("{user}:{password}").as_bytes());
+        self.auth = Some(Auth::Basic(credentials.into_bytes()));
+        self
+    }
+
+    /// Requires `Authorization: Bearer <token>` (Prometheus: `authorization: {credentials:
+    /// …}` in the scrape config). Replaces Basic authentication.
+    pub fn bearer_token(mut self, token: &str) -> Self {
+        self.auth = Some(Auth::Bearer(token.as_bytes().to_vec()));
+        self
+    }
+
+    /// Serves HTTPS with this configuration (cargo feature `tls`).
+    #[cfg(feature = "tls")]
+    pub fn tls(mut self, config: TlsConfig) -> Self {
+        self.tls = Some(config);
+        self
+    }
+
+    /// The most connections served at once (default [`DEFAULT_MAX_CONNECTIONS`], at
+    /// least 1); one more is answered `503` and closed.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.max_connections = n.max(1);
+        self
+    }
+
+    /// How long a request head may take to arrive, from its first byte (default
+    /// [`DEFAULT_READ_TIMEOUT`]). For a new connection the clock starts at `accept`, so
+    /// it bounds the TLS handshake too.
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = nonzero(timeout);
+        self
+    }
+
+    /// How long writing a response may take (default [`DEFAULT_WRITE_TIMEOUT`]).
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.write_timeout = nonzero(timeout);
+        self
+    }
+
+    /// How long a keep-alive connection may wait for its next request (default
+    /// [`DEFAULT_IDLE_TIMEOUT`]).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = nonzero(timeout);
+        self
+    }
+
+    /// The largest request head accepted, request line and headers (default
+    /// [`DEFAULT_MAX_HEADER_BYTES`]); larger ones get `431`.
+    pub fn max_header_bytes(mut self, n: usize) -> Self {
+        self.max_header_bytes = n.max(64);
+        self
+    }
+
+    /// The largest request body accepted and discarded (default
+    /// [`DEFAULT_MAX_BODY_BYTES`]); larger ones get `413`.
+    pub fn max_body_bytes(mut self, n: usize) -> Self {
+        self.max_body_bytes = n;
+        self
+    }
+
+    /// Binds the address and starts serving from a thread of its own.
+    pub fn spawn(self) -> io::Result<ServerHandle> {
+        let addrs = match &self.addr {
+            None => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "no address to listen on: call ServerBuilder::addr",
+                ))
+            }
+            Some(Err((kind, message))) => return Err(io::Error::new(*kind, message.clone())),
+            Some(Ok(addrs)) => addrs.clone(),
+        };
+        let listener = TcpListener::bind(&addrs[..])?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            stop: AtomicBool::new(false),
+            connections: Mutex::new(HashMap::new()),
+        });
+        let config = Arc::new(self);
+        let accept_shared = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("promenade-serve".into())
+            .spawn(move || accept_loop(listener, accept_shared, config))?;
+        Ok(ServerHandle {
+            addr,
+            shared,
+            thread: Some(thread),
+        })
+    }
+}
+
+fn nonzero(d: Duration) -> Duration {
+    d.max(Duration::from_millis(1))
+}
+
+/// What the accept thread and the connection threads share.
+struct Shared {
+    stop: AtomicBool,
+    /// Every open connection (a clone of its socket), so that shutdown can end the ones
+    /// waiting for a request.
+    connections: Mutex<HashMap<u64, TcpStream>>,
+}
 
 /// A running server. Dropping the handle leaves the server running (like the Python
 /// client's daemon thread); call [`shutdown`](Self::shutdown) to stop it.
 #[derive(Debug)]
 pub struct ServerHandle {
     addr: SocketAddr,
-    stop: Arc<AtomicBool>,
+    shared: Arc<Shared>,
     thread: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("stop", &self.stop)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ServerHandle {
@@ -32,9 +366,10 @@ impl ServerHandle {
         self.addr
     }
 
-    /// Stops accepting connections and waits for the server thread to finish.
+    /// Stops gracefully: stops accepting connections, lets requests being answered
+    /// finish, closes idle and half-received connections, and joins every thread.
     pub fn shutdown(mut self) {
-        self.stop.store(true, Ordering::SeqCst);
+        self.shared.stop.store(true, Ordering::SeqCst);
         // Wake the blocking accept.
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
         if let Some(t) = self.thread.take() {
@@ -44,14 +379,14 @@ impl ServerHandle {
 }
 
 /// Serves the [default registry](crate::default_registry) at `/metrics` (and at `/`) on
-/// `addr`, from a background thread.
+/// `addr`, from a background thread. [`Server::builder`] offers more.
 ///
 /// ```no_run
 /// let server = promenade::serve("127.0.0.1:9100").unwrap();
 /// println!("metrics at http://{}/metrics", server.local_addr());
 /// ```
 pub fn serve(addr: impl ToSocketAddrs) -> io::Result<ServerHandle> {
-    serve_registry(addr, default_registry())
+    Server::builder().addr(addr).spawn()
 }
 
 /// Serves `registry` on `addr` from a background thread.
@@ -59,92 +394,709 @@ pub fn serve_registry(
     addr: impl ToSocketAddrs,
     registry: &'static Registry,
 ) -> io::Result<ServerHandle> {
-    let listener = TcpListener::bind(addr)?;
-    let addr = listener.local_addr()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let stop2 = stop.clone();
-    let thread = std::thread::Builder::new()
-        .name("promenade-serve".into())
-        .spawn(move || {
-            for conn in listener.incoming() {
-                if stop2.load(Ordering::SeqCst) {
-                    break;
-                }
-                if let Ok(stream) = conn {
-                    // One scrape at a time is what Prometheus does; a client that stalls
-                    // is cut off by the read timeout.
-                    let _ = handle(stream, registry);
-                }
-            }
-        })?;
-    Ok(ServerHandle {
-        addr,
-        stop,
-        thread: Some(thread),
-    })
+    Server::builder().addr(addr).registry(registry).spawn()
 }
 
-fn handle(stream: TcpStream, registry: &Registry) -> io::Result<()> {
-    stream.set_read_timeout(Some(READ_TIMEOUT))?;
-    stream.set_write_timeout(Some(READ_TIMEOUT))?;
-    let mut reader = BufReader::new(stream.try_clone()?).take(MAX_HEAD_BYTES as u64);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    // Drain the headers; nothing in them changes the answer yet.
+fn accept_loop(listener: TcpListener, shared: Arc<Shared>, config: Arc<ServerBuilder>) {
+    let mut workers: Vec<JoinHandle<()>> = Vec::new();
+    let mut next_id = 0u64;
+    for conn in listener.incoming() {
+        if shared.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = conn else { continue };
+        workers.retain(|w| !w.is_finished());
+        let Ok(clone) = stream.try_clone() else {
+            continue;
+        };
+        let id = next_id;
+        next_id += 1;
+        {
+            let mut open = shared.connections.lock().unwrap_or_else(|e| e.into_inner());
+            if open.len() >= config.max_connections {
+                drop(open);
+                refuse_busy(stream);
+                continue;
+            }
+            open.insert(id, clone);
+        }
+        let (worker_shared, worker_config) = (shared.clone(), config.clone());
+        let spawned = std::thread::Builder::new()
+            .name("promenade-serve-conn".into())
+            .spawn(move || {
+                connection(stream, &worker_shared, &worker_config);
+                worker_shared
+                    .connections
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&id);
+            });
+        match spawned {
+            Ok(handle) => workers.push(handle),
+            Err(_) => {
+                // Out of threads: forget the connection (dropping it closes it).
+                shared
+                    .connections
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&id);
+            }
+        }
+    }
+    // Stop accepting, then end every connection that is not answering a request: a
+    // reading thread sees end-of-file; one that is answering finishes and then sees
+    // `stop`.
+    drop(listener);
+    for stream in shared
+        .connections
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .values()
+    {
+        let _ = stream.shutdown(Shutdown::Read);
+    }
+    for w in workers {
+        let _ = w.join();
+    }
+}
+
+/// Answers a connection beyond the limit without giving it a thread.
+fn refuse_busy(mut stream: TcpStream) {
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(500)));
+    let body = "too many connections; try again\n";
+    let _ = write!(
+        stream,
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nRetry-After: 1\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.shutdown(Shutdown::Both);
+}
+
+/// The connection's byte stream: plain TCP or TLS over it.
+enum Stream {
+    Plain(TcpStream),
+    #[cfg(feature = "tls")]
+    Tls(Box<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>),
+}
+
+impl Stream {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(s) => s,
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => &s.sock,
+        }
+    }
+
+    fn close(&mut self) {
+        #[cfg(feature = "tls")]
+        if let Stream::Tls(s) = self {
+            // Send what rustls still holds (the close_notify, or the alert of a failed
+            // handshake) without `flush`, which would first try to finish the handshake
+            // and wait for the peer.
+            if !s.conn.is_handshaking() {
+                s.conn.send_close_notify();
+            }
+            let _ = s.sock.set_write_timeout(Some(Duration::from_millis(500)));
+            while s.conn.wants_write() {
+                if !matches!(s.conn.write_tls(&mut s.sock), Ok(n) if n > 0) {
+                    break;
+                }
+            }
+        }
+        let _ = self.tcp().shutdown(Shutdown::Both);
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            #[cfg(feature = "tls")]
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// Why a request could not be read.
+enum ReadError {
+    /// Answer with this status and close.
+    Status(&'static str, &'static str),
+    /// Just close (the peer went away, timed out before sending anything useful, or
+    /// the connection broke).
+    Close,
+}
+
+/// One parsed request head; the strings borrow the connection's buffer.
+struct Head<'a> {
+    method: &'a str,
+    path: &'a str,
+    keep_alive: bool,
+    authorization: Option<&'a str>,
+    accept: Option<&'a str>,
+    accept_encoding: Option<&'a str>,
+    content_length: usize,
+    chunked: bool,
+}
+
+/// A connection: the stream and the bytes read but not consumed yet.
+struct Conn<'c> {
+    stream: Stream,
+    buf: Vec<u8>,
+    config: &'c ServerBuilder,
+}
+
+fn connection(tcp: TcpStream, shared: &Shared, config: &ServerBuilder) {
+    let accepted = Instant::now();
+    let _ = tcp.set_nodelay(true);
+    #[cfg(feature = "tls")]
+    let stream = match &config.tls {
+        Some(tls) => match rustls::ServerConnection::new(tls.config.clone()) {
+            Ok(conn) => Stream::Tls(Box::new(rustls::StreamOwned::new(conn, tcp))),
+            Err(_) => return,
+        },
+        None => Stream::Plain(tcp),
+    };
+    #[cfg(not(feature = "tls"))]
+    let stream = Stream::Plain(tcp);
+    let mut conn = Conn {
+        stream,
+        buf: Vec::with_capacity(1024),
+        config,
+    };
+    let mut first = true;
     loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
+        // The first request must start within read_timeout of accept (TLS handshake
+        // included); later ones within idle_timeout of the previous answer.
+        let first_byte_by = if first {
+            accepted + config.read_timeout
+        } else {
+            Instant::now() + config.idle_timeout
+        };
+        first = false;
+        let keep_alive = match conn.read_head(first_byte_by) {
+            Ok(None) => break,
+            Ok(Some(head_len)) => conn.answer(head_len, shared),
+            Err(ReadError::Close) => false,
+            Err(ReadError::Status(status, message)) => {
+                let _ = conn.respond(status, &[], "text/plain; charset=utf-8", message, false);
+                false
+            }
+        };
+        if !keep_alive || shared.stop.load(Ordering::SeqCst) {
             break;
         }
     }
-    let mut parts = request_line.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let path = path.split('?').next().unwrap_or("");
-    let mut stream = stream;
-    let response = match (method, path) {
-        ("GET" | "HEAD", "/metrics" | "/") => {
-            let body = text::encode_to_string(registry);
-            respond(
-                &mut stream,
-                "200 OK",
-                text::CONTENT_TYPE,
-                &body,
-                method == "HEAD",
-            )
-        }
-        ("GET" | "HEAD", _) => respond(
-            &mut stream,
-            "404 Not Found",
-            "text/plain; charset=utf-8",
-            "not found: metrics are at /metrics\n",
-            method == "HEAD",
-        ),
-        _ => respond(
-            &mut stream,
-            "405 Method Not Allowed\r\nAllow: GET, HEAD",
-            "text/plain; charset=utf-8",
-            "method not allowed: use GET\n",
-            false,
-        ),
-    };
-    let _ = stream.shutdown(Shutdown::Both);
-    response
+    conn.stream.close();
 }
 
-fn respond(
-    stream: &mut TcpStream,
-    status: &str,
-    content_type: &str,
-    body: &str,
-    head_only: bool,
-) -> io::Result<()> {
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes())?;
-    if !head_only {
-        stream.write_all(body.as_bytes())?;
+impl Conn<'_> {
+    /// Reads until `buf` holds a whole request head; returns its length. `Ok(None)` when
+    /// the peer closed (or stayed silent until `first_byte_by`) before sending a byte.
+    fn read_head(&mut self, first_byte_by: Instant) -> Result<Option<usize>, ReadError> {
+        let max = self.config.max_header_bytes;
+        // Pipelined bytes already here: the head has read_timeout from now.
+        let mut deadline = if self.buf.is_empty() {
+            first_byte_by
+        } else {
+            Instant::now() + self.config.read_timeout
+        };
+        let mut started = !self.buf.is_empty();
+        let mut chunk = [0u8; 4096];
+        loop {
+            if let Some(end) = find_head_end(&self.buf) {
+                if end > max {
+                    return Err(ReadError::Status(
+                        "431 Request Header Fields Too Large",
+                        "request head too large\n",
+                    ));
+                }
+                return Ok(Some(end));
+            }
+            if self.buf.len() > max {
+                return Err(ReadError::Status(
+                    "431 Request Header Fields Too Large",
+                    "request head too large\n",
+                ));
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return if started {
+                    Err(ReadError::Status(
+                        "408 Request Timeout",
+                        "the request took too long to arrive\n",
+                    ))
+                } else {
+                    Ok(None)
+                };
+            }
+            if self
+                .stream
+                .tcp()
+                .set_read_timeout(Some(deadline - now))
+                .is_err()
+            {
+                return Err(ReadError::Close);
+            }
+            match self.stream.read(&mut chunk) {
+                Ok(0) => {
+                    return if self.buf.is_empty() {
+                        Ok(None)
+                    } else {
+                        Err(ReadError::Close)
+                    }
+                }
+                Ok(n) => {
+                    if !started {
+                        started = true;
+                        // From the first byte on, the rest of the head has read_timeout.
+                        deadline = Instant::now() + self.config.read_timeout;
+                    }
+                    self.buf.extend_from_slice(&chunk[..n]);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                    ) => {}
+                Err(_) => return Err(ReadError::Close),
+            }
+        }
     }
-    stream.flush()
+
+    /// Reads and discards `n` body bytes (some may already be in `buf` after the head).
+    fn discard_body(&mut self, head_len: usize, n: usize) -> Result<(), ReadError> {
+        let deadline = Instant::now() + self.config.read_timeout;
+        let mut chunk = [0u8; 1024];
+        while self.buf.len() < head_len + n {
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(ReadError::Status(
+                    "408 Request Timeout",
+                    "the request body took too long to arrive\n",
+                ));
+            }
+            if self
+                .stream
+                .tcp()
+                .set_read_timeout(Some(deadline - now))
+                .is_err()
+            {
+                return Err(ReadError::Close);
+            }
+            match self.stream.read(&mut chunk) {
+                Ok(0) => return Err(ReadError::Close),
+                Ok(k) => self.buf.extend_from_slice(&chunk[..k]),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::Interrupted
+                            | io::ErrorKind::WouldBlock
+                            | io::ErrorKind::TimedOut
+                    ) => {}
+                Err(_) => return Err(ReadError::Close),
+            }
+        }
+        Ok(())
+    }
+
+    /// Answers the request whose head is `buf[..head_len]`; whether to keep the
+    /// connection open.
+    fn answer(&mut self, head_len: usize, shared: &Shared) -> bool {
+        let head_bytes = self.buf[..head_len].to_vec();
+        let head = match parse_head(&head_bytes) {
+            Ok(h) => h,
+            Err(message) => {
+                let _ = self.respond("400 Bad Request", &[], TEXT, message, false);
+                return false;
+            }
+        };
+        let head_only = head.method == "HEAD";
+        if head.method != "GET" && !head_only {
+            // The body (if any) is not read: the connection closes.
+            let _ = self.respond(
+                "405 Method Not Allowed",
+                &[("Allow", "GET, HEAD")],
+                TEXT,
+                "method not allowed: use GET or HEAD\n",
+                false,
+            );
+            return false;
+        }
+        if head.chunked {
+            let _ = self.respond(
+                "400 Bad Request",
+                &[],
+                TEXT,
+                "chunked request bodies are not accepted\n",
+                false,
+            );
+            return false;
+        }
+        if head.content_length > self.config.max_body_bytes {
+            let _ = self.respond(
+                "413 Content Too Large",
+                &[],
+                TEXT,
+                "request body too large\n",
+                false,
+            );
+            return false;
+        }
+        if head.content_length > 0 {
+            if let Err(e) = self.discard_body(head_len, head.content_length) {
+                if let ReadError::Status(status, message) = e {
+                    let _ = self.respond(status, &[], TEXT, message, false);
+                }
+                return false;
+            }
+        }
+        // Keep what a pipelining client sent after this request.
+        self.buf.drain(..head_len + head.content_length);
+        let keep_alive = head.keep_alive && !shared.stop.load(Ordering::SeqCst);
+
+        if let Some(auth) = &self.config.auth {
+            if !auth.accepts(head.authorization) {
+                let challenge = match auth {
+                    Auth::Basic(_) => "Basic realm=\"metrics\", charset=\"UTF-8\"",
+                    Auth::Bearer(_) => "Bearer realm=\"metrics\"",
+                };
+                return self
+                    .respond_body(
+                        "401 Unauthorized",
+                        &[("WWW-Authenticate", challenge)],
+                        TEXT,
+                        b"unauthorized\n",
+                        head_only,
+                        keep_alive,
+                    )
+                    .is_ok()
+                    && keep_alive;
+            }
+        }
+        let (path, query) = match head.path.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (head.path, None),
+        };
+        let result = match path {
+            "/metrics" | "/" => {
+                let r = negotiate::respond(
+                    self.config.source.get(),
+                    head.accept,
+                    head.accept_encoding,
+                    query,
+                );
+                let vary = ("Vary", "Accept, Accept-Encoding");
+                let encoding = r.content_encoding.map(|e| ("Content-Encoding", e));
+                let headers: &[(&str, &str)] = match &encoding {
+                    Some(e) => &[vary, *e],
+                    None => &[vary],
+                };
+                self.respond_body(
+                    "200 OK",
+                    headers,
+                    r.content_type,
+                    &r.body,
+                    head_only,
+                    keep_alive,
+                )
+            }
+            _ => self.respond_body(
+                "404 Not Found",
+                &[],
+                TEXT,
+                b"not found: metrics are at /metrics\n",
+                head_only,
+                keep_alive,
+            ),
+        };
+        result.is_ok() && keep_alive
+    }
+
+    /// A short answer with a body (not for HEAD requests).
+    fn respond(
+        &mut self,
+        status: &str,
+        headers: &[(&str, &str)],
+        content_type: &str,
+        body: &str,
+        keep_alive: bool,
+    ) -> io::Result<()> {
+        self.respond_body(
+            status,
+            headers,
+            content_type,
+            body.as_bytes(),
+            false,
+            keep_alive,
+        )
+    }
+
+    fn respond_body(
+        &mut self,
+        status: &str,
+        headers: &[(&str, &str)],
+        content_type: &str,
+        body: &[u8],
+        head_only: bool,
+        keep_alive: bool,
+    ) -> io::Result<()> {
+        use std::fmt::Write as _;
+        let mut head = String::with_capacity(192);
+        let _ = write!(
+            head,
+            "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            let _ = write!(head, "{name}: {value}\r\n");
+        }
+        head.push_str(if keep_alive {
+            "Connection: keep-alive\r\n\r\n"
+        } else {
+            "Connection: close\r\n\r\n"
+        });
+        let deadline = Instant::now() + self.config.write_timeout;
+        self.write_all_by(head.as_bytes(), deadline)?;
+        if !head_only {
+            self.write_all_by(body, deadline)?;
+        }
+        self.stream.flush()
+    }
+
+    /// Writes everything before `deadline`, in chunks so a client that reads slowly
+    /// cannot stretch the time limit.
+    fn write_all_by(&mut self, mut data: &[u8], deadline: Instant) -> io::Result<()> {
+        while !data.is_empty() {
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(io::ErrorKind::TimedOut.into());
+            }
+            self.stream.tcp().set_write_timeout(Some(deadline - now))?;
+            let n = data.len().min(64 * 1024);
+            match self.stream.write(&data[..n]) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(k) => data = &data[k..],
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
+const TEXT: &str = "text/plain; charset=utf-8";
+
+/// The length of the head (through the blank line) if `buf` holds a whole one.
+fn find_head_end(buf: &[u8]) -> Option<usize> {
+    buf.windows(4).position(|w| w == b"\r\n\r\n").map(|i| i + 4)
+}
+
+/// Parses a request head (request line and headers, ending in a blank line).
+fn parse_head(bytes: &[u8]) -> Result<Head<'_>, &'static str> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "request head is not UTF-8\n")?;
+    let mut lines = text.split("\r\n");
+    let request_line = lines.next().unwrap_or("");
+    let mut parts = request_line.split(' ');
+    let (Some(method), Some(path), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err("malformed request line\n");
+    };
+    if method.is_empty() || !path.starts_with('/') && path != "*" {
+        return Err("malformed request line\n");
+    }
+    let http11 = match version {
+        "HTTP/1.1" => true,
+        "HTTP/1.0" => false,
+        _ => return Err("unsupported HTTP version\n"),
+    };
+    let mut head = Head {
+        method,
+        path,
+        keep_alive: http11,
+        authorization: None,
+        accept: None,
+        accept_encoding: None,
+        content_length: 0,
+        chunked: false,
+    };
+    for line in lines {
+        if line.is_empty() {
+            continue;
+        }
+        let (name, value) = line.split_once(':').ok_or("malformed header line\n")?;
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("connection") {
+            for token in value.split(',').map(str::trim) {
+                if token.eq_ignore_ascii_case("close") {
+                    head.keep_alive = false;
+                } else if token.eq_ignore_ascii_case("keep-alive") {
+                    head.keep_alive = true;
+                }
+            }
+        } else if name.eq_ignore_ascii_case("content-length") {
+            head.content_length = value.parse().map_err(|_| "bad Content-Length\n")?;
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            head.chunked = true;
+        } else if name.eq_ignore_ascii_case("authorization") {
+            head.authorization = Some(value);
+        } else if name.eq_ignore_ascii_case("accept") {
+            head.accept = Some(value);
+        } else if name.eq_ignore_ascii_case("accept-encoding") {
+            head.accept_encoding = Some(value);
+        }
+    }
+    Ok(head)
+}
+
+/// TLS settings for [`ServerBuilder::tls`] (cargo feature `tls`): rustls with the `ring`
+/// crypto provider, TLS 1.2 and 1.3, no client certificates.
+#[cfg(feature = "tls")]
+#[derive(Clone)]
+pub struct TlsConfig {
+    config: Arc<rustls::ServerConfig>,
+}
+
+#[cfg(feature = "tls")]
+impl std::fmt::Debug for TlsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsConfig").finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "tls")]
+impl TlsConfig {
+    /// From a PEM certificate chain (leaf first) and a PEM private key (PKCS#8, PKCS#1
+    /// or SEC1).
+    pub fn from_pem(cert_chain: &[u8], private_key: &[u8]) -> io::Result<Self> {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let invalid = |what: &str, e: &dyn std::fmt::Display| {
+            io::Error::new(io::ErrorKind::InvalidData, format!("{what}: {e}"))
+        };
+        let certs = CertificateDer::pem_slice_iter(cert_chain)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| invalid("cannot read the certificate chain", &e))?;
+        if certs.is_empty() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "no certificate in the PEM certificate chain",
+            ));
+        }
+        let key = PrivateKeyDer::from_pem_slice(private_key)
+            .map_err(|e| invalid("cannot read the private key", &e))?;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| invalid("TLS configuration", &e))?
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .map_err(|e| invalid("certificate and key do not form a usable pair", &e))?;
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(TlsConfig {
+            config: Arc::new(config),
+        })
+    }
+
+    /// [`from_pem`](Self::from_pem) with the two PEM files read from disk.
+    pub fn from_pem_files(
+        cert_chain: impl AsRef<std::path::Path>,
+        private_key: impl AsRef<std::path::Path>,
+    ) -> io::Result<Self> {
+        let read = |p: &std::path::Path| {
+            std::fs::read(p).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))
+        };
+        Self::from_pem(&read(cert_chain.as_ref())?, &read(private_key.as_ref())?)
+    }
+
+    /// Your own rustls configuration (client certificates, other providers, …).
+    pub fn from_rustls(config: Arc<rustls::ServerConfig>) -> Self {
+        TlsConfig { config }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+            ("Aladdin:open sesame", "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
+        ];
+        for (input, want) in cases {
+            assert_eq!(base64(input.as_bytes()), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn constant_time_eq_is_equality() {
+        assert!(constant_time_eq(b"secret", b"secret"));
+        assert!(!constant_time_eq(b"secret", b"secreT"));
+        assert!(!constant_time_eq(b"secret", b"secret2"));
+        assert!(!constant_time_eq(b"secret", b"secre"));
+        assert!(!constant_time_eq(b"secret", b""));
+        assert!(constant_time_eq(b"", b""));
+        assert!(!constant_time_eq(b"", b"x"));
+    }
+
+    #[test]
+    fn authorization_headers() {
+        let basic = Auth::Basic(base64(b"Aladdin:open sesame").into_bytes());
+        assert!(basic.accepts(Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")));
+        assert!(basic.accepts(Some("basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")));
+        assert!(!basic.accepts(Some("Bearer QWxhZGRpbjpvcGVuIHNlc2FtZQ==")));
+        assert!(!basic.accepts(Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZR==")));
+        assert!(!basic.accepts(Some("Basic")));
+        assert!(!basic.accepts(None));
+        let bearer = Auth::Bearer(b"tok".to_vec());
+        assert!(bearer.accepts(Some("Bearer tok")));
+        assert!(!bearer.accepts(Some("Bearer tok2")));
+        assert!(!bearer.accepts(Some("tok")));
+    }
+
+    #[test]
+    fn request_heads() {
+        let h = parse_head(b"GET /metrics?x=1 HTTP/1.1\r\nHost: a\r\nConnection: close\r\nAuthorization: Bearer t\r\n\r\n").unwrap();
+        assert_eq!(
+            (h.method, h.path, h.keep_alive),
+            ("GET", "/metrics?x=1", false)
+        );
+        assert_eq!(h.authorization, Some("Bearer t"));
+        let h =
+            parse_head(b"HEAD / HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: 3\r\n\r\n")
+                .unwrap();
+        assert!(h.keep_alive);
+        assert_eq!(h.content_length, 3);
+        assert!(parse_head(b"GET /metrics\r\n\r\n").is_err());
+        assert!(parse_head(b"GET /metrics HTTP/2\r\n\r\n").is_err());
+        assert!(parse_head(b"GET /metrics HTTP/1.1\r\nno colon\r\n\r\n").is_err());
+        assert!(parse_head(b"GET /metrics HTTP/1.1\r\nContent-Length: -1\r\n\r\n").is_err());
+    }
 }
