@@ -32,6 +32,7 @@ pub const OVERFLOW_LABEL_VALUE: &str = "__overflow__";
 ///
 /// #[derive(Clone, PartialEq, Eq, Hash, Debug, LabelSet)]
 /// struct Peer {
+///     #[label(unbounded)]
 ///     host: String,
 /// }
 ///
@@ -219,7 +220,7 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
     /// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
     /// enum Method { Get, Post }
     /// #[derive(Clone, PartialEq, Eq, Hash, Debug, LabelSet)]
-    /// struct Request { method: Method, path: String }
+    /// struct Request { method: Method, #[label(unbounded)] path: String }
     ///
     /// let requests: Family<Request, Counter> = Family::with_limit(100);
     /// for (method, path) in [(Method::Get, "/a"), (Method::Get, "/b"), (Method::Post, "/a")] {

@@ -29,7 +29,7 @@ pub(crate) fn write_canonical_f64(out: &mut String, v: f64) {
     let sci = format!("{v:e}");
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exp: i32 = exp.parse().unwrap_or(0);
-    if exp < -4 || exp >= 6 {
+    if !(-4..6).contains(&exp) {
         let _ = write!(
             out,
             "{mantissa}e{}{:02}",

@@ -49,8 +49,8 @@ impl Everything {
         )?;
         reads.collect_into(sink);
 
-        let mut temp = GaugeFamily::new("temperature_celsius", "Temperature.")?
-            .with_unit("celsius")?;
+        let mut temp =
+            GaugeFamily::new("temperature_celsius", "Temperature.")?.with_unit("celsius")?;
         temp.add_at(Labels::new([("room", "a\\b")])?, -3.5, 1_700_000_000.5)?;
         temp.collect_into(sink);
 
@@ -83,11 +83,19 @@ impl Everything {
                 timestamp: None,
             },
         )?;
-        sizes.add(Labels::new([("bucket", "cold")])?, &[(f64::INFINITY, 0)], None)?;
+        sizes.add(
+            Labels::new([("bucket", "cold")])?,
+            &[(f64::INFINITY, 0)],
+            None,
+        )?;
         sizes.collect_into(sink);
 
         let mut backlog = GaugeHistogramFamily::new("backlog_age_seconds", "Backlog.")?;
-        backlog.add(Labels::empty(), &[(-1.0, 1), (60.0, 4), (f64::INFINITY, 5)], Some(-2.0))?;
+        backlog.add(
+            Labels::empty(),
+            &[(-1.0, 1), (60.0, 4), (f64::INFINITY, 5)],
+            Some(-2.0),
+        )?;
         backlog.collect_into(sink);
 
         let mut info = InfoFamily::new("os", "OS facts.")?;
@@ -254,17 +262,38 @@ fn builders_refuse_bad_input_with_errors_that_say_why() {
         msg(h.add(Labels::empty(), &[(1.0, 1)], None).unwrap_err()),
         "invalid histogram buckets: the last bucket must be +Inf, got 1"
     );
-    assert!(h.add(Labels::empty(), &[(1.0, 3), (f64::INFINITY, 2)], None).is_err());
-    assert!(h.add(Labels::empty(), &[(2.0, 1), (1.0, 1), (f64::INFINITY, 2)], None).is_err());
-    assert!(h.add(Labels::empty(), &[(-1.0, 1), (f64::INFINITY, 2)], Some(1.0)).is_err());
-    assert!(h.add(Labels::new([("le", "1")]).unwrap(), &[(f64::INFINITY, 2)], None).is_err());
+    assert!(h
+        .add(Labels::empty(), &[(1.0, 3), (f64::INFINITY, 2)], None)
+        .is_err());
+    assert!(h
+        .add(
+            Labels::empty(),
+            &[(2.0, 1), (1.0, 1), (f64::INFINITY, 2)],
+            None
+        )
+        .is_err());
+    assert!(h
+        .add(Labels::empty(), &[(-1.0, 1), (f64::INFINITY, 2)], Some(1.0))
+        .is_err());
+    assert!(h
+        .add(
+            Labels::new([("le", "1")]).unwrap(),
+            &[(f64::INFINITY, 2)],
+            None
+        )
+        .is_err());
     let trace = ExemplarLabels::new([("t", "1")]).unwrap();
     let outside = HistogramExtras {
         exemplars: vec![Some(Exemplar::new(&trace, 5.0, None).unwrap())],
         ..Default::default()
     };
     assert!(h
-        .add_with(Labels::empty(), &[(1.0, 1), (f64::INFINITY, 2)], None, outside)
+        .add_with(
+            Labels::empty(),
+            &[(1.0, 1), (f64::INFINITY, 2)],
+            None,
+            outside
+        )
         .is_err());
     let mut s = SummaryFamily::new("s", "x").unwrap();
     let bad_q = SummaryExtras {
@@ -276,10 +305,17 @@ fn builders_refuse_bad_input_with_errors_that_say_why() {
     assert!(g.add_at(Labels::empty(), 1.0, f64::NAN).is_err());
     assert!(StateSetFamily::<Labels>::new("a:b", "x").is_err());
     let mut st = StateSetFamily::new("st", "x").unwrap();
-    assert!(st.add(Labels::empty(), [("a", true), ("a", false)]).is_err());
+    assert!(st
+        .add(Labels::empty(), [("a", true), ("a", false)])
+        .is_err());
     let mut i = InfoFamily::new("i", "x").unwrap();
-    assert!(i.add(Labels::new([("v", "1")]).unwrap(), [("v", "2")]).is_err());
-    assert!(GaugeFamily::<Labels>::new("g", "x").unwrap().with_unit("bytes").is_err());
+    assert!(i
+        .add(Labels::new([("v", "1")]).unwrap(), [("v", "2")])
+        .is_err());
+    assert!(GaugeFamily::<Labels>::new("g", "x")
+        .unwrap()
+        .with_unit("bytes")
+        .is_err());
     assert!(Exemplar::new(&trace, f64::NAN, None).is_err());
 }
 
@@ -291,14 +327,22 @@ struct Flaky {
 
 impl Collector for Flaky {
     fn describe(&self) -> Vec<Descriptor> {
-        let name = if self.panic { "flaky_panics" } else { "flaky_errors" };
+        let name = if self.panic {
+            "flaky_panics"
+        } else {
+            "flaky_errors"
+        };
         vec![Descriptor::new(name, "Flaky.", MetricType::Gauge, "Flaky")]
     }
     fn collect(&self, sink: &mut dyn Sink) {
         let _ = self.try_collect(sink);
     }
     fn try_collect(&self, sink: &mut dyn Sink) -> Result<(), CollectError> {
-        let name = if self.panic { "flaky_panics" } else { "flaky_errors" };
+        let name = if self.panic {
+            "flaky_panics"
+        } else {
+            "flaky_errors"
+        };
         let mut g = GaugeFamily::new(name, "Flaky.")?;
         g.add(Labels::empty(), 1.0)?;
         g.collect_into(sink);
@@ -311,7 +355,12 @@ impl Collector for Flaky {
         Ok(())
     }
     fn collector_name(&self) -> std::borrow::Cow<'static, str> {
-        if self.panic { "flaky_panics" } else { "flaky_errors" }.into()
+        if self.panic {
+            "flaky_panics"
+        } else {
+            "flaky_errors"
+        }
+        .into()
     }
 }
 
@@ -321,8 +370,16 @@ fn a_failing_collector_is_rolled_back_counted_and_the_rest_served() {
     let ok = Arc::new(Counter::new());
     r.register_metric("before", "Before.", ok.clone()).unwrap();
     let fail = Arc::new(AtomicBool::new(false));
-    r.register(Flaky { fail: fail.clone(), panic: false }).unwrap();
-    r.register(Flaky { fail: fail.clone(), panic: true }).unwrap();
+    r.register(Flaky {
+        fail: fail.clone(),
+        panic: false,
+    })
+    .unwrap();
+    r.register(Flaky {
+        fail: fail.clone(),
+        panic: true,
+    })
+    .unwrap();
     r.register_metric("after", "After.", Arc::new(Counter::new()))
         .unwrap();
 
@@ -351,20 +408,39 @@ fn a_failing_collector_is_rolled_back_counted_and_the_rest_served() {
     common::parse_strict(&text).unwrap();
     let om = encode(true);
     om_validator::check(&om).unwrap_or_else(|e| panic!("{e}\n{om}"));
-    assert!(om.contains("promenade_collector_failures_total{collector=\"flaky_panics\"} 2\n"), "{om}");
-    assert_eq!(r.get_sample_value("promenade_collector_failures_total", &[("collector", "flaky_errors")]), Some(3.0));
+    assert!(
+        om.contains("promenade_collector_failures_total{collector=\"flaky_panics\"} 2\n"),
+        "{om}"
+    );
+    assert_eq!(
+        r.get_sample_value(
+            "promenade_collector_failures_total",
+            &[("collector", "flaky_errors")]
+        ),
+        Some(3.0)
+    );
 
     // Recovered: served again, the failure count stays.
     fail.store(false, Ordering::Relaxed);
     assert_eq!(r.get_sample_value("flaky_errors", &[]), Some(1.0));
-    assert_eq!(r.get_sample_value("promenade_collector_failures_total", &[("collector", "flaky_errors")]), Some(3.0));
+    assert_eq!(
+        r.get_sample_value(
+            "promenade_collector_failures_total",
+            &[("collector", "flaky_errors")]
+        ),
+        Some(3.0)
+    );
 }
 
 #[test]
 fn the_failure_self_metric_name_is_reserved() {
     let r = Registry::new();
     let e = r
-        .register_metric("promenade_collector_failures_total", "x", Arc::new(Counter::new()))
+        .register_metric(
+            "promenade_collector_failures_total",
+            "x",
+            Arc::new(Counter::new()),
+        )
         .unwrap_err();
     assert!(e.to_string().contains("duplicate metric"), "{e}");
 }
@@ -378,7 +454,11 @@ fn describe_detects_duplicates_without_collecting() {
         .unwrap_err();
     assert!(e.to_string().contains("`os_info`"), "{e}");
     let e = r
-        .register_metric("backlog_age_seconds_gsum", "Clash.", Arc::new(promenade::Gauge::new()))
+        .register_metric(
+            "backlog_age_seconds_gsum",
+            "Clash.",
+            Arc::new(promenade::Gauge::new()),
+        )
         .unwrap_err();
     assert!(e.to_string().contains("`backlog_age_seconds_gsum`"), "{e}");
 }

@@ -13,8 +13,8 @@ use promenade::encoding::{openmetrics, text};
 use promenade::metrics::{ExemplarLabels, Quantiles};
 use promenade::registry::Named;
 use promenade::{
-    Buckets, Counter, CounterWithExemplar, Enum, Family, GaugeHistogram, Histogram, Info,
-    LabelSet, LabelValue, Registry, StateSet, Summary,
+    Buckets, Counter, CounterWithExemplar, Enum, Family, GaugeHistogram, Histogram, Info, LabelSet,
+    LabelValue, Registry, StateSet, Summary,
 };
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
@@ -95,11 +95,8 @@ fn live_types_in_both_formats() {
     let r = Registry::new();
 
     let jobs = Arc::new(CounterWithExemplar::new());
-    r.register(
-        Named::new("jobs_processed_total", "Jobs processed.", jobs.clone())
-            .unwrap(),
-    )
-    .unwrap();
+    r.register(Named::new("jobs_processed_total", "Jobs processed.", jobs.clone()).unwrap())
+        .unwrap();
     let trace = ExemplarLabels::new([("trace_id", "abc")]).unwrap();
     jobs.inc_by(2);
     jobs.inc_with_exemplar(3, &trace);
@@ -115,7 +112,9 @@ fn live_types_in_both_formats() {
     latency.observe(0.25);
     latency.observe_with_exemplar(7.0, &trace);
 
-    let sizes = Arc::new(Summary::with_quantiles(Quantiles::new([0.5, 0.99]).unwrap()));
+    let sizes = Arc::new(Summary::with_quantiles(
+        Quantiles::new([0.5, 0.99]).unwrap(),
+    ));
     r.register_metric("request_size_bytes", "Request sizes.", sizes.clone())
         .unwrap();
     for v in [100.0, 200.0, 300.0] {
@@ -123,7 +122,9 @@ fn live_types_in_both_formats() {
     }
 
     let build = Arc::new(Info::new());
-    build.set([("version", "1.2.3"), ("commit", "a\"b")]).unwrap();
+    build
+        .set([("version", "1.2.3"), ("commit", "a\"b")])
+        .unwrap();
     r.register_metric("build", "Build facts.", build.clone())
         .unwrap();
 
@@ -140,11 +141,19 @@ fn live_types_in_both_formats() {
     let queue = Arc::new(GaugeHistogram::new(Buckets::new([10.0]).unwrap()));
     queue.add(3.0);
     queue.add(30.0);
-    r.register_metric("queue_item_age_seconds", "Age of queued items.", queue.clone())
-        .unwrap();
+    r.register_metric(
+        "queue_item_age_seconds",
+        "Age of queued items.",
+        queue.clone(),
+    )
+    .unwrap();
 
     let by_method: Arc<Family<Req, Summary>> = Arc::new(Family::new());
-    by_method.labels(Req { method: Method::Post }).observe(1.5);
+    by_method
+        .labels(Req {
+            method: Method::Post,
+        })
+        .observe(1.5);
     r.register_metric("payload", "Payloads.", by_method.clone())
         .unwrap();
 
@@ -268,6 +277,7 @@ fn existing_types_keep_their_text_and_gain_openmetrics() {
          delta_bucket{le=\"-1.0\"} 1\ndelta_bucket{le=\"1.0\"} 2\ndelta_bucket{le=\"+Inf\"} 2\n\
          delta_sum -1.5\ndelta_count 2\n"
     );
+    common::parse_strict(&text_of(&r)).unwrap();
     let om = om_of(&r);
     om_validator::check(&om).unwrap_or_else(|e| panic!("{e}\n{om}"));
     // A plain `Counter` has no `_created` (it is one atomic); a histogram with a negative
@@ -349,4 +359,51 @@ fn info_name_loses_its_suffix_once_and_clashes_are_found() {
         .unwrap_err();
     assert!(e.to_string().contains("`target_info`"), "{e}");
     assert_eq!(r.get_sample_value("target_info", &[]), Some(1.0));
+}
+
+#[test]
+fn nothing_is_lost_under_concurrency_and_every_exposition_stays_valid() {
+    let r = Arc::new(Registry::new());
+    let c = Arc::new(CounterWithExemplar::new());
+    let h = Arc::new(Histogram::new(Buckets::new([1.0, 10.0]).unwrap()));
+    let s = Arc::new(Summary::with_quantiles(Quantiles::new([0.5]).unwrap()));
+    r.register_metric("ops", "Ops.", c.clone()).unwrap();
+    r.register_metric("val", "Val.", h.clone()).unwrap();
+    r.register_metric("obs", "Obs.", s.clone()).unwrap();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let scraper = {
+        let (r, stop) = (r.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) || n < 20 {
+                om_validator::check(&om_of(&r)).unwrap();
+                n += 1;
+            }
+        })
+    };
+    let workers: Vec<_> = (0..8)
+        .map(|t| {
+            let (c, h, s) = (c.clone(), h.clone(), s.clone());
+            std::thread::spawn(move || {
+                let labels = ExemplarLabels::new([("thread", &*t.to_string())]).unwrap();
+                for i in 0..5_000u32 {
+                    c.inc_with_exemplar(1, &labels);
+                    h.observe_with_exemplar(f64::from(i % 20), &labels);
+                    s.observe(f64::from(i));
+                }
+            })
+        })
+        .collect();
+    workers.into_iter().for_each(|w| w.join().unwrap());
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    scraper.join().unwrap();
+    assert_eq!(c.get(), 40_000);
+    assert_eq!(h.snapshot().count(), 40_000);
+    assert_eq!(
+        h.snapshot().cumulative_counts(),
+        &[8 * 5_000 / 20 * 2, 8 * 5_000 / 20 * 11, 40_000]
+    );
+    assert_eq!(s.count(), 40_000);
+    assert_eq!(s.sum(), 8.0 * (4_999.0 * 5_000.0 / 2.0));
+    assert!(h.exemplars().iter().all(Option::is_some));
 }

@@ -82,7 +82,10 @@ fn accept_encoding_table() {
 #[test]
 fn name_parameters() {
     assert_eq!(name_filter(Some("name[]=a&name[]=b")), vec!["a", "b"]);
-    assert_eq!(name_filter(Some("name%5B%5D=a%5Fb&name=c&x=1")), vec!["a_b"]);
+    assert_eq!(
+        name_filter(Some("name%5B%5D=a%5Fb&name=c&x=1")),
+        vec!["a_b"]
+    );
     assert_eq!(name_filter(Some("name[]=%zz+x")), vec!["%zz x"]);
     assert!(name_filter(Some("")).is_empty());
 }
@@ -102,7 +105,12 @@ fn registry() -> Registry {
 #[test]
 fn respond_filters_by_sample_name_in_both_formats() {
     let r = registry();
-    let t = respond(&r, Some("text/plain"), None, Some("name[]=jobs_total&name[]=wait_seconds_bucket"));
+    let t = respond(
+        &r,
+        Some("text/plain"),
+        None,
+        Some("name[]=jobs_total&name[]=wait_seconds_bucket"),
+    );
     assert_eq!(t.content_type, TEXT);
     assert_eq!(
         String::from_utf8(t.body).unwrap(),
@@ -115,7 +123,10 @@ fn respond_filters_by_sample_name_in_both_formats() {
     assert_eq!(o.content_type, OM);
     let body = String::from_utf8(o.body).unwrap();
     om_validator::check(&body).unwrap();
-    assert_eq!(body, "# TYPE queue gauge\n# HELP queue Queue.\nqueue 0.0\n# EOF\n");
+    assert_eq!(
+        body,
+        "# TYPE queue gauge\n# HELP queue Queue.\nqueue 0.0\n# EOF\n"
+    );
     // A name nothing exposes: an empty (but valid) exposition.
     let none = respond(&r, Some(PROMETHEUS_2_42), None, Some("name[]=nope"));
     assert_eq!(none.body, b"# EOF\n");
@@ -141,8 +152,13 @@ fn gzip_round_trip() {
 /// Sends a raw GET with these headers and returns (head, body).
 fn get(addr: std::net::SocketAddr, path: &str, headers: &str) -> (String, Vec<u8>) {
     let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}\r\n").unwrap();
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}\r\n"
+    )
+    .unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
@@ -176,26 +192,43 @@ fn axum_route_negotiates_over_http() {
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
     let addr = listener.local_addr().unwrap();
-    let app: axum::Router = axum::Router::new().route("/metrics", promenade::axum::metrics_for(registry));
+    let app: axum::Router =
+        axum::Router::new().route("/metrics", promenade::axum::metrics_for(registry));
     let server = rt.spawn(async move { axum::serve(listener, app).await });
 
     let (head, body) = get(addr, "/metrics", &format!("Accept: {PROMETHEUS_2_42}\r\n"));
-    assert!(head.contains(&format!("content-type: {}", OM.to_ascii_lowercase())), "{head}");
+    assert!(
+        head.contains(&format!("content-type: {}", OM.to_ascii_lowercase())),
+        "{head}"
+    );
     om_validator::check(std::str::from_utf8(&body).unwrap()).unwrap();
 
     let (head, body) = get(addr, "/metrics?name[]=jobs_total", "");
-    assert!(head.contains(&format!("content-type: {}", TEXT.to_ascii_lowercase())), "{head}");
-    assert_eq!(body, b"# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total 2\n");
+    assert!(
+        head.contains(&format!("content-type: {}", TEXT.to_ascii_lowercase())),
+        "{head}"
+    );
+    assert_eq!(
+        body,
+        b"# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total 2\n"
+    );
 
     #[cfg(feature = "gzip")]
     {
-        let (head, body) = get(addr, "/metrics?name%5B%5D=queue", "Accept-Encoding: gzip\r\n");
+        let (head, body) = get(
+            addr,
+            "/metrics?name%5B%5D=queue",
+            "Accept-Encoding: gzip\r\n",
+        );
         assert!(head.contains("content-encoding: gzip"), "{head}");
         let mut unzipped = String::new();
         flate2::read::GzDecoder::new(&body[..])
             .read_to_string(&mut unzipped)
             .unwrap();
-        assert_eq!(unzipped, "# HELP queue Queue.\n# TYPE queue gauge\nqueue 0.0\n");
+        assert_eq!(
+            unzipped,
+            "# HELP queue Queue.\n# TYPE queue gauge\nqueue 0.0\n"
+        );
     }
     server.abort();
 }

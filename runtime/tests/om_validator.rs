@@ -11,6 +11,12 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+/// Label pairs, unescaped.
+pub type Pairs = Vec<(String, String)>;
+
+/// An exemplar: labels, value, timestamp.
+pub type OmExemplar = (Pairs, f64, Option<f64>);
+
 /// One parsed sample.
 #[derive(Debug, Clone)]
 pub struct OmSample {
@@ -18,7 +24,7 @@ pub struct OmSample {
     pub labels: Vec<(String, String)>,
     pub value: f64,
     pub timestamp: Option<f64>,
-    pub exemplar: Option<(Vec<(String, String)>, f64, Option<f64>)>,
+    pub exemplar: Option<OmExemplar>,
 }
 
 /// One parsed family.
@@ -50,7 +56,9 @@ pub fn check(text: &str) -> Result<Vec<OmFamily>, String> {
         if let Some(rest) = line.strip_prefix("# ") {
             let mut parts = rest.splitn(3, ' ');
             let (kw, name, value) = (parts.next().unwrap_or(""), parts.next(), parts.next());
-            let Some(name) = name else { return err("metadata without name") };
+            let Some(name) = name else {
+                return err("metadata without name");
+            };
             if !valid_metric_name(name) {
                 return err("invalid metric name in metadata");
             }
@@ -74,12 +82,18 @@ pub fn check(text: &str) -> Result<Vec<OmFamily>, String> {
                 "TYPE" => {
                     if !matches!(
                         value,
-                        "counter" | "gauge" | "histogram" | "gaugehistogram" | "stateset"
-                            | "info" | "summary" | "unknown"
+                        "counter"
+                            | "gauge"
+                            | "histogram"
+                            | "gaugehistogram"
+                            | "stateset"
+                            | "info"
+                            | "summary"
+                            | "unknown"
                     ) {
                         return err("invalid type");
                     }
-                    if f.ty != "unknown" || f.unit.is_some() || f.help.is_some() && false {
+                    if f.ty != "unknown" || f.unit.is_some() {
                         return err("TYPE repeated");
                     }
                     f.ty = value.to_owned();
@@ -100,7 +114,8 @@ pub fn check(text: &str) -> Result<Vec<OmFamily>, String> {
                     if f.help.is_some() {
                         return err("HELP repeated");
                     }
-                    f.help = Some(unescape(value, true).map_err(|e| format!("line {}: {e}", no + 1))?);
+                    f.help =
+                        Some(unescape(value, true).map_err(|e| format!("line {}: {e}", no + 1))?);
                 }
                 _ => return err("unknown comment"),
             }
@@ -110,7 +125,11 @@ pub fn check(text: &str) -> Result<Vec<OmFamily>, String> {
             return err("comment that is not HELP/TYPE/UNIT/EOF");
         }
         let sample = parse_sample(line).map_err(|e| format!("line {}: {e}: {line:?}", no + 1))?;
-        let fits = |f: &OmFamily| suffixes(&f.ty).iter().any(|s| sample.name == format!("{}{s}", f.name));
+        let fits = |f: &OmFamily| {
+            suffixes(&f.ty)
+                .iter()
+                .any(|s| sample.name == format!("{}{s}", f.name))
+        };
         match families.last_mut() {
             Some(f) if fits(f) => f.samples.push(sample),
             _ => {
@@ -182,17 +201,20 @@ fn parse_number(s: &str) -> Result<f64, String> {
         "-Inf" => Ok(f64::NEG_INFINITY),
         _ => {
             if s.is_empty()
-                || !s.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+                || !s
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
             {
                 return Err(format!("invalid number {s:?}"));
             }
-            s.parse::<f64>().map_err(|_| format!("invalid number {s:?}"))
+            s.parse::<f64>()
+                .map_err(|_| format!("invalid number {s:?}"))
         }
     }
 }
 
 /// Parses `{a="x",b="y"}` starting at `s[0] == '{'`; returns the pairs and the rest.
-fn parse_labels(s: &str) -> Result<(Vec<(String, String)>, &str), String> {
+fn parse_labels(s: &str) -> Result<(Pairs, &str), String> {
     let mut rest = &s[1..];
     let mut pairs: Vec<(String, String)> = Vec::new();
     if let Some(r) = rest.strip_prefix('}') {
@@ -245,7 +267,9 @@ fn parse_sample(line: &str) -> Result<OmSample, String> {
     } else {
         (Vec::new(), &line[name_end..])
     };
-    let rest = rest.strip_prefix(' ').ok_or("expected one space before the value")?;
+    let rest = rest
+        .strip_prefix(' ')
+        .ok_or("expected one space before the value")?;
     let (main, exemplar) = match rest.split_once(" # ") {
         Some((m, e)) => (m, Some(e)),
         None => (rest, None),
@@ -366,7 +390,11 @@ fn check_family(f: &OmFamily) -> Result<(), String> {
                 let mut prev_le = f64::NEG_INFINITY;
                 let mut prev_count = 0.0;
                 for b in &buckets {
-                    let le = b.labels.iter().find(|l| l.0 == "le").ok_or("bucket without le")?;
+                    let le = b
+                        .labels
+                        .iter()
+                        .find(|l| l.0 == "le")
+                        .ok_or("bucket without le")?;
                     let le = parse_number(&le.1)?;
                     if le <= prev_le {
                         return err("buckets not ascending".into());
@@ -386,7 +414,9 @@ fn check_family(f: &OmFamily) -> Result<(), String> {
                     return err("no +Inf bucket".into());
                 }
                 let negative = buckets.iter().any(|b| {
-                    b.labels.iter().any(|l| l.0 == "le" && parse_number(&l.1).is_ok_and(|v| v < 0.0))
+                    b.labels
+                        .iter()
+                        .any(|l| l.0 == "le" && parse_number(&l.1).is_ok_and(|v| v < 0.0))
                 });
                 let (sum, count) = if f.ty == "histogram" {
                     (one("_sum")?, one("_count")?)
@@ -407,7 +437,11 @@ fn check_family(f: &OmFamily) -> Result<(), String> {
             }
             "summary" => {
                 for q in by("") {
-                    let ql = q.labels.iter().find(|l| l.0 == "quantile").ok_or("summary sample without quantile")?;
+                    let ql = q
+                        .labels
+                        .iter()
+                        .find(|l| l.0 == "quantile")
+                        .ok_or("summary sample without quantile")?;
                     let qv = parse_number(&ql.1)?;
                     if !(0.0..=1.0).contains(&qv) {
                         return err("quantile outside [0, 1]".into());

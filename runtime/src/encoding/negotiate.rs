@@ -308,7 +308,10 @@ fn compress(body: String, gzip: bool) -> (Option<&'static str>, Vec<u8>) {
         flate2::Compression::default(),
     );
     // Writing into a Vec cannot fail; should it ever, serve the body uncompressed.
-    match encoder.write_all(body.as_bytes()).and_then(|()| encoder.finish()) {
+    match encoder
+        .write_all(body.as_bytes())
+        .and_then(|()| encoder.finish())
+    {
         Ok(gz) => (Some("gzip"), gz),
         Err(_) => (None, body.into_bytes()),
     }

@@ -121,7 +121,10 @@ impl Sink for OpenMetricsEncoder<'_> {
                 out.push(' ');
                 write_f64(out, ts);
             }
-            if let Some(e) = s.exemplar.filter(|_| matches!(s.suffix, "_total" | "_bucket")) {
+            if let Some(e) = s
+                .exemplar
+                .filter(|_| matches!(s.suffix, "_total" | "_bucket"))
+            {
                 out.push_str(" # {");
                 out.push_str(e.encoded_labels());
                 out.push_str("} ");

@@ -235,7 +235,10 @@ mod tests {
         assert_eq!(size_of::<Counter>(), 8);
         assert_eq!(size_of::<FloatCounter>(), 8);
         // total + creation time + the exemplar slot (a futex mutex, poison flag, Option).
-        assert_eq!(size_of::<CounterWithExemplar>(), 16 + size_of::<ExemplarCell>());
+        assert_eq!(
+            size_of::<CounterWithExemplar>(),
+            16 + size_of::<ExemplarCell>()
+        );
     }
 
     #[test]

@@ -27,7 +27,9 @@ impl GaugeHistogram {
     /// An empty gauge histogram.
     pub fn new(buckets: Buckets) -> Self {
         GaugeHistogram {
-            counts: (0..=buckets.bounds().len()).map(|_| AtomicI64::new(0)).collect(),
+            counts: (0..=buckets.bounds().len())
+                .map(|_| AtomicI64::new(0))
+                .collect(),
             buckets,
             sum: AtomicU64::new(0),
         }

@@ -2,7 +2,9 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock};
 
-use super::{atomic_f64_add, CreatedAt, Exemplar, ExemplarCell, ExemplarLabels, HistogramTimer, Metric};
+use super::{
+    atomic_f64_add, CreatedAt, Exemplar, ExemplarCell, ExemplarLabels, HistogramTimer, Metric,
+};
 use crate::Error;
 
 /// The Python client's default bucket bounds (seconds, for request latencies); `+Inf` is
@@ -197,9 +199,11 @@ impl Histogram {
         let index = self.bucket_of(v);
         self.counts[index].fetch_add(1, Relaxed);
         atomic_f64_add(&self.sum, v);
-        let cells = self
-            .exemplars
-            .get_or_init(|| (0..self.counts.len()).map(|_| ExemplarCell::default()).collect());
+        let cells = self.exemplars.get_or_init(|| {
+            (0..self.counts.len())
+                .map(|_| ExemplarCell::default())
+                .collect()
+        });
         cells[index].store(labels, v);
     }
 

@@ -38,7 +38,10 @@ impl Info {
 
     /// Replaces the labels with `pairs`, whose names must be valid, distinct and not
     /// reserved.
-    pub fn set<'a>(&self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<(), Error> {
+    pub fn set<'a>(
+        &self,
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<(), Error> {
         let mut encoded = String::new();
         let mut names: Vec<&str> = Vec::new();
         {
@@ -75,7 +78,10 @@ impl Info {
 
     /// The labels as the exposition writes them, without braces.
     pub fn encoded_labels(&self) -> String {
-        self.encoded.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.encoded
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 
@@ -92,6 +98,9 @@ impl Metric for Info {
     }
     /// Removes every label.
     fn reset(&self) {
-        self.encoded.write().unwrap_or_else(|e| e.into_inner()).clear();
+        self.encoded
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 }

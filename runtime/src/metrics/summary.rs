@@ -388,7 +388,13 @@ mod tests {
         }
         assert_eq!(
             s.quantile_values(),
-            vec![(0.0, 1.0), (0.25, 25.0), (0.5, 50.0), (0.9, 90.0), (1.0, 100.0)]
+            vec![
+                (0.0, 1.0),
+                (0.25, 25.0),
+                (0.5, 50.0),
+                (0.9, 90.0),
+                (1.0, 100.0)
+            ]
         );
         s.reset();
         assert_eq!(s.count(), 0);
@@ -397,13 +403,25 @@ mod tests {
 
     #[test]
     fn memory_stays_bounded_and_estimates_hold() {
-        let q = Quantiles::new([0.5]).unwrap().max_samples(200).unwrap().age_buckets(2).unwrap();
+        let q = Quantiles::new([0.5])
+            .unwrap()
+            .max_samples(200)
+            .unwrap()
+            .age_buckets(2)
+            .unwrap();
         let s = Summary::with_quantiles(q);
         for i in 0..100_000u32 {
             s.observe(f64::from(i % 1000));
         }
         let w = s.window.as_ref().unwrap();
-        let kept: usize = w.state.lock().unwrap().slices.iter().map(|s| s.samples.len()).sum();
+        let kept: usize = w
+            .state
+            .lock()
+            .unwrap()
+            .slices
+            .iter()
+            .map(|s| s.samples.len())
+            .sum();
         assert!(kept <= 400, "{kept}");
         let median = s.quantile_values()[0].1;
         assert!((350.0..650.0).contains(&median), "{median}");
@@ -432,6 +450,9 @@ mod tests {
         assert!(Quantiles::new([f64::NAN]).is_err());
         assert!(Quantiles::new([0.5]).unwrap().age_buckets(0).is_err());
         assert!(Quantiles::new([0.5]).unwrap().max_samples(0).is_err());
-        assert!(Quantiles::new([0.5]).unwrap().max_age(Duration::ZERO).is_err());
+        assert!(Quantiles::new([0.5])
+            .unwrap()
+            .max_age(Duration::ZERO)
+            .is_err());
     }
 }

@@ -324,7 +324,8 @@ impl<L: SeriesLabels> GaugeFamily<L> {
 impl<L: SeriesLabels> UnknownFamily<L> {
     /// Adds a series with this value.
     pub fn add(&mut self, labels: L, value: impl Into<Number>) -> Result<&mut Self, Error> {
-        self.0.push(labels, DataValue::Untyped(value.into()), None)?;
+        self.0
+            .push(labels, DataValue::Untyped(value.into()), None)?;
         Ok(self)
     }
 
@@ -377,7 +378,11 @@ impl<L: SeriesLabels> SummaryFamily<L> {
             }
             if i > 0 && extras.quantiles[i - 1].0 >= *q {
                 return Err(Error::InvalidValue(
-                    format!("quantiles must be strictly increasing, but {q} follows {}", extras.quantiles[i - 1].0).into(),
+                    format!(
+                        "quantiles must be strictly increasing, but {q} follows {}",
+                        extras.quantiles[i - 1].0
+                    )
+                    .into(),
                 ));
             }
         }
@@ -412,7 +417,9 @@ fn split_buckets(buckets: &[(f64, u64)]) -> Result<(Vec<f64>, Vec<u64>), Error> 
         if i > 0 {
             let (prev_le, prev_count) = buckets[i - 1];
             if prev_le >= *le {
-                return err(format!("bounds must be strictly increasing, but {le} follows {prev_le}"));
+                return err(format!(
+                    "bounds must be strictly increasing, but {le} follows {prev_le}"
+                ));
             }
             if prev_count > *count {
                 return err(format!(
@@ -469,16 +476,29 @@ impl<L: SeriesLabels> HistogramFamily<L> {
         }
         if extras.exemplars.len() > buckets.len() {
             return Err(Error::InvalidValue(
-                format!("{} exemplars for {} buckets", extras.exemplars.len(), buckets.len()).into(),
+                format!(
+                    "{} exemplars for {} buckets",
+                    extras.exemplars.len(),
+                    buckets.len()
+                )
+                .into(),
             ));
         }
         for (i, e) in extras.exemplars.iter().enumerate() {
             let Some(e) = e else { continue };
             let upper = buckets[i].0;
-            let lower = if i == 0 { f64::NEG_INFINITY } else { buckets[i - 1].0 };
+            let lower = if i == 0 {
+                f64::NEG_INFINITY
+            } else {
+                buckets[i - 1].0
+            };
             if !(e.value() > lower && e.value() <= upper) {
                 return Err(Error::InvalidValue(
-                    format!("exemplar value {} is outside its bucket ({lower}, {upper}]", e.value()).into(),
+                    format!(
+                        "exemplar value {} is outside its bucket ({lower}, {upper}]",
+                        e.value()
+                    )
+                    .into(),
                 ));
             }
         }
@@ -506,9 +526,19 @@ impl<L: SeriesLabels> GaugeHistogramFamily<L> {
     ) -> Result<&mut Self, Error> {
         let (bounds, cumulative) = split_buckets(buckets)?;
         if gsum.is_some_and(|s| s.is_nan()) {
-            return Err(Error::InvalidValue("a gauge histogram's sum cannot be NaN".into()));
+            return Err(Error::InvalidValue(
+                "a gauge histogram's sum cannot be NaN".into(),
+            ));
         }
-        self.0.push(labels, DataValue::GaugeHistogram { bounds, cumulative, gsum }, None)?;
+        self.0.push(
+            labels,
+            DataValue::GaugeHistogram {
+                bounds,
+                cumulative,
+                gsum,
+            },
+            None,
+        )?;
         Ok(self)
     }
 }

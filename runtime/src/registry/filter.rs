@@ -45,9 +45,7 @@ impl<'a, S: Sink + ?Sized> NameFilter<'a, S> {
         let base = &*d.name;
         d.metric_type.sample_suffixes().iter().any(|suffix| {
             self.names.iter().any(|n| {
-                n.len() == base.len() + suffix.len()
-                    && n.starts_with(base)
-                    && n.ends_with(suffix)
+                n.len() == base.len() + suffix.len() && n.starts_with(base) && n.ends_with(suffix)
             })
         })
     }

@@ -18,7 +18,6 @@ pub use filter::NameFilter;
 pub use point::{ExtraLabel, Flavor, Point, PointData, SampleView, Scratch};
 pub use samples::{FamilySamples, Sample};
 
-
 use crate::labels::{EncodeLabels, LabelWriter};
 use crate::metrics::MetricType;
 use crate::Error;
@@ -174,9 +173,8 @@ impl Registry {
         let mut failures: Vec<(String, u64)> = Vec::new();
         for (c, failed) in &collectors {
             sink.begin_collector();
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                c.try_collect(sink)
-            }));
+            let outcome =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.try_collect(sink)));
             if !matches!(outcome, Ok(Ok(()))) {
                 sink.abort_collector();
                 failed.fetch_add(1, Relaxed);
@@ -195,7 +193,10 @@ impl Registry {
                 "promenade",
             ));
             for (family, n) in overflows {
-                sink.point(&FamilyLabel("family", &family), Point::Counter(Number::Int(n)));
+                sink.point(
+                    &FamilyLabel("family", &family),
+                    Point::Counter(Number::Int(n)),
+                );
             }
         }
         if !failures.is_empty() {
@@ -206,7 +207,10 @@ impl Registry {
                 "promenade",
             ));
             for (collector, n) in failures {
-                sink.point(&FamilyLabel("collector", &collector), Point::Counter(Number::Int(n)));
+                sink.point(
+                    &FamilyLabel("collector", &collector),
+                    Point::Counter(Number::Int(n)),
+                );
             }
         }
     }

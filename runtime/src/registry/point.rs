@@ -242,7 +242,13 @@ impl Point<'_> {
                     c.read_exemplar(&mut scratch.exemplar);
                 }
                 let created = created_on.then(|| c.created());
-                counter(value, created, scratch.exemplar.as_ref().filter(|_| om), None, &mut f);
+                counter(
+                    value,
+                    created,
+                    scratch.exemplar.as_ref().filter(|_| om),
+                    None,
+                    &mut f,
+                );
             }
             Point::Histogram(h) => {
                 h.cumulative_into(&mut scratch.counts);
@@ -263,7 +269,13 @@ impl Point<'_> {
             }
             Point::GaugeHistogram(h) => {
                 h.cumulative_into(&mut scratch.counts);
-                gauge_histogram(h.buckets().bounds(), &scratch.counts, Some(h.sum()), None, &mut f);
+                gauge_histogram(
+                    h.buckets().bounds(),
+                    &scratch.counts,
+                    Some(h.sum()),
+                    None,
+                    &mut f,
+                );
             }
             Point::Summary(s) => {
                 let (count, sum) = (s.count(), s.sum());
@@ -325,7 +337,14 @@ impl Point<'_> {
                     sum,
                     quantiles,
                     created,
-                } => summary(*count, *sum, quantiles, created.filter(|_| created_on), ts, &mut f),
+                } => summary(
+                    *count,
+                    *sum,
+                    quantiles,
+                    created.filter(|_| created_on),
+                    ts,
+                    &mut f,
+                ),
                 DataValue::Info(labels) => info(labels, ts, &mut f),
                 DataValue::StateSet(states) => state_set(states, ts, &mut f),
             },
