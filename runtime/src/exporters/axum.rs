@@ -56,9 +56,10 @@ pub fn render(registry: &Registry, headers: &HeaderMap, query: Option<&str>) -> 
     )
         .into_response();
     if let Some(encoding) = r.content_encoding {
-        response
-            .headers_mut()
-            .insert(CONTENT_ENCODING, axum::http::HeaderValue::from_static(encoding));
+        response.headers_mut().insert(
+            CONTENT_ENCODING,
+            axum::http::HeaderValue::from_static(encoding),
+        );
     }
     response
 }
