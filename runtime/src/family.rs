@@ -395,6 +395,9 @@ mod tests {
         // The struct (buckets, counts, sum, creation time, the lazily allocated exemplar
         // slots), plus one 8-byte bucket counter per bound and one for +Inf on the heap.
         assert_eq!(size_of::<Histogram>(), 72);
+        // count, sum, creation time, and the quantile window's box (null without one).
+        assert_eq!(size_of::<crate::Summary>(), 32);
+        assert_eq!(size_of::<crate::CounterWithExemplar>(), 72);
         assert_eq!((DEFAULT_BUCKETS.len() + 1) * 8, 120);
     }
 
