@@ -20,8 +20,8 @@ pub(crate) fn plan(cx: &FnCx, args: &Resolved) -> Plan {
         shared_extra: quote!(),
         own: quote!(#krate::Counter),
     };
-    let (bind, span) = fn_attr::bind(cx, &local, &args.target, spec);
-    let count = fn_attr::spanned(span, quote!(#private::count_call(#local)));
+    let (bind, local) = fn_attr::bind(cx, &local, &args.target, spec);
+    let count = quote!(#private::count_call(#local));
     Plan {
         entry: quote! {
             #bind

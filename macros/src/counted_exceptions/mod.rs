@@ -25,11 +25,8 @@ pub(crate) fn plan(cx: &FnCx, args: &Resolved) -> Plan {
         shared_extra: quote!(, #counts_panics),
         own: quote!(#private::KindCounter),
     };
-    let (bind, span) = fn_attr::bind(cx, &local, &args.target, spec);
-    let watch = fn_attr::spanned(
-        span,
-        quote!(#private::watch_errors(#local, #counts_panics)),
-    );
+    let (bind, local) = fn_attr::bind(cx, &local, &args.target, spec);
+    let watch = quote!(#private::watch_errors(#local, #counts_panics));
     let finish = match &args.only {
         None => quote! {
             __promenade_error_guard.finish(&__promenade_returned);

@@ -12,8 +12,8 @@
 pub(crate) mod args;
 mod surgery;
 
-use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
 
 use crate::ctxt::Ctxt;
 use crate::krate;
@@ -137,13 +137,14 @@ pub(crate) struct Spec {
 /// `static` submitted through `inventory`), the named form's own metric (a `static`
 /// registered in the default registry), or `&(metric expression)`. Each `static` sits in
 /// a block of its own, so stacked attributes never clash. Returns the statement and the
-/// span at which the metric's kind is checked (the user's path for `metric = ...`).
+/// local to use: for `metric = ...` it carries the expression's span, so a probe taking it
+/// (`__private::count_call(local)`) reports a wrong kind of metric at the user's path.
 pub(crate) fn bind(
     cx: &FnCx,
     local: &syn::Ident,
     target: &Target,
     spec: Spec,
-) -> (TokenStream, Span) {
+) -> (TokenStream, syn::Ident) {
     let private = &cx.private;
     let fn_name = &cx.fn_name;
     match target {
@@ -163,7 +164,7 @@ pub(crate) fn bind(
                     &__PROMENADE_SITE
                 };
             };
-            (stmt, Span::call_site())
+            (stmt, local.clone())
         }
         Target::Own {
             name,
@@ -188,11 +189,11 @@ pub(crate) fn bind(
                     &__PROMENADE_SITE
                 };
             };
-            (stmt, Span::call_site())
+            (stmt, local.clone())
         }
         Target::Metric(expr) => {
-            let span = args::metric_span(expr);
-            (quote!(let #local = &(#expr);), span)
+            let local = syn::Ident::new(&local.to_string(), args::metric_span(expr));
+            (quote!(let #local = &(#expr);), local)
         }
     }
 }
@@ -211,11 +212,6 @@ pub(crate) fn classify(private: &TokenStream) -> TokenStream {
 /// A local name for one attribute's binding.
 pub(crate) fn local(name: &str) -> syn::Ident {
     format_ident!("__promenade_{}", name)
-}
-
-/// A call spanned at `span`, so an unsatisfied bound on the metric is reported there.
-pub(crate) fn spanned(span: Span, tokens: TokenStream) -> TokenStream {
-    quote_spanned!(span=> #tokens)
 }
 
 type PlanFn = fn(&FnCx, &Resolved) -> Plan;

@@ -72,7 +72,16 @@ impl<'a> Body<'a> {
         let writable = can_be_written(output);
         let annotation = writable.then(|| quote!(: #output));
         let call = if self.is_async {
-            quote!(async #inner.await)
+            // An async block cannot declare its type: binding the user's block to a typed
+            // `let` inside it makes a type error in the body point at the body, not here.
+            match writable {
+                true => quote!(async {
+                    let __promenade_body: #output = #inner;
+                    __promenade_body
+                }
+                .await),
+                false => quote!(async #inner.await),
+            }
         } else {
             let arrow = writable.then(|| quote!(-> #output));
             quote!(#private::call_once(|| #arrow #inner))

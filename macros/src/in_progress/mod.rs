@@ -21,8 +21,8 @@ pub(crate) fn plan(cx: &FnCx, args: &Resolved) -> Plan {
         shared_extra: quote!(),
         own: quote!(#krate::IntGauge),
     };
-    let (bind, span) = fn_attr::bind(cx, &local, &args.target, spec);
-    let enter = fn_attr::spanned(span, quote!(#private::enter(#local)));
+    let (bind, local) = fn_attr::bind(cx, &local, &args.target, spec);
+    let enter = quote!(#private::enter(#local));
     Plan {
         entry: quote! {
             #bind

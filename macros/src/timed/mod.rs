@@ -29,8 +29,8 @@ fn plain_plan(cx: &FnCx, args: &Resolved) -> Plan {
         shared_extra: quote!(),
         own: quote!(#krate::Histogram),
     };
-    let (bind, span) = fn_attr::bind(cx, &local, &args.target, spec);
-    let start = fn_attr::spanned(span, quote!(#private::start_timer(#local)));
+    let (bind, local) = fn_attr::bind(cx, &local, &args.target, spec);
+    let start = quote!(#private::start_timer(#local));
     Plan {
         entry: quote! {
             #bind
@@ -50,11 +50,8 @@ pub(crate) fn outcome_plan(cx: &FnCx, args: &Resolved) -> Plan {
         shared_extra: quote!(, #is_async),
         own: quote!(#krate::Family<#krate::Outcome, #krate::Histogram>),
     };
-    let (bind, span) = fn_attr::bind(cx, &local, &args.target, spec);
-    let start = fn_attr::spanned(
-        span,
-        quote!(#private::start_outcome_timer(#local, #is_async)),
-    );
+    let (bind, local) = fn_attr::bind(cx, &local, &args.target, spec);
+    let start = quote!(#private::start_outcome_timer(#local, #is_async));
     Plan {
         entry: quote! {
             #bind

@@ -481,8 +481,11 @@ impl ErrorCounter for FloatCounter {
 /// Each kind of metric also works through a reference, an `Arc` and a family's series.
 macro_rules! forward {
     ($($tr:ident { $($body:tt)* })*) => {$(
+        #[diagnostic::do_not_recommend]
         impl<T: $tr + ?Sized> $tr for &T { $($body)* }
+        #[diagnostic::do_not_recommend]
         impl<T: $tr + ?Sized> $tr for Arc<T> { $($body)* }
+        #[diagnostic::do_not_recommend]
         impl<T: $tr> $tr for Series<'_, T> { $($body)* }
     )*};
 }
@@ -533,12 +536,13 @@ pub fn start_timer<H: DurationHistogram + ?Sized>(metric: &H) -> HistogramTimer<
     HistogramTimer::new(metric.histogram())
 }
 
-/// Starts timing a call into `metric`, labelled with how it ends.
+/// Starts timing a call into `metric`, labelled with how it ends. The timer holds a trait
+/// object, so a wrong kind of metric is one error (here), not a second one at `finish`.
 #[inline]
-pub fn start_outcome_timer<H: OutcomeHistograms + ?Sized>(
+pub fn start_outcome_timer<H: OutcomeHistograms + Sync>(
     metric: &H,
     is_async: bool,
-) -> OutcomeTimer<'_, H> {
+) -> OutcomeTimer<'_> {
     OutcomeTimer {
         metric,
         start: Instant::now(),
@@ -547,9 +551,9 @@ pub fn start_outcome_timer<H: OutcomeHistograms + ?Sized>(
     }
 }
 
-/// Arms a panic counter on `metric`.
+/// Arms a panic counter on `metric` (a trait object, as for [`start_outcome_timer`]).
 #[inline]
-pub fn watch_errors<E: ErrorCounter + ?Sized>(metric: &E, counts_panics: bool) -> ErrorGuard<'_, E> {
+pub fn watch_errors<E: ErrorCounter + Sync>(metric: &E, counts_panics: bool) -> ErrorGuard<'_> {
     ErrorGuard {
         metric,
         armed: counts_panics,
@@ -713,14 +717,14 @@ impl<'a, T: ?Sized> ClassifyOther<'a> for Probe<'a, T> {
 /// Times a call and labels the duration with how it ended. [`finish`](Self::finish) on a
 /// return; in `Drop` without `finish`, the call panicked or (async) was cancelled.
 #[must_use = "the duration is observed when the timer finishes or is dropped"]
-pub struct OutcomeTimer<'a, H: OutcomeHistograms + ?Sized> {
-    metric: &'a H,
+pub struct OutcomeTimer<'a> {
+    metric: &'a (dyn OutcomeHistograms + Sync + 'a),
     start: Instant,
     is_async: bool,
     done: bool,
 }
 
-impl<H: OutcomeHistograms + ?Sized> OutcomeTimer<'_, H> {
+impl OutcomeTimer<'_> {
     /// The call returned `returned`.
     #[inline]
     pub fn finish(mut self, returned: &Returned<'_>) {
@@ -730,7 +734,7 @@ impl<H: OutcomeHistograms + ?Sized> OutcomeTimer<'_, H> {
     }
 }
 
-impl<H: OutcomeHistograms + ?Sized> Drop for OutcomeTimer<'_, H> {
+impl Drop for OutcomeTimer<'_> {
     #[inline]
     fn drop(&mut self) {
         if self.done {
@@ -751,12 +755,12 @@ impl<H: OutcomeHistograms + ?Sized> Drop for OutcomeTimer<'_, H> {
 /// Counts a failed call: an error when [`finish`](Self::finish) is given one, a panic when
 /// dropped during unwinding without `finish`. Nothing is caught: the panic goes on.
 #[must_use = "panics are counted when the guard is dropped"]
-pub struct ErrorGuard<'a, E: ErrorCounter + ?Sized> {
-    metric: &'a E,
+pub struct ErrorGuard<'a> {
+    metric: &'a (dyn ErrorCounter + Sync + 'a),
     armed: bool,
 }
 
-impl<E: ErrorCounter + ?Sized> ErrorGuard<'_, E> {
+impl ErrorGuard<'_> {
     /// The call returned `returned`.
     #[inline]
     pub fn finish(mut self, returned: &Returned<'_>) {
@@ -767,7 +771,7 @@ impl<E: ErrorCounter + ?Sized> ErrorGuard<'_, E> {
     }
 }
 
-impl<E: ErrorCounter + ?Sized> Drop for ErrorGuard<'_, E> {
+impl Drop for ErrorGuard<'_> {
     #[inline]
     fn drop(&mut self) {
         // Without `finish`: a panic, or a cancelled future (not an error).
@@ -803,6 +807,7 @@ impl TimedSite {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl DurationHistogram for TimedSite {
     #[inline]
     fn histogram(&self) -> &Histogram {
@@ -855,6 +860,7 @@ impl OutcomeSite {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl OutcomeHistograms for OutcomeSite {
     #[inline]
     fn observe_outcome(&self, outcome: Outcome, seconds: f64) {
@@ -897,6 +903,7 @@ impl CallSite {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl CallCounter for CallSite {
     #[inline]
     fn count_call(&self) {
@@ -929,6 +936,7 @@ impl InProgressSite {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl InFlightGauge for InProgressSite {
     type Gauge = IntGauge;
     #[inline]
@@ -1038,6 +1046,7 @@ impl ErrorSite {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl ErrorCounter for ErrorSite {
     #[inline]
     fn count_error(&self, kind: &ErrorKind<'_>) {
@@ -1126,6 +1135,7 @@ impl OwnKind for KindCounter {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl ErrorCounter for KindCounter {
     #[inline]
     fn count_error(&self, kind: &ErrorKind<'_>) {
@@ -1199,12 +1209,14 @@ impl<M: OwnKind> Collector for OwnMetric<M> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<M: OwnKind + CallCounter> CallCounter for OwnMetric<M> {
     #[inline]
     fn count_call(&self) {
         self.get().count_call()
     }
 }
+#[diagnostic::do_not_recommend]
 impl<M: OwnKind + InFlightGauge> InFlightGauge for OwnMetric<M> {
     type Gauge = M::Gauge;
     #[inline]
@@ -1212,18 +1224,21 @@ impl<M: OwnKind + InFlightGauge> InFlightGauge for OwnMetric<M> {
         self.get().gauge()
     }
 }
+#[diagnostic::do_not_recommend]
 impl<M: OwnKind + DurationHistogram> DurationHistogram for OwnMetric<M> {
     #[inline]
     fn histogram(&self) -> &Histogram {
         self.get().histogram()
     }
 }
+#[diagnostic::do_not_recommend]
 impl<M: OwnKind + OutcomeHistograms> OutcomeHistograms for OwnMetric<M> {
     #[inline]
     fn observe_outcome(&self, outcome: Outcome, seconds: f64) {
         self.get().observe_outcome(outcome, seconds)
     }
 }
+#[diagnostic::do_not_recommend]
 impl<M: OwnKind + ErrorCounter> ErrorCounter for OwnMetric<M> {
     #[inline]
     fn count_error(&self, kind: &ErrorKind<'_>) {

@@ -1,0 +1,6 @@
+#[promenade::instrumented]
+struct Service;
+
+fn main() {
+    let _ = Service;
+}

@@ -1,0 +1,6 @@
+#[promenade::timed(skip)]
+fn work() {}
+
+fn main() {
+    work();
+}

@@ -1,0 +1,8 @@
+#[promenade::in_progress]
+const fn answer() -> u32 {
+    42
+}
+
+fn main() {
+    let _ = answer();
+}

@@ -1,0 +1,6 @@
+#[promenade::instrumented(name = "work_seconds")]
+fn work() {}
+
+fn main() {
+    work();
+}

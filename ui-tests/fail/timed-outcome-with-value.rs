@@ -1,0 +1,6 @@
+#[promenade::timed(outcome = true)]
+fn work() {}
+
+fn main() {
+    work();
+}
