@@ -14,7 +14,15 @@
 //!   registry;
 //! - `#[promenade::timed]` on the handlers: `function_duration_seconds{function, module}`,
 //!   and `#[timed(name = ...)]` for a function with a histogram of its own;
+//! - `HttpMetricsLayer`, the tower middleware: `http_requests_total{method, route,
+//!   status}`, `http_request_duration_seconds{method, route}` and `http_requests_in_flight`
+//!   for every route, with `route` the matched template (`/items/{id}`) and one value,
+//!   `unmatched`, for requests no route matched. `/metrics` is added after the layer, so
+//!   scrapes are not counted;
 //! - `/metrics` in one line: `promenade::axum::metrics()`.
+//!
+//! `GET /work/{ms}` sleeps `ms` milliseconds (at most 5000) before answering: a request
+//! of known duration, for `histogram_quantile` (`scripts/e2e.sh` uses it).
 //!
 //! A background thread sends a request to the app every 100 ms so the numbers move.
 //!
@@ -32,7 +40,8 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
-use promenade::{Counter, Family, Gauge, Histogram, LabelSet, LabelValue, Metrics};
+use promenade::axum::HttpMetricsLayer;
+use promenade::{Buckets, Counter, Family, Gauge, Histogram, LabelSet, LabelValue, Metrics};
 
 /// The request method, as a label value (`get`, `post`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
@@ -147,6 +156,14 @@ fn place_order(items: u32) -> u64 {
     NEXT_ID.fetch_add(1, Ordering::Relaxed)
 }
 
+/// Answers after `ms` milliseconds (capped at 5 s): a request whose duration is known.
+/// Not counted in `quickstart_requests_total` and not `#[timed]`; the middleware records it.
+async fn work(Path(ms): Path<u64>) -> String {
+    let ms = ms.min(5000);
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    format!("worked {ms} ms\n")
+}
+
 /// Sends one request to the app and discards the answer (the traffic generator's client:
 /// plain `std`, so the example needs nothing beyond axum and tokio).
 fn send(addr: SocketAddr, method: &str, path: &str, body: &str) -> std::io::Result<()> {
@@ -168,7 +185,8 @@ fn generate_traffic(addr: SocketAddr) {
     for i in 0u64.. {
         let result = match i % 10 {
             0 => send(addr, "GET", "/", ""),
-            1..=6 => send(addr, "GET", &format!("/items/{}", (i * 7) % 120), ""),
+            1..=5 => send(addr, "GET", &format!("/items/{}", (i * 7) % 120), ""),
+            6 => send(addr, "GET", &format!("/work/{}", (i * 13) % 300), ""),
             7 | 8 => send(addr, "POST", "/orders", &((i % 23) + 1).to_string()),
             _ => send(addr, "POST", "/orders", "a dozen"),
         };
@@ -185,10 +203,21 @@ async fn main() {
         std::env::var("PROMENADE_QUICKSTART_ADDR").unwrap_or_else(|_| "127.0.0.1:8000".into());
     let traffic = std::env::var("PROMENADE_QUICKSTART_TRAFFIC").map_or(true, |v| v != "0");
 
+    // RED metrics for every route declared above the layer, and for unmatched requests.
+    let buckets = Buckets::new([0.005, 0.025, 0.1, 0.25, 0.5, 1.0, 2.5]).expect("valid buckets");
+    let http = match HttpMetricsLayer::builder().buckets(buckets).register() {
+        Ok(layer) => layer,
+        Err(e) => {
+            eprintln!("quickstart: cannot register the HTTP metrics: {e}");
+            std::process::exit(1);
+        }
+    };
     let app = Router::new()
         .route("/", get(index))
         .route("/items/{id}", get(get_item))
         .route("/orders", post(post_order))
+        .route("/work/{ms}", get(work))
+        .layer(http)
         .route("/metrics", promenade::axum::metrics());
 
     let listener = match tokio::net::TcpListener::bind(&addr).await {
@@ -203,7 +232,7 @@ async fn main() {
         .expect("a bound listener has an address");
     println!("quickstart listening on http://{local}");
     println!("  metrics:   curl http://{local}/metrics");
-    println!("  try:       curl http://{local}/items/7   curl -d 3 http://{local}/orders");
+    println!("  try:       curl http://{local}/items/7   curl -d 3 http://{local}/orders   curl http://{local}/work/150");
     if traffic {
         println!(
             "  traffic:   one request every 100 ms (PROMENADE_QUICKSTART_TRAFFIC=0 turns it off)"

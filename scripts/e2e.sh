@@ -12,6 +12,11 @@
 # 5. sends a fixed set of requests, waits for a scrape that started after them, and checks
 #    that the values Prometheus stored are exactly (a) what this script sent and (b) every
 #    sample of the app's own /metrics at that quiet moment;
+#    The app uses the HTTP middleware (`HttpMetricsLayer`): Prometheus must also hold
+#    exactly the script's requests in `http_requests_total{method, route, status}` (route
+#    templates, one `unmatched` value, a 405), and `histogram_quantile` over
+#    `http_request_duration_seconds` for requests of known duration (`/work/{ms}`) must
+#    return the quantiles computed here from the durations the script asked for;
 # 6. pipes the app's exposition through `promtool check metrics` (exit 0, no findings);
 # 7. escaping: a fixture (an ignored test in tests/http_scrape.rs, run by its own binary)
 #    serves label values with `"`, `\`, newlines, `{}#,=`, unicode and the empty string,
@@ -74,7 +79,7 @@ cleanup() {
     [ -n "$TMP" ] && rm -rf "$TMP"
     local elapsed=$(($(date +%s) - START_TIME))
     if [ "$status" -eq 0 ] && [ "$RESULT" = "PASS" ]; then
-        echo "E2E PASS: real Prometheus scraped the quickstart app; stored values equal what the app recorded; escaped label values and HELP stored as the originals; promtool check metrics clean (${elapsed}s)"
+        echo "E2E PASS: real Prometheus scraped the quickstart app; stored values equal what the app recorded; middleware counts and histogram_quantile match the generated requests; escaped label values and HELP stored as the originals; promtool check metrics clean (${elapsed}s)"
     else
         echo "E2E FAIL: ${FAIL_REASON} (${elapsed}s)"
         [ "$status" -ne 0 ] || status=1
@@ -269,6 +274,42 @@ def main():
         if problems:
             fail("%d mismatches between the app and Prometheus:\n  %s" % (len(problems), "\n  ".join(problems[:40])))
         print("compare: all %d samples of the app's exposition stored identically" % len(app), file=sys.stderr)
+    elif cmd == "quantiles":
+        # argv[3]: the selector of one histogram series; argv[4]: its bucket bounds
+        # (space-separated, +Inf implied); argv[5]: the observed durations (space-separated
+        # seconds, each well inside its bucket). Checks every stored bucket count, then
+        # histogram_quantile against Prometheus' interpolation computed here.
+        selector, bounds = sys.argv[3], [float(b) for b in sys.argv[4].split()]
+        obs = [float(o) for o in sys.argv[5].split()]
+        les = bounds + [math.inf]
+        cumulative = [sum(1 for o in obs if o <= le) for le in les]
+        for le, want in zip(les, cumulative):
+            le_text = "+Inf" if le == math.inf else repr(le)
+            promql = '%s_bucket%s' % (selector.split("{")[0], "{" + selector.split("{", 1)[1][:-1] + ',le="%s"}' % le_text)
+            res = query(prom, promql)
+            if len(res) != 1 or float(res[0]["value"][1]) != want:
+                fail("%s: expected %d, Prometheus holds %s" % (promql, want, res))
+        def expected_quantile(q):
+            rank = q * cumulative[-1]
+            i = next(i for i, c in enumerate(cumulative) if c >= rank)
+            if les[i] == math.inf:
+                return bounds[-1]
+            start = 0.0 if i == 0 else les[i - 1]
+            below = 0 if i == 0 else cumulative[i - 1]
+            return start + (les[i] - start) * (rank - below) / (cumulative[i] - below)
+        name, labels = selector.split("{", 1)
+        checked = []
+        for q in (0.25, 0.5, 0.9, 0.99):
+            want = expected_quantile(q)
+            promql = "histogram_quantile(%s, sum by (le) (%s_bucket{%s))" % (q, name, labels)
+            res = query(prom, promql)
+            if len(res) != 1:
+                fail("%s: expected one result, got %s" % (promql, res))
+            got = float(res[0]["value"][1])
+            if abs(got - want) > 1e-9:
+                fail("%s = %r, expected %r from the generated durations %s" % (promql, got, want, obs))
+            checked.append("p%g=%.4f" % (q * 100, got))
+        print("histogram_quantile over %s: %s (as generated)" % (selector, ", ".join(checked)), file=sys.stderr)
     elif cmd == "awkward":
         # argv[3]: the JSON the fixture wrote: the HELP text and each (value, position, count).
         exp = json.load(open(sys.argv[3], encoding="utf-8"))
@@ -283,8 +324,13 @@ def main():
         problems += ["position %s: stored but never sent: %r" % (p, got[p]) for p in got if p not in want]
         if problems:
             fail("label values did not survive the trip through Prometheus:\n  " + "\n  ".join(problems))
-        md = json.loads(http_get(prom + "/api/v1/metadata?metric=e2e_awkward_total"))
-        helps = [m.get("help") for m in md["data"].get("e2e_awkward_total", [])]
+        # Metadata is keyed by the family name: `e2e_awkward_total` from a text 0.0.4
+        # scrape, `e2e_awkward` from an OpenMetrics one (what the server negotiates with
+        # Prometheus' Accept header).
+        helps = []
+        for family in ("e2e_awkward_total", "e2e_awkward"):
+            md = json.loads(http_get(prom + "/api/v1/metadata?metric=" + family))
+            helps += [m.get("help") for m in md["data"].get(family, [])]
         if helps != [exp["help"]]:
             fail("HELP stored by Prometheus %r, sent %r" % (helps, exp["help"]))
         print("escaping: %d awkward label values and the HELP text stored exactly as sent" % len(want), file=sys.stderr)
@@ -455,11 +501,37 @@ for body in "zero" "0" "-4"; do
     [ "$code" = 400 ] || fail "POST /orders '$body' answered $code"
     BAD_ORDERS=$((BAD_ORDERS + 1))
 done
+# Requests of known duration, for histogram_quantile: 3 x 150 ms land in the (0.1, 0.25]
+# bucket, 5 x 350 ms in (0.25, 0.5] (the quickstart's buckets; ~100 ms of margin each).
+WORK_BUCKETS="0.005 0.025 0.1 0.25 0.5 1 2.5"
+WORK_MS="150 150 150 350 350 350 350 350"
+WORK=0
+WORK_SECONDS=""
+for ms in $WORK_MS; do
+    code="$(curl -sS -o /dev/null -w '%{http_code}' "$APP/work/$ms")"
+    [ "$code" = 200 ] || fail "GET /work/$ms answered $code"
+    WORK=$((WORK + 1))
+    WORK_SECONDS="$WORK_SECONDS $(python3 -c "print($ms / 1000)")"
+done
+# No route matches these: one `unmatched` route value. A method the route lacks: 405.
+UNMATCHED=0
+for path in /nope /items /items/1/extra "/../etc/passwd"; do
+    code="$(curl -sS --path-as-is -o /dev/null -w '%{http_code}' "$APP$path")"
+    [ "$code" = 404 ] || fail "GET $path answered $code"
+    UNMATCHED=$((UNMATCHED + 1))
+done
+code="$(curl -sS -o /dev/null -w '%{http_code}' -X DELETE "$APP/orders")"
+[ "$code" = 405 ] || fail "DELETE /orders answered $code"
 TRAFFIC_DONE=$(date +%s.%N)
-log "sent $((ITEMS_OK + ITEMS_MISSING)) item requests, $INDEX index requests, $ORDERS orders, $BAD_ORDERS bad orders"
+log "sent $((ITEMS_OK + ITEMS_MISSING)) item requests, $INDEX index requests, $ORDERS orders, $BAD_ORDERS bad orders, $WORK timed work requests, $UNMATCHED unmatched, 1 DELETE"
+HTTP_TOTAL=$((ITEMS_OK + ITEMS_MISSING + INDEX + ORDERS + BAD_ORDERS + WORK + UNMATCHED + 1))
 
 # The app is quiet now (no background traffic; scraping records nothing).
 curl -fsS "$APP/metrics" >"$TMP/after.prom"
+# What Prometheus itself receives: its Accept header negotiates OpenMetrics, which also
+# carries `_created` samples. The comparison below is against this exposition.
+PROM_ACCEPT='application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
+curl -fsS -H "Accept: $PROM_ACCEPT" "$APP/metrics" >"$TMP/after.om"
 python3 "$TMP/check.py" wait-scrape "$PROM" "$TRAFFIC_DONE" 20 || fail "no scrape after the traffic"
 # The query engine sees a scrape's samples once the scrape is committed; one more scrape
 # interval makes the comparison independent of that race.
@@ -489,14 +561,32 @@ EXPECT="$(
  "function_duration_seconds_count{function=\"get_item\"}": $((ITEMS_OK + ITEMS_MISSING)),
  "function_duration_seconds_bucket{function=\"get_item\",le=\"+Inf\"}": $((ITEMS_OK + ITEMS_MISSING)),
  "function_duration_seconds_count{function=\"index\"}": $INDEX,
- "function_duration_seconds_count{function=\"post_order\"}": $((ORDERS + BAD_ORDERS))
+ "function_duration_seconds_count{function=\"post_order\"}": $((ORDERS + BAD_ORDERS)),
+ "http_requests_total{method=\"GET\",route=\"/items/{id}\",status=\"200\"}": $ITEMS_OK,
+ "http_requests_total{method=\"GET\",route=\"/items/{id}\",status=\"404\"}": $ITEMS_MISSING,
+ "http_requests_total{method=\"GET\",route=\"/\",status=\"200\"}": $INDEX,
+ "http_requests_total{method=\"POST\",route=\"/orders\",status=\"200\"}": $ORDERS,
+ "http_requests_total{method=\"POST\",route=\"/orders\",status=\"400\"}": $BAD_ORDERS,
+ "http_requests_total{method=\"DELETE\",route=\"/orders\",status=\"405\"}": 1,
+ "http_requests_total{method=\"GET\",route=\"/work/{ms}\",status=\"200\"}": $WORK,
+ "http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}": $UNMATCHED,
+ "count(http_requests_total{job=\"quickstart\"})": 8,
+ "sum(http_requests_total{job=\"quickstart\"})": $HTTP_TOTAL,
+ "sum(http_request_duration_seconds_count{job=\"quickstart\"})": $HTTP_TOTAL,
+ "http_request_duration_seconds_count{method=\"GET\",route=\"/work/{ms}\"}": $WORK,
+ "http_requests_in_flight{job=\"quickstart\"}": 0
 }
 EOF
 )"
 python3 "$TMP/check.py" expect "$PROM" "$EXPECT" || fail "Prometheus does not hold what the script sent"
+python3 "$TMP/check.py" quantiles "$PROM" \
+    'http_request_duration_seconds{job="quickstart",method="GET",route="/work/{ms}"}' \
+    "$WORK_BUCKETS" "$WORK_SECONDS" || fail "histogram_quantile over the middleware's durations is not what the script generated"
 curl -fsS "$APP/metrics" >"$TMP/after2.prom"
 cmp -s "$TMP/after.prom" "$TMP/after2.prom" || fail "the app's exposition changed while it should be quiet"
-python3 "$TMP/check.py" compare "$PROM" "$TMP/after.prom" || fail "Prometheus' stored values differ from the app's exposition"
+curl -fsS -H "Accept: $PROM_ACCEPT" "$APP/metrics" >"$TMP/after2.om"
+cmp -s "$TMP/after.om" "$TMP/after2.om" || fail "the app's OpenMetrics exposition changed while it should be quiet"
+python3 "$TMP/check.py" compare "$PROM" "$TMP/after.om" || fail "Prometheus' stored values differ from the app's exposition"
 python3 "$TMP/check.py" awkward "$PROM" "$TMP/awkward.json" || fail "escaped label values or HELP did not round-trip through Prometheus"
 
 # ---------------------------------------------------------------------------------------
