@@ -57,10 +57,10 @@ impl<'a> Input<'a> {
         match &input.data {
             syn::Data::Enum(data) => {
                 if let Some(range) = &container.range {
-                    cx.syn_error(syn::Error::new(
-                        range.span,
+                    cx.error_spanned_by(
+                        &range.tokens,
                         "`range` is for a newtype over an integer, like `struct Shard(u8);`; an enum's values are its variants",
-                    ));
+                    );
                 }
                 Some(Input::Enum(Enum::from_data(cx, input, data, container)))
             }
@@ -143,26 +143,26 @@ fn range_type(cx: &mut Ctxt, field: &syn::Field, range: &Range) -> Option<(Range
         return None;
     };
     if range.min < lo || range.max > hi {
-        cx.syn_error(syn::Error::new(
-            range.span,
+        cx.error_spanned_by(
+            &range.tokens,
             format!(
                 "this range does not fit in `{prim}` ({lo}..={hi}); narrow the range or widen the field"
             ),
-        ));
+        );
         return None;
     }
     if range.max - range.min >= i128::from(u32::MAX) {
-        cx.syn_error(syn::Error::new(
-            range.span,
+        cx.error_spanned_by(
+            &range.tokens,
             "this range has more values than a label can usefully take (a family keeps one series per value); narrow it",
-        ));
+        );
         return None;
     }
     Some((
         Range {
             min: range.min,
             max: range.max,
-            span: range.span,
+            tokens: range.tokens.clone(),
         },
         prim,
     ))

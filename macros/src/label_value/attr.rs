@@ -1,7 +1,5 @@
 //! `#[label(...)]` on the type and on its variants.
 
-use proc_macro2::Span;
-
 use crate::ctxt::{for_each_key, parse_str, unknown_key, Attr, Ctxt};
 use crate::names::{apply_rename_all, RENAME_ALL_RULES};
 use crate::symbol::{CRATE, LABEL, RANGE, RENAME, RENAME_ALL};
@@ -18,7 +16,8 @@ pub(crate) struct Container {
 pub(crate) struct Range {
     pub(crate) min: i128,
     pub(crate) max: i128,
-    pub(crate) span: Span,
+    /// The range as written, for errors spanning all of it.
+    pub(crate) tokens: proc_macro2::TokenStream,
 }
 
 impl Container {
@@ -118,7 +117,7 @@ fn parse_range(cx: &mut Ctxt, expr: &syn::Expr) -> Option<Range> {
     Some(Range {
         min,
         max,
-        span: syn::spanned::Spanned::span(expr),
+        tokens: quote::quote!(#expr),
     })
 }
 

@@ -211,6 +211,10 @@ fn expand_range(n: &Newtype<'_>, krate: &TokenStream) -> TokenStream {
 pub(crate) fn stub(input: &syn::DeriveInput, krate: &TokenStream) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    // Bounds on type parameters, so the stub adds no errors of its own about them.
+    let params = input.generics.type_params().map(|p| &p.ident);
+    let existing = where_clause.map(|w| &w.predicates);
+    let where_clause = quote!(where #existing #(#params: #krate::LabelValue,)*);
     quote! {
         const _: () = {
             #[automatically_derived]

@@ -76,7 +76,12 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
         Member::Nested(n) => {
             let member = n.member;
             let renamed = format_ident!("__promenade_nested_{}", i);
-            quote!(__promenade_all.extend(::core::iter::Iterator::cloned(#renamed(&self.#member).iter()));)
+            quote! {
+                ::core::iter::Extend::extend(
+                    &mut __promenade_all,
+                    ::core::iter::Iterator::cloned(#renamed(&self.#member).iter()),
+                );
+            }
         }
     });
 
@@ -97,9 +102,12 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
         }
         Member::Nested(n) => {
             let member = n.member;
+            let ty = n.ty;
             let renamed = format_ident!("__promenade_nested_{}", i);
-            quote! {
-                #private::collect_nested(&self.#member, #renamed(&self.#member), __promenade_sink);
+            // Spanned at the type, like every use of the nested type: one message if it
+            // is not a `#[derive(Metrics)]` struct.
+            quote_spanned! {ty.span()=>
+                <#ty as #private::MetricGroup>::collect_nested(&self.#member, #renamed(&self.#member), __promenade_sink);
             }
         }
     });
@@ -131,7 +139,8 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
         Member::Nested(n) => {
             let member = n.member;
             let prefix = &n.prefix;
-            quote!(#private::nested_overflows(&self.#member, #prefix, __promenade_report);)
+            let ty = n.ty;
+            quote_spanned!(ty.span()=> <#ty as #private::MetricGroup>::nested_overflows(&self.#member, #prefix, __promenade_report);)
         }
     });
 
@@ -272,15 +281,14 @@ fn nested_items(n: &Nested<'_>, i: usize, ident_str: &str, private: &TokenStream
     let prefix = &n.prefix;
     let member = n.member.to_string();
     let renamed = format_ident!("__promenade_nested_{}", i);
-    let group = quote_spanned!(ty.span()=> #private::MetricGroup);
+    let nested_descriptors =
+        quote_spanned!(ty.span()=> <#ty as #private::MetricGroup>::nested_descriptors);
     quote! {
         fn #renamed(__promenade_child: &#ty) -> &'static [#private::Descriptor] {
             static __PROMENADE_RENAMED: #private::OnceLock<#private::Vec<#private::Descriptor>> =
                 #private::OnceLock::new();
-            fn __promenade_is_group<__PromenadeT: #group>(_: &__PromenadeT) {}
-            __promenade_is_group(__promenade_child);
             __PROMENADE_RENAMED.get_or_init(|| {
-                #private::nested_descriptors(
+                #nested_descriptors(
                     __promenade_child,
                     #prefix,
                     ::core::concat!("field `", #member, "` of `", ::core::module_path!(), "::", #ident_str, "`"),

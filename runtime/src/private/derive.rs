@@ -64,7 +64,7 @@ pub const fn index_in(index: usize, cardinality: Option<usize>) -> bool {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a field of a `#[derive(Metrics)]` struct",
     label = "not a metric",
-    note = "metric fields must be `Counter`, `FloatCounter`, `Gauge`, `IntGauge`, `Histogram`, or a `Family<L, M>` of them"
+    note = "a metric field is a counter, gauge, histogram, summary, info, state set or gauge histogram, or a `Family<L, M>` of them; a struct deriving `Metrics` is nested with `#[metric(nested)]`"
 )]
 pub trait MetricField: CollectMetric + Sized + 'static {
     /// The label set of each series: `()` for a plain metric.
@@ -94,7 +94,7 @@ pub trait MetricField: CollectMetric + Sized + 'static {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` takes no buckets",
     label = "`buckets` only applies to histograms",
-    note = "remove `buckets = [...]` from `#[metric(...)]`, or make the field a `Histogram` or a `Family<L, Histogram>`"
+    note = "remove `buckets = [...]` from `#[metric(...)]`, or make the field a `Histogram`, a `GaugeHistogram` or a `Family` of them"
 )]
 pub trait WithBuckets: MetricField {
     /// The configuration for these (already validated) buckets.
@@ -441,14 +441,27 @@ impl ConstMessage {
         }
     }
 
-    /// Appends `s` (as much of it as fits, cut at a character boundary).
+    /// Appends `s`, as many whole characters of it as fit.
     pub const fn str(mut self, s: &str) -> Self {
         let bytes = s.as_bytes();
         let mut i = 0;
-        while i < bytes.len() && self.len < self.buf.len() {
-            self.buf[self.len] = bytes[i];
-            self.len += 1;
-            i += 1;
+        while i < bytes.len() {
+            let width = match bytes[i] {
+                b if b < 0x80 => 1,
+                b if b >= 0xF0 => 4,
+                b if b >= 0xE0 => 3,
+                _ => 2,
+            };
+            if self.len + width > self.buf.len() {
+                break;
+            }
+            let mut k = 0;
+            while k < width {
+                self.buf[self.len] = bytes[i + k];
+                self.len += 1;
+                k += 1;
+            }
+            i += width;
         }
         self
     }
@@ -480,12 +493,7 @@ impl ConstMessage {
 
     /// The text so far.
     pub const fn as_str(&self) -> &str {
-        let mut len = self.len;
-        // Never split a character: back off to a boundary if the text was cut.
-        while len > 0 && len < self.buf.len() && (self.buf[len] & 0xC0) == 0x80 {
-            len -= 1;
-        }
-        let (text, _) = self.buf.split_at(len);
+        let (text, _) = self.buf.split_at(self.len);
         match std::str::from_utf8(text) {
             Ok(s) => s,
             Err(_) => "",
@@ -586,63 +594,58 @@ pub trait MetricGroup: Collector + Sized {
     const LABEL_NAMES: &'static [&'static str];
     /// A fresh instance at zero (the derived `new()`).
     fn build_group() -> Self;
-}
 
-/// A child's descriptors renamed for its parent (`prefix` + name), computed once per
-/// parent field.
-pub fn nested_descriptors<C: MetricGroup>(
-    child: &C,
-    prefix: &'static str,
-    defined_in: &'static str,
-) -> Vec<Descriptor> {
-    child
-        .describe()
-        .into_iter()
-        .map(|d| {
-            let name = format!("{prefix}{}", d.name).into();
-            let defined_at = format!("{}, nested in {defined_in}", d.defined_at).into();
-            Descriptor {
-                name,
-                defined_at,
-                ..d
+    /// The descriptors renamed for a parent (`prefix` + name), computed once per parent
+    /// field.
+    fn nested_descriptors(
+        &self,
+        prefix: &'static str,
+        defined_in: &'static str,
+    ) -> Vec<Descriptor> {
+        self.describe()
+            .into_iter()
+            .map(|d| {
+                let name = format!("{prefix}{}", d.name).into();
+                let defined_at = format!("{}, nested in {defined_in}", d.defined_at).into();
+                Descriptor {
+                    name,
+                    defined_at,
+                    ..d
+                }
+            })
+            .collect()
+    }
+
+    /// Collects through a parent: the families are announced under the parent's names
+    /// (the `k`-th family sent gets the `k`-th renamed descriptor: the derive sends
+    /// families in `describe` order).
+    fn collect_nested(&self, renamed: &[Descriptor], sink: &mut dyn Sink) {
+        struct Renaming<'a> {
+            inner: &'a mut dyn Sink,
+            renamed: &'a [Descriptor],
+            next: usize,
+        }
+        impl Sink for Renaming<'_> {
+            fn family(&mut self, descriptor: &Descriptor) {
+                let d = self.renamed.get(self.next).unwrap_or(descriptor);
+                self.next += 1;
+                self.inner.family(d);
             }
-        })
-        .collect()
-}
-
-/// Collects a nested struct through its parent: the child's families are announced under
-/// the parent's names (the `k`-th family the child sends gets the `k`-th renamed
-/// descriptor: the derive sends families in `describe` order).
-pub fn collect_nested<C: MetricGroup>(child: &C, renamed: &[Descriptor], sink: &mut dyn Sink) {
-    struct Renaming<'a> {
-        inner: &'a mut dyn Sink,
-        renamed: &'a [Descriptor],
-        next: usize,
-    }
-    impl Sink for Renaming<'_> {
-        fn family(&mut self, descriptor: &Descriptor) {
-            let d = self.renamed.get(self.next).unwrap_or(descriptor);
-            self.next += 1;
-            self.inner.family(d);
+            fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
+                self.inner.point(labels, point);
+            }
         }
-        fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
-            self.inner.point(labels, point);
-        }
+        self.collect(&mut Renaming {
+            inner: sink,
+            renamed,
+            next: 0,
+        });
     }
-    child.collect(&mut Renaming {
-        inner: sink,
-        renamed,
-        next: 0,
-    });
-}
 
-/// Reports a nested struct's overflows under the parent's names.
-pub fn nested_overflows<C: MetricGroup>(
-    child: &C,
-    prefix: &str,
-    report: &mut dyn FnMut(&str, u64),
-) {
-    child.overflows(&mut |name, n| report(&format!("{prefix}{name}"), n));
+    /// Reports overflows under the parent's names.
+    fn nested_overflows(&self, prefix: &str, report: &mut dyn FnMut(&str, u64)) {
+        self.overflows(&mut |name, n| report(&format!("{prefix}{name}"), n));
+    }
 }
 
 /// A struct's constant labels (`#[metrics(const_labels(env = "prod"))]`), written before
@@ -774,6 +777,7 @@ mod tests {
         let long = "é".repeat(600);
         let m = ConstMessage::new().str("x").str(&long);
         assert_eq!(m.as_str().len(), 1023);
+        assert_eq!(m.as_str().chars().count(), 1 + 511);
         assert!(m.as_str().ends_with('é'));
         assert_eq!(ConstMessage::new().num(0).num(1234567).as_str(), "01234567");
     }
