@@ -2,6 +2,7 @@ use promenade::{Counter, Family, LabelSet, Metrics};
 
 #[derive(Clone, PartialEq, Eq, Hash, LabelSet)]
 struct Peer {
+    #[label(unbounded)]
     host: String,
 }
 

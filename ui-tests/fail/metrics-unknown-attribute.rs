@@ -3,7 +3,7 @@ use promenade::{Counter, Metrics};
 #[derive(Metrics)]
 struct JobMetrics {
     /// Jobs finished.
-    #[metric(unit = "jobs")]
+    #[metric(units = "jobs")]
     finished: Counter,
 }
 

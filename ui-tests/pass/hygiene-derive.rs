@@ -60,12 +60,56 @@ struct Request {
 )]
 #[label(crate = "::renamed_promenade")]
 struct Peer {
+    #[label(limit = 10)]
     host: real_std::string::String,
+    #[label(flatten)]
+    request: Request,
+}
+
+#[derive(
+    ::core::clone::Clone,
+    ::core::marker::Copy,
+    ::core::cmp::PartialEq,
+    ::core::cmp::Eq,
+    ::core::hash::Hash,
+    ::renamed_promenade::LabelValue,
+)]
+#[label(crate = "::renamed_promenade", range = 0..=3)]
+struct Shard(u8);
+
+#[derive(
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::cmp::Eq,
+    ::core::hash::Hash,
+    ::renamed_promenade::LabelValue,
+)]
+#[label(crate = "::renamed_promenade")]
+struct Cached(bool);
+
+#[derive(
+    ::core::clone::Clone,
+    ::core::cmp::PartialEq,
+    ::core::cmp::Eq,
+    ::core::hash::Hash,
+    ::renamed_promenade::LabelSet,
+)]
+#[label(crate = "::renamed_promenade")]
+struct Placement {
+    shard: Shard,
+    cached: Cached,
+    #[label(unbounded)]
+    path: real_std::string::String,
 }
 
 /// Served over HTTP.
 #[derive(::renamed_promenade::Metrics)]
-#[metrics(crate = "::renamed_promenade", namespace = "hygiene")]
+#[metrics(
+    crate = "::renamed_promenade",
+    namespace = "hygiene",
+    const_labels(env = "test"),
+    max_series = 1000
+)]
 struct HttpMetrics {
     /// Requests served.
     requests: Family<Request, Counter>,
@@ -77,6 +121,14 @@ struct HttpMetrics {
     peer_errors: Family<Peer, Counter>,
     /// Requests in flight.
     in_flight: Gauge,
+    /// Reads per placement.
+    #[metric(limit = 5)]
+    placements: Family<Placement, Counter>,
+    /// Time spent.
+    #[metric(unit = "seconds")]
+    busy_total: Counter,
+    #[metric(nested, prefix = "jobs")]
+    jobs: JobMetrics,
 }
 
 // Without `crate = ...`: `::promenade` still names the crate, whatever a local module is
@@ -99,4 +151,5 @@ fn main() {
     let _ = registry.register(HttpMetrics::new());
     let _ = registry.register(JobMetrics::new());
     let _ = <JobMetrics as ::core::default::Default>::default();
+    let _ = <Shard as ::core::convert::TryFrom<u8>>::try_from(2);
 }

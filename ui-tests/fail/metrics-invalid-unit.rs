@@ -1,0 +1,10 @@
+use promenade::{Gauge, Metrics};
+
+#[derive(Metrics)]
+struct Memory {
+    /// Memory held.
+    #[metric(unit = "Bytes")]
+    held: Gauge,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use promenade::{Counter, Metrics};
+
+#[derive(Metrics)]
+struct App {
+    /// Requests served.
+    #[metric(prefix = "http")]
+    requests: Counter,
+}
+
+fn main() {}
