@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# Load test of the stand-alone server under concurrent writers.
+#
+#   scripts/load.sh            # 20 s, records the result in BENCHMARKS.md
+#   LOAD_RECORD=0 scripts/load.sh
+#
+# 1. installs Debian's `wrk` if missing (needs root; idempotent);
+# 2. builds examples/load_target.rs in release (no default features): a registry of
+#    10,000 counter series, LOAD_WRITERS writer threads incrementing random series
+#    without pause, served by `promenade::exporters::serve::Server` on 127.0.0.1 (port
+#    chosen by the OS);
+# 3. drives GET /metrics with wrk for LOAD_DURATION seconds (LOAD_THREADS threads,
+#    LOAD_CONNECTIONS keep-alive connections) while the writers run;
+# 4. fails on any non-2xx answer or socket error;
+# 5. stops the writers and checks that the counters read back over HTTP sum to exactly
+#    the increments the writers made (by the target itself, and again here with curl);
+# 6. writes scrape latency p50/p99, scrapes per second, the machine and the command into
+#    the "Load" section of BENCHMARKS.md (between its markers; the rest of the file is
+#    left as it is).
+#
+# Every process it starts is stopped by its own PID; the temp dir is removed. Prints one
+# PASS/FAIL line. Takes about 20 s plus the release build (~1 min from scratch).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DURATION="${LOAD_DURATION:-20}"
+WRITERS="${LOAD_WRITERS:-2}"
+THREADS="${LOAD_THREADS:-2}"
+CONNECTIONS="${LOAD_CONNECTIONS:-8}"
+RECORD="${LOAD_RECORD:-1}"
+BENCHMARKS="${LOAD_BENCHMARKS:-$ROOT/BENCHMARKS.md}"
+START_TIME=$(date +%s)
+LOADAVG_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
+TMP=""
+TARGET_PID=""
+RESULT="FAIL"
+FAIL_REASON="aborted"
+
+log() { printf 'load: %s\n' "$*" >&2; }
+
+fail() {
+    FAIL_REASON="$*"
+    exit 1
+}
+
+stop_pid() {
+    local pid="$1" name="$2"
+    [ -n "$pid" ] || return 0
+    if kill -0 "$pid" 2>/dev/null; then
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            log "$name (pid $pid) ignored SIGTERM; sending SIGKILL"
+            kill -9 "$pid" 2>/dev/null || true
+        fi
+    fi
+    wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local status=$?
+    exec 3>&- 2>/dev/null || true
+    stop_pid "$TARGET_PID" load_target
+    if [ "$status" -ne 0 ] && [ -n "$TMP" ] && [ -s "$TMP/target.out" ]; then
+        log "---- load_target output ----"
+        tail -n 20 "$TMP/target.out" >&2 || true
+    fi
+    [ -n "$TMP" ] && rm -rf "$TMP"
+    local elapsed=$(($(date +%s) - START_TIME))
+    if [ "$status" -eq 0 ] && [ "$RESULT" = "PASS" ]; then
+        echo "LOAD PASS: ${SUMMARY} (${elapsed}s)"
+    else
+        echo "LOAD FAIL: ${FAIL_REASON} (${elapsed}s)"
+        [ "$status" -ne 0 ] || status=1
+    fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'FAIL_REASON="interrupted"; exit 130' INT TERM
+
+# ---------------------------------------------------------------------------------------
+# 1. Tools
+# ---------------------------------------------------------------------------------------
+need_apt=()
+command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+    [ "$(id -u)" -eq 0 ] || fail "missing ${need_apt[*]} and not root: run as root or install them"
+    log "installing ${need_apt[*]} with apt-get"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null || fail "apt-get update failed"
+    apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null ||
+        fail "apt-get install ${need_apt[*]} failed"
+fi
+for tool in wrk curl python3 cargo; do
+    command -v "$tool" >/dev/null 2>&1 || fail "$tool not found on PATH"
+done
+
+TMP="$(mktemp -d -t promenade-load.XXXXXX)"
+
+# ---------------------------------------------------------------------------------------
+# 2. Build and start the target
+# ---------------------------------------------------------------------------------------
+log "building examples/load_target.rs (release)"
+if ! (cd "$ROOT" && cargo build --release -p promenade --no-default-features --example load_target \
+    --message-format=json-render-diagnostics >"$TMP/build.json" 2>"$TMP/build.log"); then
+    tail -n 40 "$TMP/build.log" >&2
+    fail "cargo build --release --example load_target failed"
+fi
+TARGET_BIN="$(python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == "load_target" and m.get("executable"):
+        print(m["executable"])
+' "$TMP/build.json")"
+[ -x "$TARGET_BIN" ] || fail "could not find the built load_target binary"
+
+# The target reads its commands from a FIFO that this shell holds open on fd 3.
+mkfifo "$TMP/ctl"
+"$TARGET_BIN" 127.0.0.1:0 "$WRITERS" <"$TMP/ctl" >"$TMP/target.out" 2>&1 &
+TARGET_PID=$!
+exec 3>"$TMP/ctl"
+
+deadline=$(($(date +%s) + 30))
+until grep -q '^listening ' "$TMP/target.out" 2>/dev/null; do
+    kill -0 "$TARGET_PID" 2>/dev/null || fail "load_target exited during startup"
+    [ "$(date +%s)" -lt "$deadline" ] || fail "load_target did not start within 30s"
+    sleep 0.1
+done
+URL="$(sed -n 's/^listening \(http:[^ ]*\).*/\1/p' "$TMP/target.out" | head -n 1)"
+case "$URL" in
+http://127.0.0.1:*/metrics) ;;
+*) fail "unexpected address from load_target: '$URL'" ;;
+esac
+log "load_target on $URL with $WRITERS writers"
+
+curl -fsS -o "$TMP/first.prom" "$URL" || fail "the first scrape failed"
+series="$(grep -c '^load_increments_total{' "$TMP/first.prom" || true)"
+[ "$series" = 10000 ] || fail "expected 10000 series in the exposition, found $series"
+SCRAPE_KIB=$(($(wc -c <"$TMP/first.prom") / 1024))
+
+# ---------------------------------------------------------------------------------------
+# 3. wrk against /metrics while the writers run
+# ---------------------------------------------------------------------------------------
+WRK_CMD="wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --timeout 5s --latency $URL"
+log "running: $WRK_CMD"
+timeout $((DURATION + 30)) $WRK_CMD >"$TMP/wrk.out" 2>&1 || {
+    cat "$TMP/wrk.out" >&2
+    fail "wrk failed"
+}
+cat "$TMP/wrk.out" >&2
+kill -0 "$TARGET_PID" 2>/dev/null || fail "load_target died under load"
+
+eval "$(python3 - "$TMP/wrk.out" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def grab(pattern, default=""):
+    m = re.search(pattern, text, re.M)
+    return m.group(1) if m else default
+print("WRK_REQUESTS=%s" % grab(r"^\s*(\d+) requests in"))
+print("WRK_RPS=%s" % grab(r"^Requests/sec:\s*([\d.]+)"))
+print("WRK_P50=%s" % grab(r"^\s*50%\s+(\S+)"))
+print("WRK_P75=%s" % grab(r"^\s*75%\s+(\S+)"))
+print("WRK_P90=%s" % grab(r"^\s*90%\s+(\S+)"))
+print("WRK_P99=%s" % grab(r"^\s*99%\s+(\S+)"))
+print("WRK_NON2XX=%s" % grab(r"Non-2xx or 3xx responses:\s*(\d+)", "0"))
+print("WRK_SOCKET_ERRORS='%s'" % grab(r"Socket errors:\s*(.*)$", ""))
+print("WRK_TRANSFER=%s" % grab(r"^Transfer/sec:\s*(\S+)"))
+PY
+)"
+[ -n "$WRK_REQUESTS" ] && [ "$WRK_REQUESTS" -gt 0 ] || fail "wrk made no requests"
+[ "$WRK_NON2XX" = 0 ] || fail "$WRK_NON2XX non-2xx responses under load"
+[ -z "$WRK_SOCKET_ERRORS" ] || fail "socket errors under load: $WRK_SOCKET_ERRORS"
+
+# ---------------------------------------------------------------------------------------
+# 4. Nothing lost: stop the writers, read the counters back
+# ---------------------------------------------------------------------------------------
+echo stop >&3
+deadline=$(($(date +%s) + 30))
+until grep -q '^readback ' "$TMP/target.out" 2>/dev/null; do
+    kill -0 "$TARGET_PID" 2>/dev/null || fail "load_target exited before reporting its read-back"
+    [ "$(date +%s)" -lt "$deadline" ] || fail "load_target did not report its read-back within 30s"
+    sleep 0.1
+done
+cat "$TMP/target.out" >&2
+READBACK="$(grep '^readback ' "$TMP/target.out")"
+INCREMENTS="$(sed -n 's/^readback increments=\([0-9]*\) .*/\1/p' <<<"$READBACK")"
+WRITE_RATE="$(sed -n 's/^writers stopped: .* rate=\([0-9]*\)\/s.*/\1/p' "$TMP/target.out")"
+case "$READBACK" in
+*"check=ok") ;;
+*) fail "the target's read-back does not match its increments: $READBACK" ;;
+esac
+# And once more from outside, with curl.
+SUM="$(curl -fsS "$URL" | awk '/^load_increments_total\{/ { n += 1; s += $NF } END { printf "%d %d", n, s }')"
+[ "$SUM" = "10000 $INCREMENTS" ] ||
+    fail "curl reads back '$SUM' (series, sum); the writers made $INCREMENTS increments"
+log "read back: 10000 series summing to exactly $INCREMENTS increments"
+
+exec 3>&-
+wait "$TARGET_PID" || fail "load_target exited with an error"
+TARGET_PID=""
+
+SUMMARY="$WRK_REQUESTS scrapes of 10,000 series in ${DURATION}s ($WRK_RPS/s), p50 $WRK_P50, p99 $WRK_P99, 0 errors; $INCREMENTS increments by $WRITERS writers, all read back"
+
+# ---------------------------------------------------------------------------------------
+# 5. Record
+# ---------------------------------------------------------------------------------------
+if [ "$RECORD" != 0 ]; then
+    CPU="$( (lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1) || true)"
+    MACHINE="${CPU:-unknown CPU}, $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, Linux $(uname -r)"
+    LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
+    REV="$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    WRK_VERSION="$( (wrk -v 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)"
+    python3 - "$BENCHMARKS" <<PY || fail "could not write $BENCHMARKS"
+import os, sys
+path = sys.argv[1]
+begin, end = "<!-- load.sh: begin -->", "<!-- load.sh: end -->"
+section = f"""{begin}
+## Load: scraping 10,000 series under concurrent writers
+
+Written by \`scripts/load.sh\` at \`$REV\` on $(date -u +%Y-%m-%d). The target
+(\`examples/load_target.rs\`, release, no default features) holds one family of 10,000
+counter series; $WRITERS writer threads increment random series without pause while
+\`wrk\` scrapes \`/metrics\` from the stand-alone server (\`Server::builder()\`, text 0.0.4,
+about $SCRAPE_KIB KiB per scrape).
+
+| measure | value |
+|---|---|
+| scrapes | $WRK_REQUESTS in ${DURATION} s |
+| scrapes per second | $WRK_RPS |
+| scrape latency p50 | $WRK_P50 |
+| scrape latency p75 / p90 | $WRK_P75 / $WRK_P90 |
+| scrape latency p99 | $WRK_P99 |
+| non-2xx responses, socket errors | 0, 0 |
+| increments made by the writers | $INCREMENTS (≈ $WRITE_RATE/s while being scraped) |
+| counter total read back over HTTP | $INCREMENTS (exact, 10,000 series) |
+
+- Machine: $MACHINE.
+- Load average (1, 5, 15 min): $LOADAVG_BEFORE before the run, $LOADAVG at the end.
+  Writers, server and wrk share these CPUs (and so does anything else running), so the
+  numbers are a floor, not a peak.
+- Command: \`scripts/load.sh\` (\`LOAD_DURATION=$DURATION LOAD_WRITERS=$WRITERS LOAD_THREADS=$THREADS LOAD_CONNECTIONS=$CONNECTIONS\`), i.e. \`$WRK_CMD\` with $WRK_VERSION against
+  \`load_target 127.0.0.1:0 $WRITERS\`.
+{end}
+"""
+old = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
+if begin in old and end in old:
+    head, rest = old.split(begin, 1)
+    tail = rest.split(end, 1)[1].lstrip("\n")
+    new = head + section + ("\n" + tail if tail else "")
+else:
+    new = old + ("\n" if old and not old.endswith("\n\n") else "") + section
+tmp = path + ".load.tmp"
+open(tmp, "w", encoding="utf-8").write(new)
+os.replace(tmp, path)
+PY
+    log "recorded in $BENCHMARKS"
+fi
+
+RESULT="PASS"
