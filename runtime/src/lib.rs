@@ -91,7 +91,7 @@ pub use registry::{default_registry, Collector, Registry};
 
 #[cfg(feature = "axum")]
 pub use exporters::axum;
-pub use exporters::serve::{serve, serve_registry, ServerHandle};
+pub use exporters::serve::{serve, serve_registry, Server, ServerBuilder, ServerHandle};
 #[cfg(feature = "graphite")]
 pub use exporters::graphite;
 #[cfg(feature = "push")]

@@ -3,7 +3,7 @@
 //! it needs no async runtime.
 //!
 //! ```no_run
-//! use promenade::exporters::serve::Server;
+//! use promenade::Server;
 //!
 //! let server = Server::builder()
 //!     .addr("127.0.0.1:9100")
