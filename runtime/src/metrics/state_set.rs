@@ -38,6 +38,11 @@ const fn finite<S: LabelValue>() -> usize {
 /// features.set(Feature::Upload, true);
 /// assert!(features.get(Feature::Upload) && !features.get(Feature::Search));
 /// ```
+///
+/// Open label values (strings, most integers) are refused at compile time:
+/// ```compile_fail
+/// let states: promenade::StateSet<String> = promenade::StateSet::new();
+/// ```
 pub struct StateSet<S: LabelValue> {
     states: Box<[AtomicBool]>,
     _states: PhantomData<fn() -> S>,
@@ -118,6 +123,10 @@ impl<S: LabelValue + fmt::Debug> fmt::Debug for StateSet<S> {
 /// phase.set(Phase::Running);
 /// assert_eq!(phase.get(), Phase::Running);
 /// ```
+///
+/// ```compile_fail
+/// let phase: promenade::Enum<u32> = promenade::Enum::new();
+/// ```
 pub struct Enum<S: LabelValue> {
     current: AtomicUsize,
     _states: PhantomData<fn() -> S>,
@@ -126,8 +135,7 @@ pub struct Enum<S: LabelValue> {
 impl<S: LabelValue> Enum<S> {
     /// In the first state.
     pub const fn new() -> Self {
-        let n = finite::<S>();
-        assert!(n > 0, "an Enum needs at least one state");
+        const { assert!(finite::<S>() > 0, "an Enum needs at least one state") };
         Enum {
             current: AtomicUsize::new(0),
             _states: PhantomData,
