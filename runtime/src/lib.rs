@@ -62,6 +62,7 @@
 #![warn(missing_docs)]
 
 pub mod encoding;
+pub mod build_info;
 mod error;
 pub mod exporters;
 mod family;
@@ -69,6 +70,8 @@ pub mod labels;
 pub mod metrics;
 mod number;
 pub mod parse;
+#[cfg(all(feature = "process", target_os = "linux"))]
+pub mod process;
 pub mod registry;
 pub mod validate;
 
