@@ -522,11 +522,42 @@ pub use __private::Outcome;
 /// assert_eq!(out, r#"a="client_error",b="5xx""#);
 /// ```
 ///
+/// A range newtype:
+/// ```
+/// use promenade::labels::OutOfRange;
+/// use promenade::LabelValue;
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+/// #[label(range = 1..=4)]
+/// struct Shard(u8);
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+/// struct Cached(bool);
+///
+/// assert_eq!(Shard::CARDINALITY, Some(4));
+/// let shard = Shard::try_from(3).unwrap();
+/// assert_eq!(shard.index(), 2);
+/// assert_eq!(Shard::from_index(0), Shard::try_from(1).ok());
+/// assert_eq!(Shard::try_from(9), Err(OutOfRange { value: 9, min: 1, max: 4 }));
+/// assert_eq!(Cached::CARDINALITY, Some(2));
+/// ```
+///
 /// # Restrictions
 /// Only fieldless enums: a variant with fields has no single value.
 /// ```compile_fail
 /// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelValue)]
 /// enum Outcome { Ok, Failed(u16) }
+/// ```
+/// A range must fit its field's type, and the field must be private.
+/// ```compile_fail
+/// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelValue)]
+/// #[label(range = 0..=300)]
+/// struct Shard(u8);
+/// ```
+/// ```compile_fail
+/// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelValue)]
+/// #[label(range = 0..=9)]
+/// pub struct Shard(pub u8);
 /// ```
 /// Two variants cannot have the same value after renaming.
 /// ```compile_fail
@@ -540,15 +571,29 @@ pub use promenade_macros::LabelValue;
 ///
 /// # Attributes
 /// - `#[label(rename = "...")]` on a field: the label name (the field's name otherwise).
+/// - `#[label(limit = N)]` on an open field (a `String`, an integer other than `u8`, …):
+///   the most values it may take. **An open field must say this or `unbounded`**, or the
+///   struct does not compile.
+/// - `#[label(unbounded)]` on an open field: no limit, on purpose. **Dangerous**: every new
+///   value is a new series, kept in memory and scraped forever; a family over such a set
+///   must then be capped where it is built (`#[metric(limit = N)]` in a
+///   `#[derive(Metrics)]` struct, [`Family::with_limit`]).
+/// - `#[label(flatten)]` on a field whose type is itself a `LabelSet`: its labels join
+///   this set's, in place (names end to end, cardinalities and limits multiply, the
+///   nested set's index is one digit of this set's). Not in generic structs.
 /// - `#[label(crate = "path")]` on the struct: where promenade is.
 ///
 /// Label names are checked at compile time: the Prometheus grammar, no `__` prefix, no
-/// duplicates. `le` and `quantile` are allowed here; a histogram family whose label set has
-/// `le` is refused by `#[derive(Metrics)]`.
+/// duplicates (through flattened sets too). `le` and `quantile` are allowed here; a
+/// histogram family whose label set has `le` (a summary's, `quantile`) is refused by
+/// `#[derive(Metrics)]`.
 ///
 /// # What it generates
 /// `impl LabelSet`: `NAMES` in field order, `CARDINALITY` the product of the fields'
-/// cardinalities (`None` as soon as one is open, like `String`), and a dense index: a
+/// cardinalities (`None` as soon as one is open, like `String`), `MAX_SERIES` the product
+/// of the fields' cardinalities or declared limits (`None` with an `unbounded` field; a
+/// [`Family`] built by `#[derive(Metrics)]` keeps at most that many series, further label
+/// sets share its overflow series), and a dense index: a
 /// mixed-radix number over the fields' indices, the first field most significant, so a
 /// [`Family`] over a finite set finds a series by arithmetic. `encode` writes every label in
 /// field order. Generic structs get a `T: LabelValue` bound per field type.
@@ -591,23 +636,54 @@ pub use promenade_macros::LabelValue;
 /// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelSet)]
 /// struct Request { #[label(rename = "http-method")] method: bool }
 /// ```
+/// An open label declares a limit (or `unbounded`).
+/// ```compile_fail
+/// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelSet)]
+/// struct Peer { host: String }
+/// ```
+/// ```
+/// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelSet)]
+/// struct Peer { #[label(limit = 100)] host: String, secure: bool }
+/// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelSet)]
+/// struct Call { #[label(flatten)] peer: Peer, retried: bool }
+///
+/// use promenade::LabelSet;
+/// assert_eq!(Call::NAMES, &["host", "secure", "retried"]);
+/// assert_eq!(Call::MAX_SERIES, Some(100 * 2 * 2));
+/// ```
+/// A flattened set cannot bring a label the struct already has.
+/// ```compile_fail
+/// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelSet)]
+/// struct Route { cached: bool }
+/// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelSet)]
+/// struct Request { cached: bool, #[label(flatten)] route: Route }
+/// ```
 pub use promenade_macros::LabelSet;
 
 /// Derives a struct of metrics: each named field is one metric family, named after the
 /// field, described by its doc comment, registered by itself in the
 /// [`default_registry`].
 ///
-/// Fields are [`Counter`], [`FloatCounter`], [`Gauge`], [`IntGauge`], [`Histogram`], or a
-/// [`Family<L, M>`](Family) of them.
+/// Fields are any metric: [`Counter`], [`FloatCounter`], [`CounterWithExemplar`],
+/// [`Gauge`], [`IntGauge`], [`Histogram`], [`Summary`], [`Info`], [`StateSet`],
+/// [`Enum`](metrics::Enum), [`GaugeHistogram`], or a [`Family<L, M>`](Family) of them; or
+/// another `#[derive(Metrics)]` struct, nested with `#[metric(nested)]`.
 ///
 /// # Attributes
 /// On the struct, `#[metrics(...)]`:
 /// - `namespace = "..."`, `subsystem = "..."`: prefixes, joined as
 ///   `namespace_subsystem_name`.
+/// - `const_labels(env = "prod", region = "eu")`: labels on every series of the struct
+///   (nested structs included), written before the series' own labels. Names follow the
+///   label grammar; `le` and `quantile` are refused, and so is a name that a field's label
+///   set (or a nested struct's) already has.
 /// - `max_series = N`: a budget checked at compile time: the series all fields can expose
-///   (every label set of a family, capped by its `limit`, plus its overflow series; a
-///   histogram counts once per bucket, `+Inf`, `_sum` and `_count`). `limit`s must then be
-///   constants.
+///   (every label set of a family — an open label set counts as its declared
+///   `#[label(limit = N)]`s, or the field's `limit` — plus its overflow series; a
+///   histogram counts once per bucket, `+Inf`, `_sum` and `_count`; a nested struct, all
+///   of its series). Exceeding it is a compile error naming the three biggest
+///   contributors and their series. A `limit` counts only when it is a literal or a named
+///   constant.
 /// - `crate = "path"`: where promenade is, for crates that re-export it.
 ///
 /// On a field, `#[metric(...)]`:
@@ -615,11 +691,28 @@ pub use promenade_macros::LabelSet;
 /// - `help = "..."`: the HELP text instead of the doc comment. One of the two is required.
 ///   Doc comment lines are trimmed and joined with spaces; a blank line starts a new
 ///   paragraph (a newline in HELP).
+/// - `unit = "seconds"`: appended to the name as `_seconds`, unless the name already ends
+///   with it (never twice); a counter's unit goes before `_total` (`cpu_total` becomes
+///   `cpu_seconds_total`). Lowercase letters, digits and `_`; refused when the name ends
+///   with another unit (`latency_milliseconds` with `unit = "seconds"`), and on info and
+///   state set metrics. OpenMetrics exposes it as `# UNIT`.
 /// - `buckets = [0.1, 0.5, 1.0]`: a histogram's bucket bounds: number literals, finite,
 ///   strictly increasing; a final `f64::INFINITY` is allowed and dropped. Default:
 ///   [`DEFAULT_BUCKETS`].
 /// - `limit = N`: the most series a family keeps; further label sets share one overflow
-///   series. Required for a family whose label set is open (a `String` label, say).
+///   series. Without it a family keeps its label set's `MAX_SERIES` (its cardinality, or
+///   its declared limits); required for a label set with an `unbounded` label.
+/// - `nested`: the field is a `#[derive(Metrics)]` struct. Its families are exposed
+///   through this struct, under this struct's prefix followed by its own
+///   (`namespace_subsystem_` + the nested struct's `namespace_subsystem_` + name), with
+///   this struct's constant labels. A struct nested anywhere is no longer registered by
+///   itself (its `global()` still exists, but the parent's instance is what is scraped),
+///   so nothing is exposed twice.
+/// - `prefix = "..."`: with `nested`, one more segment before the nested names (to nest
+///   the same struct twice: `primary`, `replica`).
+///
+/// Labels are given by the field's type, `Family<Labels, Metric>`: a derive cannot change
+/// a field's type, so there is no `labels = ...` attribute (it is refused with that fix).
 ///
 /// A counter named `x` or `x_total` is exposed as `x_total`, never `x_total_total`.
 ///
@@ -730,6 +823,73 @@ pub use promenade_macros::LabelSet;
 /// #[derive(promenade::Metrics)]
 /// struct M<C> { /// Jobs.
 ///     jobs: C }
+/// ```
+/// A unit must agree with a unit the name already ends with.
+/// ```compile_fail
+/// #[derive(promenade::Metrics)]
+/// struct M { /// Latency.
+///     #[metric(unit = "seconds")] latency_milliseconds: promenade::Histogram }
+/// ```
+/// A constant label cannot repeat a family's label.
+/// ```compile_fail
+/// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelSet)]
+/// struct Job { env: bool }
+/// #[derive(promenade::Metrics)]
+/// #[metrics(const_labels(env = "prod"))]
+/// struct M { /// Jobs.
+///     jobs: promenade::Family<Job, promenade::Counter> }
+/// ```
+/// Over budget: the error names `requests` (2 x 3 x 50 = 300 series) first.
+/// ```compile_fail
+/// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelSet)]
+/// struct Call { a: bool, b: Option3, #[label(limit = 50)] peer: String }
+/// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelValue)]
+/// enum Option3 { X, Y, Z }
+/// #[derive(promenade::Metrics)]
+/// #[metrics(max_series = 100)]
+/// struct M { /// Calls.
+///     requests: promenade::Family<Call, promenade::Counter> }
+/// ```
+///
+/// # Composition
+/// ```
+/// use promenade::{Counter, Gauge, Histogram, Metrics, Registry};
+///
+/// #[derive(Metrics)]
+/// #[metrics(subsystem = "db")]
+/// struct DbMetrics {
+///     /// Query time.
+///     #[metric(unit = "seconds", buckets = [0.1])]
+///     query: Histogram,
+/// }
+///
+/// #[derive(Metrics)]
+/// #[metrics(namespace = "app", const_labels(env = "prod"), max_series = 100)]
+/// struct AppMetrics {
+///     /// CPU used.
+///     #[metric(unit = "seconds")]
+///     cpu_total: Counter,
+///     #[metric(nested)]
+///     db: DbMetrics,
+/// }
+///
+/// let registry = Registry::new();
+/// let app = std::sync::Arc::new(AppMetrics::new());
+/// registry.register(app.clone()).unwrap();
+/// app.db.query.observe(0.05);
+/// let mut text = String::new();
+/// promenade::encoding::text::encode(&registry, &mut text);
+/// assert_eq!(text, "\
+/// ## HELP app_cpu_seconds_total CPU used.
+/// ## TYPE app_cpu_seconds_total counter
+/// app_cpu_seconds_total{env=\"prod\"} 0
+/// ## HELP app_db_query_seconds Query time.
+/// ## TYPE app_db_query_seconds histogram
+/// app_db_query_seconds_bucket{env=\"prod\",le=\"0.1\"} 1
+/// app_db_query_seconds_bucket{env=\"prod\",le=\"+Inf\"} 1
+/// app_db_query_seconds_sum{env=\"prod\"} 0.05
+/// app_db_query_seconds_count{env=\"prod\"} 1
+/// ");
 /// ```
 pub use promenade_macros::Metrics;
 
