@@ -34,7 +34,11 @@ export BENCH_TARGET_DIR="$target_dir" BENCH_STAMP="$stamp" BENCH_GROUPS="${group
     BENCH_COMMAND="${command[*]}" BENCH_STARTED="$started" \
     BENCH_LOAD_BEFORE="$load_before" BENCH_LOAD_AFTER="$load_after"
 
-python3 - >BENCHMARKS.md <<'PY'
+# Other scripts own sections of BENCHMARKS.md between `<!-- NAME: begin -->` and
+# `<!-- NAME: end -->` markers (scripts/load.sh does): keep them.
+kept="$(sed -n '/^<!-- [a-z._-]*: begin -->$/,/^<!-- [a-z._-]*: end -->$/p' BENCHMARKS.md 2>/dev/null || true)"
+
+python3 - >BENCHMARKS.md.new <<'PY'
 import json, os, re, subprocess, sys
 
 target = os.environ["BENCH_TARGET_DIR"]
@@ -195,5 +199,9 @@ p(f"- peers (from Cargo.lock): `prometheus` {versions['prometheus']}, "
   "(1 s warm-up, 4 s measurement, 100 samples)")
 print("\n".join(out))
 PY
+if [ -n "$kept" ]; then
+    printf '\n%s\n' "$kept" >>BENCHMARKS.md.new
+fi
+mv BENCHMARKS.md.new BENCHMARKS.md
 
 echo "wrote $root/BENCHMARKS.md"
