@@ -284,9 +284,11 @@ pub use promenade_macros::counted;
 /// panic itself are unchanged. A cancelled `async fn` is not a failure.
 ///
 /// # Labels
-/// When the error type implements [`LabelValue`](trait@LabelValue) (an error enum with
-/// `#[derive(LabelValue)]`, say), the count is labelled with the error's value:
-/// `kind="disk_full"`. Otherwise an `Err` is `kind="error"`. A panic is `kind="panic"`.
+/// When the error type implements [`LabelValue`](trait@LabelValue) with a finite set of
+/// values (an error enum with `#[derive(LabelValue)]`, say), the count is labelled with
+/// the error's value: `kind="disk_full"`. Otherwise an `Err` is `kind="error"` — open
+/// label values such as `String` included, so an error message never becomes a series of
+/// its own. A panic is `kind="panic"`.
 /// This is decided from the types at compile time (autoref-based dispatch, no
 /// specialization); in a generic function whose error type is a parameter, the error is
 /// labelled when the parameter is bound by `LabelValue`.
@@ -441,8 +443,13 @@ pub use promenade_macros::in_progress;
 /// }
 ///
 /// fn block_on<F: std::future::Future>(f: F) -> F::Output {
+///     struct Noop;
+///     impl std::task::Wake for Noop {
+///         fn wake(self: std::sync::Arc<Self>) {}
+///     }
+///     let waker = std::task::Waker::from(std::sync::Arc::new(Noop));
 ///     let mut f = std::pin::pin!(f);
-///     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+///     let mut cx = std::task::Context::from_waker(&waker);
 ///     loop {
 ///         if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
 ///             return v;

@@ -8,8 +8,8 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 use async_trait::async_trait;
-use promenade::{counted, counted_exceptions, default_registry, in_progress, instrumented, timed};
 use promenade::LabelValue;
+use promenade::{counted, counted_exceptions, default_registry, in_progress, instrumented, timed};
 
 const MODULE: &str = "attr_async_trait";
 
@@ -17,6 +17,17 @@ fn value(name: &str, function: &str, extra: &[(&str, &str)]) -> Option<f64> {
     let mut labels = vec![("function", function), ("module", MODULE)];
     labels.extend_from_slice(extra);
     default_registry().get_sample_value(name, &labels)
+}
+
+/// A waker that does nothing (`Waker::noop` is newer than the MSRV).
+fn noop_waker() -> &'static Waker {
+    struct Noop;
+    impl std::task::Wake for Noop {
+        fn wake(self: std::sync::Arc<Self>) {}
+    }
+    static WAKER: std::sync::LazyLock<Waker> =
+        std::sync::LazyLock::new(|| Waker::from(std::sync::Arc::new(Noop)));
+    &WAKER
 }
 
 /// Returns `Pending` once, then `Ready`.
@@ -37,7 +48,7 @@ impl Future for YieldOnce {
 
 fn block_on<F: Future>(f: F) -> F::Output {
     let mut f = std::pin::pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
+    let mut cx = Context::from_waker(noop_waker());
     loop {
         if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
             return v;
@@ -46,7 +57,7 @@ fn block_on<F: Future>(f: F) -> F::Output {
 }
 
 fn poll_once<F: Future + ?Sized>(f: Pin<&mut F>) -> bool {
-    f.poll(&mut Context::from_waker(Waker::noop())).is_pending()
+    f.poll(&mut Context::from_waker(noop_waker())).is_pending()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
@@ -94,7 +105,11 @@ fn async_trait_first_then_ours_measures_the_inner_future() {
     assert_eq!(value("function_calls_total", "get", &[]), Some(0.0));
     drop(fut);
     assert_eq!(
-        value("function_outcome_duration_seconds_count", "get", &[("outcome", "cancelled")]),
+        value(
+            "function_outcome_duration_seconds_count",
+            "get",
+            &[("outcome", "cancelled")]
+        ),
         Some(0.0),
         "a future never polled was never called, so it was not cancelled either"
     );
@@ -112,9 +127,18 @@ fn async_trait_first_then_ours_measures_the_inner_future() {
         value("function_errors_total", "get", &[("kind", "missing")]),
         Some(1.0)
     );
-    for (outcome, n) in [("ok", 1.0), ("error", 1.0), ("cancelled", 1.0), ("panicked", 0.0)] {
+    for (outcome, n) in [
+        ("ok", 1.0),
+        ("error", 1.0),
+        ("cancelled", 1.0),
+        ("panicked", 0.0),
+    ] {
         assert_eq!(
-            value("function_outcome_duration_seconds_count", "get", &[("outcome", outcome)]),
+            value(
+                "function_outcome_duration_seconds_count",
+                "get",
+                &[("outcome", outcome)]
+            ),
             Some(n),
             "{outcome}"
         );
@@ -128,7 +152,10 @@ fn async_trait_first_then_ours_measures_the_inner_future() {
     assert_eq!(store.puts, 1);
     assert_eq!(value("function_calls_total", "put", &[]), Some(2.0));
     assert_eq!(value("function_in_progress", "put", &[]), Some(0.0));
-    assert_eq!(value("function_duration_seconds_count", "put", &[]), Some(2.0));
+    assert_eq!(
+        value("function_duration_seconds_count", "put", &[]),
+        Some(2.0)
+    );
 }
 
 #[async_trait]
@@ -179,13 +206,21 @@ fn ours_first_on_the_impl_block_then_async_trait() {
     block_on(Lru.clear());
     for (outcome, n) in [("ok", 1.0), ("error", 1.0), ("cancelled", 1.0)] {
         assert_eq!(
-            value("function_outcome_duration_seconds_count", "load", &[("outcome", outcome)]),
+            value(
+                "function_outcome_duration_seconds_count",
+                "load",
+                &[("outcome", outcome)]
+            ),
             Some(n),
             "{outcome}"
         );
     }
     assert_eq!(
-        value("function_outcome_duration_seconds_count", "clear", &[("outcome", "ok")]),
+        value(
+            "function_outcome_duration_seconds_count",
+            "clear",
+            &[("outcome", "ok")]
+        ),
         None,
         "skipped"
     );

@@ -16,6 +16,17 @@ fn calls(function: &str) -> Option<f64> {
     )
 }
 
+/// A waker that does nothing (`Waker::noop` is newer than the MSRV).
+fn noop_waker() -> &'static Waker {
+    struct Noop;
+    impl std::task::Wake for Noop {
+        fn wake(self: std::sync::Arc<Self>) {}
+    }
+    static WAKER: std::sync::LazyLock<Waker> =
+        std::sync::LazyLock::new(|| Waker::from(std::sync::Arc::new(Noop)));
+    &WAKER
+}
+
 /// Returns `Pending` once, then `Ready`.
 struct YieldOnce(bool);
 
@@ -34,7 +45,7 @@ impl Future for YieldOnce {
 
 fn block_on<F: Future>(f: F) -> F::Output {
     let mut f = std::pin::pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
+    let mut cx = Context::from_waker(noop_waker());
     loop {
         if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
             return v;
@@ -96,7 +107,7 @@ fn an_async_call_counts_at_its_first_poll_even_if_dropped_mid_way() {
     assert_eq!(calls("waits"), Some(0.0), "never polled, never called");
 
     let mut fut = Box::pin(waits());
-    let mut cx = Context::from_waker(Waker::noop());
+    let mut cx = Context::from_waker(noop_waker());
     assert!(fut.as_mut().poll(&mut cx).is_pending());
     assert_eq!(calls("waits"), Some(1.0));
     drop(fut); // cancelled mid-way: it was still a call
@@ -198,7 +209,11 @@ fn named_and_metric_forms() {
     assert_eq!(r.get_sample_value("work_total", &[]), Some(2.0));
     assert_eq!(SHUTDOWNS.get(), 1);
     assert_eq!(service.calls.get(), 2);
-    assert_eq!(calls("backup"), None, "the named form does not use the shared family");
+    assert_eq!(
+        calls("backup"),
+        None,
+        "the named form does not use the shared family"
+    );
 
     let families = r.gather();
     let help = |name: &str| {
@@ -207,6 +222,12 @@ fn named_and_metric_forms() {
             .find(|f| f.descriptor.name == name)
             .map(|f| f.descriptor.help.to_string())
     };
-    assert_eq!(help("counted_backups").as_deref(), Some("Backups attempted."));
-    assert_eq!(help("counted_restores").as_deref(), Some("Restores attempted."));
+    assert_eq!(
+        help("counted_backups").as_deref(),
+        Some("Backups attempted.")
+    );
+    assert_eq!(
+        help("counted_restores").as_deref(),
+        Some("Restores attempted.")
+    );
 }

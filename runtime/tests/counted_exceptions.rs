@@ -24,7 +24,10 @@ fn all_errors(function: &str) -> Vec<(String, f64)> {
         .into_iter()
         .filter(|f| f.descriptor.name == "function_errors")
         .flat_map(|f| f.samples)
-        .filter(|s| s.labels.contains(&("function".to_owned(), function.to_owned())))
+        .filter(|s| {
+            s.labels
+                .contains(&("function".to_owned(), function.to_owned()))
+        })
         .filter(|s| s.labels.contains(&("module".to_owned(), MODULE.to_owned())))
         .map(|s| {
             let kind = s
@@ -48,6 +51,17 @@ enum BackupError {
     Denied,
 }
 
+/// A waker that does nothing (`Waker::noop` is newer than the MSRV).
+fn noop_waker() -> &'static Waker {
+    struct Noop;
+    impl std::task::Wake for Noop {
+        fn wake(self: std::sync::Arc<Self>) {}
+    }
+    static WAKER: std::sync::LazyLock<Waker> =
+        std::sync::LazyLock::new(|| Waker::from(std::sync::Arc::new(Noop)));
+    &WAKER
+}
+
 /// Returns `Pending` once, then `Ready`.
 struct YieldOnce(bool);
 
@@ -66,7 +80,7 @@ impl Future for YieldOnce {
 
 fn block_on<F: Future>(f: F) -> F::Output {
     let mut f = std::pin::pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
+    let mut cx = Context::from_waker(noop_waker());
     loop {
         if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
             return v;
@@ -141,7 +155,10 @@ fn panics(message: &'static str) -> Result<(), BackupError> {
 #[test]
 fn a_panic_is_counted_and_resumed_with_its_payload() {
     let payload = std::panic::catch_unwind(|| panics("kept")).unwrap_err();
-    assert_eq!(payload.downcast_ref::<String>().map(String::as_str), Some("kept"));
+    assert_eq!(
+        payload.downcast_ref::<String>().map(String::as_str),
+        Some("kept")
+    );
     assert_eq!(errors("panics", "panic"), Some(1.0));
 }
 
@@ -183,7 +200,7 @@ fn async_errors_count_and_a_cancelled_future_does_not() {
     let mut fut = Box::pin(fetch(true));
     assert!(fut
         .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
+        .poll(&mut Context::from_waker(noop_waker()))
         .is_pending());
     drop(fut); // cancelled mid-way: not a failure
     assert_eq!(

@@ -17,6 +17,17 @@ fn in_flight(function: &str) -> Option<f64> {
     )
 }
 
+/// A waker that does nothing (`Waker::noop` is newer than the MSRV).
+fn noop_waker() -> &'static Waker {
+    struct Noop;
+    impl std::task::Wake for Noop {
+        fn wake(self: std::sync::Arc<Self>) {}
+    }
+    static WAKER: std::sync::LazyLock<Waker> =
+        std::sync::LazyLock::new(|| Waker::from(std::sync::Arc::new(Noop)));
+    &WAKER
+}
+
 /// Returns `Pending` once, then `Ready`.
 struct YieldOnce(bool);
 
@@ -96,7 +107,7 @@ async fn waits() -> u8 {
 
 #[test]
 fn a_future_dropped_mid_way_leaves_it_at_zero() {
-    let mut cx = Context::from_waker(Waker::noop());
+    let mut cx = Context::from_waker(noop_waker());
     let mut a = Box::pin(waits());
     let mut b = Box::pin(waits());
     assert_eq!(in_flight("waits"), Some(0.0), "not in flight until polled");

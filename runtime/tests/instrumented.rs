@@ -18,7 +18,10 @@ fn recorded(function: &str) -> Vec<String> {
         .into_iter()
         .filter(|f| f.descriptor.name.starts_with("function_"))
         .flat_map(|f| f.samples)
-        .filter(|s| s.labels.contains(&("function".to_owned(), function.to_owned())))
+        .filter(|s| {
+            s.labels
+                .contains(&("function".to_owned(), function.to_owned()))
+        })
         .filter(|s| s.labels.contains(&("module".to_owned(), MODULE.to_owned())))
         .filter(|s| !s.name.ends_with("_bucket") && !s.name.ends_with("_sum"))
         .filter(|s| !s.name.starts_with("function_duration_seconds"))
@@ -34,6 +37,17 @@ fn recorded(function: &str) -> Vec<String> {
         .collect();
     lines.sort();
     lines
+}
+
+/// A waker that does nothing (`Waker::noop` is newer than the MSRV).
+fn noop_waker() -> &'static Waker {
+    struct Noop;
+    impl std::task::Wake for Noop {
+        fn wake(self: std::sync::Arc<Self>) {}
+    }
+    static WAKER: std::sync::LazyLock<Waker> =
+        std::sync::LazyLock::new(|| Waker::from(std::sync::Arc::new(Noop)));
+    &WAKER
 }
 
 /// Returns `Pending` once, then `Ready`.
@@ -54,7 +68,7 @@ impl Future for YieldOnce {
 
 fn block_on<F: Future>(f: F) -> F::Output {
     let mut f = std::pin::pin!(f);
-    let mut cx = Context::from_waker(Waker::noop());
+    let mut cx = Context::from_waker(noop_waker());
     loop {
         if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
             return v;
@@ -143,7 +157,7 @@ fn every_exit_path_of_an_async_function() {
     let mut fut = Box::pin(fetch(3));
     assert!(fut
         .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
+        .poll(&mut Context::from_waker(noop_waker()))
         .is_pending());
     assert!(recorded("fetch").contains(&"function_in_progress{} 1".to_owned()));
     drop(fut);
@@ -196,7 +210,10 @@ fn concurrent_calls_are_recorded_exactly() {
             "function_errors_total{kind=panic} 0".to_owned(),
             "function_in_progress{} 0".to_owned(),
             format!("function_outcome_duration_seconds_count{{outcome=error}} {errors}"),
-            format!("function_outcome_duration_seconds_count{{outcome=ok}} {}", total - errors),
+            format!(
+                "function_outcome_duration_seconds_count{{outcome=ok}} {}",
+                total - errors
+            ),
             "function_outcome_duration_seconds_count{outcome=panicked} 0".to_owned(),
         ]
     );

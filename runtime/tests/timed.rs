@@ -81,6 +81,17 @@ async fn waits_twice(flag: &std::sync::atomic::AtomicBool) -> u8 {
     7
 }
 
+/// A waker that does nothing (`Waker::noop` is newer than the MSRV).
+fn noop_waker() -> &'static Waker {
+    struct Noop;
+    impl std::task::Wake for Noop {
+        fn wake(self: std::sync::Arc<Self>) {}
+    }
+    static WAKER: std::sync::LazyLock<Waker> =
+        std::sync::LazyLock::new(|| Waker::from(std::sync::Arc::new(Noop)));
+    &WAKER
+}
+
 /// Returns `Pending` once, then `Ready`.
 struct YieldOnce(bool);
 
@@ -100,7 +111,7 @@ impl Future for YieldOnce {
 #[test]
 fn async_functions_are_timed_across_awaits_and_when_cancelled() {
     let flag = std::sync::atomic::AtomicBool::new(false);
-    let mut cx = Context::from_waker(Waker::noop());
+    let mut cx = Context::from_waker(noop_waker());
 
     // Not timed until first polled.
     let fut = waits_twice(&flag);
@@ -244,7 +255,11 @@ fn recorded_durations_are_plausible() {
 fn by_outcome(function: &str, outcome: &str) -> Option<f64> {
     default_registry().get_sample_value(
         "function_outcome_duration_seconds_count",
-        &[("function", function), ("module", MODULE), ("outcome", outcome)],
+        &[
+            ("function", function),
+            ("module", MODULE),
+            ("outcome", outcome),
+        ],
     )
 }
 
@@ -262,8 +277,16 @@ fn classify(s: &str) -> Result<u32, std::num::ParseIntError> {
 
 #[test]
 fn outcome_labels_each_exit_of_a_sync_function() {
-    assert_eq!(by_outcome("classify", "ok"), Some(0.0), "at zero before the first call");
-    assert_eq!(by_outcome("classify", "cancelled"), None, "a sync fn cannot be cancelled");
+    assert_eq!(
+        by_outcome("classify", "ok"),
+        Some(0.0),
+        "at zero before the first call"
+    );
+    assert_eq!(
+        by_outcome("classify", "cancelled"),
+        None,
+        "a sync fn cannot be cancelled"
+    );
     assert_eq!(classify(""), Ok(0));
     assert_eq!(classify("5"), Ok(5));
     assert!(classify("x").is_err());
@@ -287,12 +310,12 @@ async fn download(fail: bool) -> Result<u8, String> {
 
 #[test]
 fn outcome_labels_a_cancelled_future() {
-    let mut cx = Context::from_waker(Waker::noop());
+    let mut cx = Context::from_waker(noop_waker());
     assert_eq!(by_outcome("download", "cancelled"), Some(0.0));
     let run = |fail| {
         let mut fut = Box::pin(download(fail));
         loop {
-            if let Poll::Ready(v) = fut.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            if let Poll::Ready(v) = fut.as_mut().poll(&mut Context::from_waker(noop_waker())) {
                 return v;
             }
         }
@@ -363,9 +386,7 @@ fn metric_and_named_forms_with_and_without_outcome() {
     let _ = compact(true);
     assert_eq!(Jobs::global().job_seconds.snapshot().count(), 2);
     assert_eq!(SWEEP_SECONDS.snapshot().count(), 1);
-    let outcome = |o| {
-        r.get_sample_value("job_outcome_seconds_count", &[("outcome", o)])
-    };
+    let outcome = |o| r.get_sample_value("job_outcome_seconds_count", &[("outcome", o)]);
     assert_eq!(outcome("ok"), Some(1.0));
     assert_eq!(outcome("error"), Some(2.0));
     assert_eq!(outcome("panicked"), Some(0.0));
@@ -411,7 +432,10 @@ fn concurrent_calls_are_all_timed() {
     let total = (THREADS * CALLS) as f64;
     assert_eq!(count("from_threads"), Some(total));
     assert_eq!(by_outcome("from_threads_outcome", "ok"), Some(total / 2.0));
-    assert_eq!(by_outcome("from_threads_outcome", "error"), Some(total / 2.0));
+    assert_eq!(
+        by_outcome("from_threads_outcome", "error"),
+        Some(total / 2.0)
+    );
 }
 
 #[timed]

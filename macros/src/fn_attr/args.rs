@@ -284,7 +284,11 @@ fn only_patterns(
         ));
     };
     let error_type = result.and_then(|e| match e {
-        syn::Type::Path(p) if p.qself.is_none() && p.path.segments.iter().all(|s| s.arguments.is_none()) => Some(p.path.clone()),
+        syn::Type::Path(p)
+            if p.qself.is_none() && p.path.segments.iter().all(|s| s.arguments.is_none()) =>
+        {
+            Some(p.path.clone())
+        }
         _ => None,
     });
     variants

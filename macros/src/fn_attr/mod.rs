@@ -217,7 +217,12 @@ pub(crate) fn local(name: &str) -> syn::Ident {
 type PlanFn = fn(&FnCx, &Resolved) -> Plan;
 
 /// Expands `#[<kind>(args)] item` where item is a function or an impl block.
-pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream, plan: PlanFn) -> TokenStream {
+pub(crate) fn expand(
+    kind: Kind,
+    args: TokenStream,
+    item: TokenStream,
+    plan: PlanFn,
+) -> TokenStream {
     let args = match args::parse(kind, args) {
         Ok(a) => a,
         Err(e) => return with_item(e, item),
@@ -346,7 +351,7 @@ fn impl_block(kind: Kind, args: &Args, mut imp: syn::ItemImpl, plan: PlanFn) -> 
         }
         if f.sig.constness.is_some() {
             cx.error_spanned_by(
-                &f.sig.constness,
+                f.sig.constness,
                 format!(
                     "`#[{k}]` on this impl block cannot instrument a `const fn`: {reason}; mark the method `#[{k}({SKIP})]` or remove `const`",
                     k = kind.name(),

@@ -389,7 +389,7 @@ pub trait CallCounter {
 )]
 pub trait InFlightGauge {
     /// The gauge's type.
-    type Gauge: UpDown + ?Sized;
+    type Gauge: UpDown + Sync;
     /// The gauge.
     fn gauge(&self) -> &Self::Gauge;
 }
@@ -524,9 +524,10 @@ pub fn count_call<C: CallCounter + ?Sized>(metric: &C) {
     metric.count_call();
 }
 
-/// Enters `metric`: +1 now, −1 when the guard is dropped.
+/// Enters `metric`: +1 now, −1 when the guard is dropped. The guard holds a trait object,
+/// so a wrong kind of metric is one error (here), not a second one in the guard's type.
 #[inline]
-pub fn enter<G: InFlightGauge + ?Sized>(metric: &G) -> InProgress<&G::Gauge> {
+pub fn enter<G: InFlightGauge + ?Sized>(metric: &G) -> InProgress<&(dyn UpDown + Sync)> {
     InProgress::new(metric.gauge())
 }
 
@@ -899,7 +900,8 @@ impl CallSite {
 
     #[inline]
     fn counter(&self) -> &Counter {
-        self.series.get_or_init(|| FUNCTION_CALLS.labels(self.labels))
+        self.series
+            .get_or_init(|| FUNCTION_CALLS.labels(self.labels))
     }
 }
 
@@ -961,8 +963,11 @@ impl SharedSite for InProgressSite {
 struct KindCache {
     panic: OnceLock<Arc<Counter>>,
     error: OnceLock<Arc<Counter>>,
-    typed: OnceLock<(TypeId, Box<[OnceLock<Arc<Counter>>]>)>,
+    typed: OnceLock<TypedKinds>,
 }
+
+/// The error type whose values are cached, and a cell per value (by dense index).
+type TypedKinds = (TypeId, Box<[OnceLock<Arc<Counter>>]>);
 
 const PANIC_KIND: &str = "panic";
 /// Error types with more values than this are looked up in the family at each error
@@ -985,15 +990,15 @@ impl KindCache {
         kind: &ErrorKind<'_>,
         lookup: impl Fn(Cow<'static, str>) -> Series<'f, Counter>,
     ) {
-        let cached = |cell: &OnceLock<Arc<Counter>>, value: &dyn Fn() -> Cow<'static, str>| {
-            match cell.get() {
+        let cached =
+            |cell: &OnceLock<Arc<Counter>>, value: &dyn Fn() -> Cow<'static, str>| match cell.get()
+            {
                 Some(c) => c.inc(),
                 None => match lookup(value()) {
                     Series::Shared(c) => cell.get_or_init(|| c).inc(),
                     Series::Borrowed(c) => c.inc(),
                 },
-            }
-        };
+            };
         match kind {
             ErrorKind::Panic => cached(&self.panic, &|| Cow::Borrowed(PANIC_KIND)),
             ErrorKind::Error => cached(&self.error, &|| Cow::Borrowed(ERROR_KIND)),
@@ -1005,7 +1010,10 @@ impl KindCache {
                 };
                 if n <= MAX_CACHED_KINDS {
                     let (ty, cells) = self.typed.get_or_init(|| {
-                        (value.value_type(), (0..n).map(|_| OnceLock::new()).collect())
+                        (
+                            value.value_type(),
+                            (0..n).map(|_| OnceLock::new()).collect(),
+                        )
                     });
                     // A generic function may return several error types: only the first
                     // is cached, the others take the lookup.
