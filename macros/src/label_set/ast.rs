@@ -26,7 +26,7 @@ pub(crate) enum Kind {
         /// Where the name comes from: the `rename` literal, or the field's name.
         name_span: Span,
         /// `limit = N`, for an open label.
-        limit: Option<syn::Expr>,
+        limit: Option<Box<syn::Expr>>,
         /// `unbounded`: an open label without a limit, on purpose.
         unbounded: bool,
     },
@@ -113,7 +113,7 @@ impl<'a> Struct<'a> {
                         Kind::Label {
                             name,
                             name_span,
-                            limit: attrs.limit.map(|(expr, _)| expr),
+                            limit: attrs.limit.map(|(expr, _)| Box::new(expr)),
                             unbounded: attrs.unbounded.is_some(),
                         }
                     }

@@ -142,14 +142,7 @@ fn expand_range(n: &Newtype<'_>, krate: &TokenStream) -> TokenStream {
                 /// The value as an `i128`, clamped to the declared range.
                 #[inline]
                 fn __promenade_clamped(&self) -> ::core::primitive::i128 {
-                    let __promenade_value = self.#member as ::core::primitive::i128;
-                    if __promenade_value < #min {
-                        #min
-                    } else if __promenade_value > #max {
-                        #max
-                    } else {
-                        __promenade_value
-                    }
+                    ::core::cmp::Ord::clamp(self.#member as ::core::primitive::i128, #min, #max)
                 }
             }
 
@@ -192,7 +185,7 @@ fn expand_range(n: &Newtype<'_>, krate: &TokenStream) -> TokenStream {
                     __promenade_value: ::core::primitive::#prim,
                 ) -> ::core::result::Result<Self, Self::Error> {
                     let __promenade_wide = __promenade_value as ::core::primitive::i128;
-                    if __promenade_wide < #min || __promenade_wide > #max {
+                    if !(#min..=#max).contains(&__promenade_wide) {
                         return ::core::result::Result::Err(#krate::labels::OutOfRange {
                             value: __promenade_wide,
                             min: #min,

@@ -27,7 +27,7 @@ pub(crate) struct Checked<'a> {
 }
 
 pub(crate) enum Member<'a> {
-    Metric(Field<'a>),
+    Metric(Box<Field<'a>>),
     Nested(Nested<'a>),
 }
 
@@ -72,7 +72,7 @@ pub(crate) fn check<'a>(cx: &mut Ctxt, container: &Container, s: Struct<'a>) -> 
     for f in s.fields {
         members.push(match f.attrs.nested {
             Some(_) => Member::Nested(nested(cx, prefix.as_deref(), f)),
-            None => Member::Metric(field(cx, prefix.as_deref(), f)),
+            None => Member::Metric(Box::new(field(cx, prefix.as_deref(), f))),
         });
     }
     let fields = || {
