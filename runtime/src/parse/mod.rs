@@ -10,6 +10,8 @@
 //!   only `\\`, `\"` and `\n`; one HELP and one TYPE per family, TYPE before the samples;
 //!   types `counter`, `gauge`, `histogram`, `summary`, `untyped`; timestamps are
 //!   non-negative integer milliseconds; a family's lines are grouped; no duplicate series.
+//!   Blanks and tabs may separate tokens (also inside label sets), and a label set may end
+//!   with a comma (`{a="1",}`), as the format allows.
 //! - OpenMetrics 1.0: `# EOF` last, nothing after it, no blank lines, exactly one space
 //!   between tokens, only `# HELP`, `# TYPE`, `# UNIT` and `# EOF` comments, metadata
 //!   before samples and once; `unknown` (not `untyped`), `info`, `stateset`,
