@@ -44,6 +44,28 @@ impl Ctxt {
     }
 }
 
+impl Ctxt {
+    /// What a derive emits when something went wrong: `stub` (an impl of the right shape,
+    /// so that code using the type adds no errors of its own) and every error.
+    pub(crate) fn with_stub(self, mut stub: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+        if let Err(errors) = self.check() {
+            stub.extend(errors.into_compile_error());
+        }
+        stub
+    }
+}
+
+/// A `where` clause: the type's own predicates, plus `T: bound` for each type parameter
+/// `T` (what a derived impl over a generic type needs).
+pub(crate) fn where_with_bound(
+    generics: &syn::Generics,
+    bound: &proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    let params = generics.type_params().map(|p| &p.ident);
+    let existing = generics.where_clause.as_ref().map(|w| &w.predicates);
+    quote::quote!(where #existing #(#params: #bound,)*)
+}
+
 /// One attribute value that may be given at most once (serde's `Attr`): the second
 /// `key = ...` is an error pointing at it, and the first value is kept.
 pub(crate) struct Attr<T> {

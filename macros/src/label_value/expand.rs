@@ -203,11 +203,9 @@ fn expand_range(n: &Newtype<'_>, krate: &TokenStream) -> TokenStream {
 /// type as a label value does not add errors of its own.
 pub(crate) fn stub(input: &syn::DeriveInput, krate: &TokenStream) -> TokenStream {
     let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
     // Bounds on type parameters, so the stub adds no errors of its own about them.
-    let params = input.generics.type_params().map(|p| &p.ident);
-    let existing = where_clause.map(|w| &w.predicates);
-    let where_clause = quote!(where #existing #(#params: #krate::LabelValue,)*);
+    let where_clause = crate::ctxt::where_with_bound(&input.generics, &quote!(#krate::LabelValue));
     quote! {
         const _: () = {
             #[automatically_derived]

@@ -20,14 +20,7 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
     }
     match parsed {
         Some(parsed) if cx.is_ok() => expand::expand(&parsed, &krate),
-        // Errors, and next to them a stub with the right shape, so that code using the
-        // type adds no errors of its own.
-        _ => {
-            let mut out = expand::stub(input, &krate);
-            if let Err(errors) = cx.check() {
-                out.extend(errors.into_compile_error());
-            }
-            out
-        }
+        // Errors, and next to them a stub with the right shape.
+        _ => cx.with_stub(expand::stub(input, &krate)),
     }
 }
