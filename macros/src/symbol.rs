@@ -31,9 +31,3 @@ pub(crate) const RANGE: &str = "range";
 pub(crate) const OUTCOME: &str = "outcome";
 pub(crate) const ONLY: &str = "only";
 pub(crate) const SKIP: &str = "skip";
-
-// The function attributes' keywords (`#[timed(...)]`, `#[counted(...)]`, ...). `name`,
-// `help`, `buckets`, `metric` and `crate` are shared with the derives above.
-pub(crate) const OUTCOME: &str = "outcome";
-pub(crate) const ONLY: &str = "only";
-pub(crate) const SKIP: &str = "skip";
