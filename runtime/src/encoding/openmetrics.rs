@@ -8,7 +8,8 @@
 //!   (unless [disabled](crate::metrics::disable_created_metrics)), in seconds.
 //! - `le` and `quantile` in canonical form (`1.0`, `1e+06`, `+Inf`).
 //! - A histogram has `_sum` and `_count` together or not at all; not when a bucket bound
-//!   is negative.
+//!   is negative, nor when the sum is negative or NaN (observations of negative values or
+//!   NaN over non-negative bounds): the `+Inf` bucket still carries the count.
 //! - Exemplars ` # {labels} value timestamp` on `_total` and `_bucket` samples only.
 //! - Timestamps in seconds; single spaces; no blank lines; `# EOF` last.
 

@@ -387,9 +387,13 @@ fn buckets(
 
 fn histogram(h: &HistogramView<'_>, ts: Option<f64>, f: &mut impl FnMut(&SampleView<'_>)) {
     buckets(h.bounds, h.cumulative, h.exemplars, ts, f);
-    let negative = h.bounds.first().is_some_and(|b| *b < 0.0);
-    // OpenMetrics: `_count` iff `_sum`, and no `_sum` when a bucket bound is negative.
-    if let Some(sum) = h.sum.filter(|_| !negative || h.sum_despite_negative) {
+    let negative_bound = h.bounds.first().is_some_and(|b| *b < 0.0);
+    // OpenMetrics: `_count` iff `_sum`; no `_sum` when a bucket bound is negative; and a
+    // `_sum` must be neither negative nor NaN, which a histogram over non-negative bounds
+    // reaches by observing a negative value or NaN. Then both are left out: the `+Inf`
+    // bucket still carries the count.
+    let om_sum_allowed = |sum: &f64| !negative_bound && *sum >= 0.0;
+    if let Some(sum) = h.sum.filter(|s| h.sum_despite_negative || om_sum_allowed(s)) {
         let count = h.cumulative.last().copied().unwrap_or(0);
         f(&SampleView::new("_sum", Number::Float(sum), ts));
         f(&SampleView::new("_count", Number::Int(count), ts));
