@@ -146,3 +146,27 @@ queue_per_worker_gsum{pool=\"running\"} 0.0
 "
     );
 }
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+enum Light {
+    Red,
+    Amber,
+    Green,
+}
+
+// A state set writes one sample per state: 3 here, plus the counter's 1.
+#[derive(Metrics)]
+#[metrics(max_series = 4)]
+struct WithinBudget {
+    /// The light.
+    light: StateSet<Light>,
+    /// Changes.
+    changes: Counter,
+}
+
+#[test]
+fn a_state_set_counts_one_series_per_state_in_the_budget() {
+    use promenade::__private::MetricGroup;
+    assert_eq!(<WithinBudget as MetricGroup>::SERIES, 4);
+    let _ = WithinBudget::new();
+}

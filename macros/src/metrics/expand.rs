@@ -307,6 +307,8 @@ fn share(m: &Member<'_>, c: &Consts, private: &TokenStream) -> TokenStream {
             let labels = quote_spanned! {ty.span()=>
                 <<#ty as #private::MetricField>::Labels as #private::LabelSet>
             };
+            let samples =
+                quote_spanned!(ty.span()=> <#ty as #private::MetricField>::SAMPLES_PER_SERIES);
             // Only a literal or a named constant can be read at compile time; another
             // expression counts as no limit of the field's own.
             let limit = match &f.limit {
@@ -326,7 +328,7 @@ fn share(m: &Member<'_>, c: &Consts, private: &TokenStream) -> TokenStream {
             quote! {
                 #private::SeriesShare {
                     what: #what,
-                    series: #private::field_series(#type_const, #labels::CARDINALITY, #labels::MAX_SERIES, #limit, #buckets),
+                    series: #private::field_series(#type_const, #labels::CARDINALITY, #labels::MAX_SERIES, #limit, #buckets, #samples),
                 }
             }
         }

@@ -14,11 +14,13 @@ use super::LabelValueWriter;
 ///
 /// Derive it on fieldless enums with `#[derive(LabelValue)]`: each variant becomes a value
 /// (snake_case by default, `#[label(rename = "...")]` and `#[label(rename_all = "...")]` to
-/// change it), and the cardinality is the number of variants.
+/// change it), and the cardinality is the number of variants. Derive it on a newtype to
+/// take its field's values, or on a newtype over an integer with
+/// `#[label(range = MIN..=MAX)]` for a dense range.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used as a label value",
     label = "not a `LabelValue`",
-    note = "derive it on a fieldless enum with `#[derive(promenade::LabelValue)]`, or use `String`/`&'static str` with a series limit"
+    note = "derive it on a fieldless enum or a newtype with `#[derive(promenade::LabelValue)]`, or use `String`/`&'static str` with `#[label(limit = N)]` in the label set"
 )]
 pub trait LabelValue: Clone + Eq + Hash + Send + Sync + 'static {
     /// How many values this type can take; `None` when unbounded.

@@ -74,6 +74,9 @@ pub trait MetricField: CollectMetric + Sized + 'static {
     /// The family type (the derive reads it here rather than from [`CollectMetric`], so a
     /// field of the wrong type gets one message, about this trait).
     const FIELD_TYPE: MetricType = <Self as CollectMetric>::TYPE;
+    /// Samples per series beyond what the type implies (a state set writes one per
+    /// state), for the `max_series` budget.
+    const SAMPLES_PER_SERIES: usize = 1;
 
     /// A fresh field at zero. For a family, limited to its label set's `MAX_SERIES`: the
     /// derive has checked that there is one (or that the field has a `limit` of its own).
@@ -129,6 +132,10 @@ plain_metric_field!(CounterWithExemplar, Summary, Info, GaugeHistogram);
 impl<S: crate::labels::LabelValue> MetricField for StateSet<S> {
     type Labels = ();
     type Config = ();
+    const SAMPLES_PER_SERIES: usize = match S::CARDINALITY {
+        Some(n) => n,
+        None => usize::MAX,
+    };
     fn build(_: ()) -> Self {
         StateSet::new()
     }
@@ -137,6 +144,10 @@ impl<S: crate::labels::LabelValue> MetricField for StateSet<S> {
 impl<S: crate::labels::LabelValue> MetricField for Enum<S> {
     type Labels = ();
     type Config = ();
+    const SAMPLES_PER_SERIES: usize = match S::CARDINALITY {
+        Some(n) => n,
+        None => usize::MAX,
+    };
     fn build(_: ()) -> Self {
         Enum::new()
     }
@@ -236,6 +247,7 @@ pub const fn field_series(
     max_series: Option<usize>,
     limit: Option<usize>,
     buckets: Option<usize>,
+    samples: usize,
 ) -> usize {
     let limit = match limit {
         Some(l) => Some(l),
@@ -256,7 +268,7 @@ pub const fn field_series(
         // Each bound, `+Inf`, and the sum and count.
         b"histogram" | b"gaugehistogram" => bounds.saturating_add(3),
         b"summary" => 2,
-        _ => 1,
+        _ => samples,
     };
     label_sets.saturating_mul(per_label_set)
 }
@@ -737,15 +749,25 @@ mod tests {
     #[test]
     fn series_budget() {
         use MetricType::*;
-        assert_eq!(field_series(Counter, Some(1), Some(1), None, None), 1);
-        assert_eq!(field_series(Counter, Some(15), Some(15), None, None), 15);
-        assert_eq!(field_series(Counter, Some(15), Some(15), Some(4), None), 5);
-        assert_eq!(field_series(Counter, None, None, Some(100), None), 101);
-        assert_eq!(field_series(Counter, None, Some(500), None, None), 501);
-        assert_eq!(field_series(Counter, None, Some(500), Some(10), None), 11);
-        assert_eq!(field_series(Counter, None, None, None, None), usize::MAX);
-        assert_eq!(field_series(Histogram, Some(2), Some(2), None, Some(3)), 12);
-        assert_eq!(field_series(Histogram, Some(1), Some(1), None, None), 17);
+        assert_eq!(field_series(Counter, Some(1), Some(1), None, None, 1), 1);
+        assert_eq!(field_series(StateSet, Some(2), Some(2), None, None, 3), 6);
+        assert_eq!(field_series(Counter, Some(15), Some(15), None, None, 1), 15);
+        assert_eq!(
+            field_series(Counter, Some(15), Some(15), Some(4), None, 1),
+            5
+        );
+        assert_eq!(field_series(Counter, None, None, Some(100), None, 1), 101);
+        assert_eq!(field_series(Counter, None, Some(500), None, None, 1), 501);
+        assert_eq!(
+            field_series(Counter, None, Some(500), Some(10), None, 1),
+            11
+        );
+        assert_eq!(field_series(Counter, None, None, None, None, 1), usize::MAX);
+        assert_eq!(
+            field_series(Histogram, Some(2), Some(2), None, Some(3), 1),
+            12
+        );
+        assert_eq!(field_series(Histogram, Some(1), Some(1), None, None, 1), 17);
         let share = |what, series| SeriesShare { what, series };
         assert_eq!(total_series(&[share("a", 10), share("b", 7)]), 17);
         assert_eq!(
