@@ -20,8 +20,9 @@ pub const OVERFLOW_LABEL_VALUE: &str = "__overflow__";
 ///   at first use, and `labels(l)` is `&array[l.index()]` — no hash, no lock, no allocation.
 ///   Every series exists (at zero) from the first scrape.
 /// - **Open label sets** (a `String` or other unbounded field): series live in a map
-///   behind a read-write lock that is held only for the lookup, never handed out. Such a
-///   family must be built with [`Family::with_limit`]. Once `limit` series exist, further
+///   behind a read-write lock that is held only for the lookup, never handed out. The
+///   limit comes from the label set's declared limits (`#[label(limit = N)]`, i.e.
+///   [`LabelSet::MAX_SERIES`]) or from [`Family::with_limit`]. Once `limit` series exist, further
 ///   new label sets all share one **overflow series**, exposed with every label set to
 ///   [`OVERFLOW_LABEL_VALUE`]; each lookup that lands there is counted (see
 ///   [`overflow_count`](Self::overflow_count), exposed by the registry as
@@ -32,11 +33,12 @@ pub const OVERFLOW_LABEL_VALUE: &str = "__overflow__";
 ///
 /// #[derive(Clone, PartialEq, Eq, Hash, Debug, LabelSet)]
 /// struct Peer {
-///     #[label(unbounded)]
+///     #[label(limit = 2)] // at most two hosts: `Family::new()` takes the limit from here
 ///     host: String,
 /// }
 ///
-/// let errors: Family<Peer, Counter> = Family::with_limit(2);
+/// let errors: Family<Peer, Counter> = Family::new();
+/// assert_eq!(errors.limit(), 2);
 /// let peer = |h: &str| Peer { host: h.to_owned() };
 /// errors.labels(peer("a")).inc();
 /// errors.labels(peer("b")).inc();
@@ -93,25 +95,34 @@ impl<M: fmt::Debug> fmt::Debug for Series<'_, M> {
 }
 
 impl<L: LabelSet, M: Metric> Family<L, M> {
-    /// A family over a finite label set, with the metric's default configuration.
+    /// A family with the metric's default configuration, over a finite label set or one
+    /// whose open fields declare their limits (`#[label(limit = N)]`).
     ///
-    /// A label set with an open field (a `String`, say) is a compile error here: use
-    /// [`Family::with_limit`] and say how many series you accept.
+    /// A label set that nothing bounds (a field declared `#[label(unbounded)]`, or an open
+    /// set written by hand) is a compile error here: use [`Family::with_limit`] and say
+    /// how many series you accept.
     pub fn new() -> Self {
         Self::with_config(M::Config::default())
     }
 
-    /// A family over a finite label set whose series share `config` (for histograms: the
-    /// buckets).
+    /// [`new`](Self::new) with a configuration every series shares (for histograms: the
+    /// buckets). A finite label set is stored densely; an open one with declared limits
+    /// holds at most [`LabelSet::MAX_SERIES`] series before the overflow series.
     pub fn with_config(config: M::Config) -> Self {
         const {
             assert!(
-                L::CARDINALITY.is_some(),
-                "this label set has an open (unbounded) field: build the family with \
+                L::MAX_SERIES.is_some(),
+                "nothing bounds this label set (an open field without `#[label(limit = N)]`): \
+                 declare limits on its open fields, or build the family with \
                  `Family::with_limit(max_series)` instead of `Family::new()`"
             )
         };
-        Self::build(config, usize::MAX)
+        let limit = match (L::CARDINALITY, L::MAX_SERIES) {
+            (Some(_), _) => usize::MAX,
+            (None, Some(max)) => max,
+            (None, None) => usize::MAX,
+        };
+        Self::build(config, limit)
     }
 
     /// A family that holds at most `limit` series (for finite label sets, at most the

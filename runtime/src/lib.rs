@@ -489,16 +489,30 @@ pub use promenade_macros::instrumented;
 
 pub use __private::Outcome;
 
-/// Derives [`LabelValue`](trait@LabelValue) for a fieldless enum: each variant is one value
-/// of the label.
+/// Derives [`LabelValue`](trait@LabelValue) for a fieldless enum (each variant is one value
+/// of the label) or for a newtype (a struct with one field).
 ///
 /// # Attributes
 /// - `#[label(rename = "...")]` on a variant: the value it is exposed as.
 /// - `#[label(rename_all = "...")]` on the enum: how the other variants are spelled, one
 ///   of `"snake_case"` (the default), `"lowercase"`, `"UPPERCASE"`, `"kebab-case"`,
 ///   `"SCREAMING_SNAKE_CASE"`, `"SCREAMING-KEBAB-CASE"`, `"camelCase"`, `"PascalCase"`.
-/// - `#[label(crate = "path")]` on the enum: where promenade is, for crates that re-export
+/// - `#[label(range = MIN..=MAX)]` (or `MIN..END`) on a newtype over a primitive integer:
+///   the values the label can take (integer literals, negative ones too; the range must
+///   fit the field's type).
+/// - `#[label(crate = "path")]` on the type: where promenade is, for crates that re-export
 ///   it under another name.
+///
+/// # Newtypes
+/// - `struct Cached(bool);`, `struct Op(Method);`: the field's values, cardinality and
+///   index, unchanged (a newtype over `String` stays open).
+/// - `#[label(range = 0..=9)] struct Shard(u8);`: ten values, `"0"` to `"9"`, indexed
+///   `value - MIN`, so a family over it is dense. The derive adds
+///   `impl TryFrom<u8> for Shard`, which refuses a value outside the range with a
+///   [`labels::OutOfRange`]. The field must be private, so that code outside the module
+///   can only build a `Shard` through `TryFrom`; a value built out of range inside the
+///   module anyway (`Shard(200)`) is counted and written as the nearest bound, so
+///   `index()` is never out of bounds.
 ///
 /// # What it generates
 /// `impl LabelValue`: `CARDINALITY` is `Some(number of variants)`, `index()` /
