@@ -158,6 +158,55 @@ for g in groups:
         p(f"| {LABEL[b]} | {mean:.2f} [{lo:.2f}, {hi:.2f}] | {mean / floor:.2f}× | {vs} |")
     p("")
 
+# The function attributes' cost (benches/benches/attrs.rs): no peers, the targets are
+# relative to hand-written code doing the same.
+ATTRS = [
+    ("bare", "an empty function, not instrumented"),
+    ("hand_written_timer", "the same with a hand-written `HistogramTimer` guard"),
+    ("timed", "`#[timed]`"),
+    ("timed_outcome", "`#[timed(outcome)]`"),
+    ("counted", "`#[counted]`"),
+    ("in_progress", "`#[in_progress]`"),
+    ("counted_exceptions", "`#[counted_exceptions]`"),
+    ("instrumented", "`#[instrumented]` (calls, errors by kind, duration with outcome, in flight)"),
+    ("sum_of_parts", "hand-written: counter inc + in-progress guard + timer"),
+]
+attrs = {b: estimate("function_attrs", b) for b, _ in ATTRS}
+p("## Function attributes (`function_attrs`)")
+p("")
+p("Each bench calls one empty function returning `Result<(), E>`, instrumented as named, "
+  "into the shared families of the default registry. Most of a timed call is the two "
+  "`Instant::now()` reads.")
+p("")
+p("| function | ns/call |")
+p("|---|---|")
+for b, what in ATTRS:
+    mean, lo, hi = attrs[b]
+    p(f"| {what} | {mean:.2f} [{lo:.2f}, {hi:.2f}] |")
+p("")
+timed_ratio = attrs["timed"][0] / attrs["hand_written_timer"][0]
+# `#[instrumented]` is the four attributes at once; its parts' cost is the bare call plus
+# each attribute's overhead over the bare call.
+bare = attrs["bare"][0]
+parts = bare + sum(attrs[b][0] - bare
+                   for b in ("counted", "in_progress", "counted_exceptions", "timed_outcome"))
+inst_ratio = attrs["instrumented"][0] / parts
+hand_ratio = attrs["instrumented"][0] / attrs["sum_of_parts"][0]
+overlap = attrs["instrumented"][1] <= attrs["sum_of_parts"][2]
+p("| target | measured | result |")
+p("|---|---|---|")
+p(f"| `#[timed]` within 1.1× of a hand-written timer guard | {timed_ratio:.3f}× | "
+  f"{'met' if timed_ratio <= 1.1 else '**MISSED**'} |")
+p(f"| `#[instrumented]` no more than the sum of its parts (bare call + the overheads of "
+  f"`#[counted]`, `#[in_progress]`, `#[counted_exceptions]`, `#[timed(outcome)]`: "
+  f"{parts:.2f} ns) | {inst_ratio:.3f}× | {'met' if inst_ratio <= 1.0 else '**MISSED**'} |")
+p("")
+p(f"For comparison, `#[instrumented]` against hand-written code that does less (a counter "
+  f"inc, an in-progress guard and a plain timer: no outcome, no error classification): "
+  f"{hand_ratio:.3f}×"
+  + (" (confidence intervals overlap)." if overlap else "."))
+p("")
+
 # Environment.
 cpu = "unknown"
 mem = "unknown"
