@@ -61,8 +61,8 @@
 //! thread of its own with [`serve`]. The README has a tour; `ARCHITECTURE.md` maps the code.
 #![warn(missing_docs)]
 
-pub mod encoding;
 pub mod build_info;
+pub mod encoding;
 mod error;
 pub mod exporters;
 mod family;
@@ -83,22 +83,22 @@ pub use error::Error;
 pub use family::{Family, Series, OVERFLOW_LABEL_VALUE};
 pub use labels::{LabelSet, LabelValue};
 pub use metrics::{
-    Buckets, CallbackGauge, Counter, FloatCounter, Gauge, Histogram, HistogramTimer, InProgress,
-    IntGauge, Metric, MetricType, DEFAULT_BUCKETS,
-};
-pub use metrics::{
     disable_created_metrics, enable_created_metrics, CounterWithExemplar, Enum, Exemplar,
     ExemplarLabels, GaugeHistogram, Info, Quantiles, StateSet, Summary,
+};
+pub use metrics::{
+    Buckets, CallbackGauge, Counter, FloatCounter, Gauge, Histogram, HistogramTimer, InProgress,
+    IntGauge, Metric, MetricType, DEFAULT_BUCKETS,
 };
 pub use registry::{default_registry, Collector, Registry};
 
 #[cfg(feature = "axum")]
 pub use exporters::axum;
-pub use exporters::serve::{serve, serve_registry, Server, ServerBuilder, ServerHandle};
 #[cfg(feature = "graphite")]
 pub use exporters::graphite;
 #[cfg(feature = "push")]
 pub use exporters::push;
+pub use exporters::serve::{serve, serve_registry, Server, ServerBuilder, ServerHandle};
 #[cfg(feature = "textfile")]
 pub use exporters::textfile::{self, write_textfile};
 

@@ -102,7 +102,10 @@ fn a_nested_struct_is_exposed_once_through_its_parent() {
     // `DbMetrics` is nested in `AppMetrics`, so its own `global()` does not join the
     // default registry (which would expose `db_queries_total` beside the parent's).
     let text = promenade::encoding::text::encode_to_string(promenade::default_registry());
-    assert!(text.contains("app_db_queries_total{op=\"read\"} 0\n"), "{text}");
+    assert!(
+        text.contains("app_db_queries_total{op=\"read\"} 0\n"),
+        "{text}"
+    );
     assert!(!text.contains("\ndb_queries_total"), "{text}");
     assert!(!text.starts_with("# HELP db_queries_total"), "{text}");
 }
@@ -211,7 +214,11 @@ latency_count{env=\"prod\",region=\"eu \\\"west\\\"\",part=\"inner\"} 1
     assert_eq!(
         registry.get_sample_value(
             "latency_count",
-            &[("env", "prod"), ("region", "eu \"west\""), ("part", "inner")]
+            &[
+                ("env", "prod"),
+                ("region", "eu \"west\""),
+                ("part", "inner")
+            ]
         ),
         Some(0.0)
     );
@@ -279,7 +286,9 @@ fn range_newtypes_are_dense_and_checked() {
     assert_eq!(Shard(200).index(), 9);
 
     assert_eq!(Offset::CARDINALITY, Some(4));
-    let offsets: Vec<_> = (0..4).map(|i| Offset::from_index(i).unwrap().value).collect();
+    let offsets: Vec<_> = (0..4)
+        .map(|i| Offset::from_index(i).unwrap().value)
+        .collect();
     assert_eq!(offsets, [-2, -1, 0, 1]);
     assert_eq!(Offset::try_from(-2).map(|o| o.index()), Ok(0));
     assert!(Offset::try_from(2).is_err());
@@ -308,13 +317,22 @@ fn flattened_and_newtype_labels_through_a_family() {
     let text = exposition_of(m);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 2 + 40);
-    assert_eq!(lines[2], "accesses_total{operation=\"read\",shard=\"0\",cached=\"false\"} 0");
-    assert_eq!(lines[3], "accesses_total{operation=\"read\",shard=\"0\",cached=\"true\"} 0");
+    assert_eq!(
+        lines[2],
+        "accesses_total{operation=\"read\",shard=\"0\",cached=\"false\"} 0"
+    );
+    assert_eq!(
+        lines[3],
+        "accesses_total{operation=\"read\",shard=\"0\",cached=\"true\"} 0"
+    );
     assert_eq!(
         lines[2 + (10 + 7) * 2 + 1],
         "accesses_total{operation=\"write\",shard=\"7\",cached=\"true\"} 5"
     );
-    assert_eq!(lines[41], "accesses_total{operation=\"write\",shard=\"9\",cached=\"true\"} 0");
+    assert_eq!(
+        lines[41],
+        "accesses_total{operation=\"write\",shard=\"9\",cached=\"true\"} 0"
+    );
 }
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug, LabelSet)]

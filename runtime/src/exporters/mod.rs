@@ -3,12 +3,12 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
-#[cfg(feature = "axum")]
-pub mod middleware;
-pub mod serve;
 #[cfg(feature = "graphite")]
 pub mod graphite;
+#[cfg(feature = "axum")]
+pub mod middleware;
 #[cfg(feature = "push")]
 pub mod push;
+pub mod serve;
 #[cfg(feature = "textfile")]
 pub mod textfile;

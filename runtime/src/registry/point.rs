@@ -393,7 +393,10 @@ fn histogram(h: &HistogramView<'_>, ts: Option<f64>, f: &mut impl FnMut(&SampleV
     // reaches by observing a negative value or NaN. Then both are left out: the `+Inf`
     // bucket still carries the count.
     let om_sum_allowed = |sum: &f64| !negative_bound && *sum >= 0.0;
-    if let Some(sum) = h.sum.filter(|s| h.sum_despite_negative || om_sum_allowed(s)) {
+    if let Some(sum) = h
+        .sum
+        .filter(|s| h.sum_despite_negative || om_sum_allowed(s))
+    {
         let count = h.cumulative.last().copied().unwrap_or(0);
         f(&SampleView::new("_sum", Number::Float(sum), ts));
         f(&SampleView::new("_count", Number::Int(count), ts));
