@@ -15,7 +15,20 @@ pub mod text;
 
 use crate::labels::{EncodeLabels, LabelWriter};
 use crate::number::{write_canonical_f64, write_f64};
-use crate::registry::ExtraLabel;
+use crate::registry::{ExtraLabel, Registry};
+
+/// Runs `encode` into a fresh string sized after `registry`'s previous exposition, and
+/// records this one's size for the next (a filtered exposition is not recorded: it is
+/// smaller than the registry's whole).
+fn sized_exposition(registry: &Registry, record: bool, encode: impl FnOnce(&mut String)) -> String {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut out = String::with_capacity(registry.size_hint.load(Relaxed) + 256);
+    encode(&mut out);
+    if record {
+        registry.size_hint.store(out.len(), Relaxed);
+    }
+    out
+}
 
 /// Writes `labels` (escaped, without braces) into `buf`, replacing its contents.
 fn encode_labels_into(buf: &mut String, labels: &dyn EncodeLabels) {

@@ -262,25 +262,20 @@ pub fn respond(
     accept_encoding: Option<&str>,
     query: Option<&str>,
 ) -> Response {
-    use std::sync::atomic::Ordering::Relaxed;
     let format = choose_format(accept);
     let names = name_filter(query);
-    let mut out = String::with_capacity(registry.size_hint.load(Relaxed) + 256);
-    match format {
+    let out = super::sized_exposition(registry, names.is_empty(), |out| match format {
         Format::Text => {
-            let mut encoder = TextEncoder::new(&mut out);
+            let mut encoder = TextEncoder::new(out);
             collect_filtered(registry, &mut encoder, &names);
             encoder.finish();
         }
         Format::OpenMetrics => {
-            let mut encoder = OpenMetricsEncoder::new(&mut out);
+            let mut encoder = OpenMetricsEncoder::new(out);
             collect_filtered(registry, &mut encoder, &names);
             encoder.finish();
         }
-    }
-    if names.is_empty() {
-        registry.size_hint.store(out.len(), Relaxed);
-    }
+    });
     let (content_encoding, body) = compress(out, accepts_gzip(accept_encoding));
     Response {
         content_type: format.content_type(),

@@ -53,11 +53,7 @@ pub fn encode(registry: &Registry, out: &mut String) {
 
 /// Encodes `registry` into a fresh string sized after the previous exposition.
 pub fn encode_to_string(registry: &Registry) -> String {
-    use std::sync::atomic::Ordering::Relaxed;
-    let mut out = String::with_capacity(registry.size_hint.load(Relaxed) + 256);
-    encode(registry, &mut out);
-    registry.size_hint.store(out.len(), Relaxed);
-    out
+    super::sized_exposition(registry, true, |out| encode(registry, out))
 }
 
 /// The text 0.0.4 encoder as a [`Sink`], for use behind adapters such as
