@@ -3,61 +3,17 @@
 //! block, so the future is measured from its first poll to its end or its drop, not the
 //! moment it was allocated.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+mod support;
 
 use async_trait::async_trait;
 use promenade::LabelValue;
-use promenade::{counted, counted_exceptions, default_registry, in_progress, instrumented, timed};
+use promenade::{counted, counted_exceptions, in_progress, instrumented, timed};
+use support::{block_on, function_sample, poll_once, YieldOnce};
 
 const MODULE: &str = "attr_async_trait";
 
 fn value(name: &str, function: &str, extra: &[(&str, &str)]) -> Option<f64> {
-    let mut labels = vec![("function", function), ("module", MODULE)];
-    labels.extend_from_slice(extra);
-    default_registry().get_sample_value(name, &labels)
-}
-
-/// A waker that does nothing (`Waker::noop` is newer than the MSRV).
-fn noop_waker() -> &'static Waker {
-    struct Noop;
-    impl std::task::Wake for Noop {
-        fn wake(self: std::sync::Arc<Self>) {}
-    }
-    static WAKER: std::sync::LazyLock<Waker> =
-        std::sync::LazyLock::new(|| Waker::from(std::sync::Arc::new(Noop)));
-    &WAKER
-}
-
-/// Returns `Pending` once, then `Ready`.
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
-}
-
-fn block_on<F: Future>(f: F) -> F::Output {
-    let mut f = std::pin::pin!(f);
-    let mut cx = Context::from_waker(noop_waker());
-    loop {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
-}
-
-fn poll_once<F: Future + ?Sized>(f: Pin<&mut F>) -> bool {
-    f.poll(&mut Context::from_waker(noop_waker())).is_pending()
+    function_sample(name, MODULE, function, extra)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]

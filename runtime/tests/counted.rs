@@ -1,56 +1,18 @@
 //! What `#[counted]` records, read back from the default registry: one count per call,
 //! whatever the exit path, from several threads, through recursion, in its three forms.
 
+mod support;
+
 use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::Context;
 
 use promenade::{counted, default_registry, Counter, FloatCounter, Metrics};
+use support::{block_on, function_sample, help, noop_waker, YieldOnce};
 
 const MODULE: &str = "counted";
 
 fn calls(function: &str) -> Option<f64> {
-    default_registry().get_sample_value(
-        "function_calls_total",
-        &[("function", function), ("module", MODULE)],
-    )
-}
-
-/// A waker that does nothing (`Waker::noop` is newer than the MSRV).
-fn noop_waker() -> &'static Waker {
-    struct Noop;
-    impl std::task::Wake for Noop {
-        fn wake(self: std::sync::Arc<Self>) {}
-    }
-    static WAKER: std::sync::LazyLock<Waker> =
-        std::sync::LazyLock::new(|| Waker::from(std::sync::Arc::new(Noop)));
-    &WAKER
-}
-
-/// Returns `Pending` once, then `Ready`.
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
-}
-
-fn block_on<F: Future>(f: F) -> F::Output {
-    let mut f = std::pin::pin!(f);
-    let mut cx = Context::from_waker(noop_waker());
-    loop {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
+    function_sample("function_calls_total", MODULE, function, &[])
 }
 
 #[counted]
@@ -216,18 +178,12 @@ fn named_and_metric_forms() {
     );
 
     let families = r.gather();
-    let help = |name: &str| {
-        families
-            .iter()
-            .find(|f| f.descriptor.name == name)
-            .map(|f| f.descriptor.help.to_string())
-    };
     assert_eq!(
-        help("counted_backups").as_deref(),
+        help(&families, "counted_backups").as_deref(),
         Some("Backups attempted.")
     );
     assert_eq!(
-        help("counted_restores").as_deref(),
+        help(&families, "counted_restores").as_deref(),
         Some("Restores attempted.")
     );
 }

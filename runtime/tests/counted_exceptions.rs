@@ -2,43 +2,32 @@
 //! or `error`), panics as `kind="panic"` (and the panic goes on), nothing for successes or
 //! cancelled futures; `only` restricts; exact under concurrency and recursion.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+mod support;
 
 use promenade::{counted_exceptions, default_registry, Counter, LabelValue};
+use support::{block_on, function_sample, function_samples, poll_once, YieldOnce};
 
 const MODULE: &str = "counted_exceptions";
 
 fn errors(function: &str, kind: &str) -> Option<f64> {
-    default_registry().get_sample_value(
-        "function_errors_total",
-        &[("function", function), ("module", MODULE), ("kind", kind)],
-    )
+    function_sample("function_errors_total", MODULE, function, &[("kind", kind)])
 }
 
 /// Every series of `function` in the family, as `(kind, value)`, sorted.
 fn all_errors(function: &str) -> Vec<(String, f64)> {
-    let mut out: Vec<(String, f64)> = default_registry()
-        .gather()
-        .into_iter()
-        .filter(|f| f.descriptor.name == "function_errors")
-        .flat_map(|f| f.samples)
-        .filter(|s| {
-            s.labels
-                .contains(&("function".to_owned(), function.to_owned()))
-        })
-        .filter(|s| s.labels.contains(&("module".to_owned(), MODULE.to_owned())))
-        .map(|s| {
-            let kind = s
-                .labels
-                .iter()
-                .find(|(k, _)| k == "kind")
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default();
-            (kind, s.value)
-        })
-        .collect();
+    let mut out: Vec<(String, f64)> =
+        function_samples(MODULE, function, |family| family == "function_errors")
+            .into_iter()
+            .map(|s| {
+                let kind = s
+                    .labels
+                    .iter()
+                    .find(|(k, _)| k == "kind")
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                (kind, s.value)
+            })
+            .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
@@ -49,43 +38,6 @@ enum BackupError {
     #[label(rename = "timed-out")]
     Timeout,
     Denied,
-}
-
-/// A waker that does nothing (`Waker::noop` is newer than the MSRV).
-fn noop_waker() -> &'static Waker {
-    struct Noop;
-    impl std::task::Wake for Noop {
-        fn wake(self: std::sync::Arc<Self>) {}
-    }
-    static WAKER: std::sync::LazyLock<Waker> =
-        std::sync::LazyLock::new(|| Waker::from(std::sync::Arc::new(Noop)));
-    &WAKER
-}
-
-/// Returns `Pending` once, then `Ready`.
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
-}
-
-fn block_on<F: Future>(f: F) -> F::Output {
-    let mut f = std::pin::pin!(f);
-    let mut cx = Context::from_waker(noop_waker());
-    loop {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
 }
 
 #[counted_exceptions]
@@ -198,10 +150,7 @@ fn async_errors_count_and_a_cancelled_future_does_not() {
     assert_eq!(block_on(fetch(false)), Ok(1));
     assert_eq!(block_on(fetch(true)), Err(BackupError::Denied));
     let mut fut = Box::pin(fetch(true));
-    assert!(fut
-        .as_mut()
-        .poll(&mut Context::from_waker(noop_waker()))
-        .is_pending());
+    assert!(poll_once(fut.as_mut()));
     drop(fut); // cancelled mid-way: not a failure
     assert_eq!(
         all_errors("fetch"),

@@ -1,47 +1,19 @@
 //! What `#[in_progress]` records: +1 while a call runs, back to zero after every exit path
 //! (return, `?`, panic, a future dropped mid-way), exact under concurrency and recursion.
 
+mod support;
+
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Barrier, Mutex};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 use promenade::{default_registry, in_progress, Gauge, IntGauge, Metrics};
+use support::{function_sample, noop_waker, YieldOnce};
 
 const MODULE: &str = "in_progress";
 
 fn in_flight(function: &str) -> Option<f64> {
-    default_registry().get_sample_value(
-        "function_in_progress",
-        &[("function", function), ("module", MODULE)],
-    )
-}
-
-/// A waker that does nothing (`Waker::noop` is newer than the MSRV).
-fn noop_waker() -> &'static Waker {
-    struct Noop;
-    impl std::task::Wake for Noop {
-        fn wake(self: std::sync::Arc<Self>) {}
-    }
-    static WAKER: std::sync::LazyLock<Waker> =
-        std::sync::LazyLock::new(|| Waker::from(std::sync::Arc::new(Noop)));
-    &WAKER
-}
-
-/// Returns `Pending` once, then `Ready`.
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
+    function_sample("function_in_progress", MODULE, function, &[])
 }
 
 #[in_progress]

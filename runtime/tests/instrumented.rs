@@ -1,11 +1,10 @@
 //! What `#[instrumented]` records into the four shared families, on every exit path, under
 //! concurrency and recursion, asserted as whole sets of samples.
 
-use std::future::Future;
-use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+mod support;
 
-use promenade::{default_registry, instrumented, LabelValue};
+use promenade::{instrumented, LabelValue};
+use support::{block_on, function_samples, poll_once, YieldOnce};
 
 const MODULE: &str = "instrumented";
 
@@ -13,67 +12,23 @@ const MODULE: &str = "instrumented";
 /// lines (the `function` and `module` labels left out), sorted; histogram buckets are
 /// left out, `_count` stands for them.
 fn recorded(function: &str) -> Vec<String> {
-    let mut lines: Vec<String> = default_registry()
-        .gather()
-        .into_iter()
-        .filter(|f| f.descriptor.name.starts_with("function_"))
-        .flat_map(|f| f.samples)
-        .filter(|s| {
-            s.labels
-                .contains(&("function".to_owned(), function.to_owned()))
-        })
-        .filter(|s| s.labels.contains(&("module".to_owned(), MODULE.to_owned())))
-        .filter(|s| !s.name.ends_with("_bucket") && !s.name.ends_with("_sum"))
-        .filter(|s| !s.name.starts_with("function_duration_seconds"))
-        .map(|s| {
-            let extra: Vec<String> = s
-                .labels
-                .iter()
-                .filter(|(k, _)| k != "function" && k != "module")
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
-            format!("{}{{{}}} {}", s.name, extra.join(","), s.value)
-        })
-        .collect();
+    let mut lines: Vec<String> =
+        function_samples(MODULE, function, |family| family.starts_with("function_"))
+            .into_iter()
+            .filter(|s| !s.name.ends_with("_bucket") && !s.name.ends_with("_sum"))
+            .filter(|s| !s.name.starts_with("function_duration_seconds"))
+            .map(|s| {
+                let extra: Vec<String> = s
+                    .labels
+                    .iter()
+                    .filter(|(k, _)| k != "function" && k != "module")
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                format!("{}{{{}}} {}", s.name, extra.join(","), s.value)
+            })
+            .collect();
     lines.sort();
     lines
-}
-
-/// A waker that does nothing (`Waker::noop` is newer than the MSRV).
-fn noop_waker() -> &'static Waker {
-    struct Noop;
-    impl std::task::Wake for Noop {
-        fn wake(self: std::sync::Arc<Self>) {}
-    }
-    static WAKER: std::sync::LazyLock<Waker> =
-        std::sync::LazyLock::new(|| Waker::from(std::sync::Arc::new(Noop)));
-    &WAKER
-}
-
-/// Returns `Pending` once, then `Ready`.
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
-}
-
-fn block_on<F: Future>(f: F) -> F::Output {
-    let mut f = std::pin::pin!(f);
-    let mut cx = Context::from_waker(noop_waker());
-    loop {
-        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
-            return v;
-        }
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
@@ -155,10 +110,7 @@ fn every_exit_path_of_an_async_function() {
 
     // Polled once, then dropped: cancelled, in flight until the drop.
     let mut fut = Box::pin(fetch(3));
-    assert!(fut
-        .as_mut()
-        .poll(&mut Context::from_waker(noop_waker()))
-        .is_pending());
+    assert!(poll_once(fut.as_mut()));
     assert!(recorded("fetch").contains(&"function_in_progress{} 1".to_owned()));
     drop(fut);
 

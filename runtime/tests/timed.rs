@@ -1,18 +1,18 @@
 //! What `#[timed]` records, on every exit path, read back from the default registry.
 
+mod support;
+
 use std::future::Future;
 use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 use promenade::{default_registry, timed};
+use support::{function_sample, help, noop_waker, YieldOnce};
 
 const MODULE: &str = "timed";
 
 fn count(function: &str) -> Option<f64> {
-    default_registry().get_sample_value(
-        "function_duration_seconds_count",
-        &[("function", function), ("module", MODULE)],
-    )
+    function_sample("function_duration_seconds_count", MODULE, function, &[])
 }
 
 #[timed]
@@ -22,13 +22,11 @@ fn declared_but_never_called() {}
 #[test]
 fn every_timed_function_is_exposed_at_zero_before_its_first_call() {
     assert_eq!(count("declared_but_never_called"), Some(0.0));
-    let inf = default_registry().get_sample_value(
+    let inf = function_sample(
         "function_duration_seconds_bucket",
-        &[
-            ("function", "declared_but_never_called"),
-            ("module", MODULE),
-            ("le", "+Inf"),
-        ],
+        MODULE,
+        "declared_but_never_called",
+        &[("le", "+Inf")],
     );
     assert_eq!(inf, Some(0.0));
 }
@@ -79,33 +77,6 @@ async fn waits_twice(flag: &std::sync::atomic::AtomicBool) -> u8 {
     YieldOnce(false).await;
     flag.store(true, std::sync::atomic::Ordering::SeqCst);
     7
-}
-
-/// A waker that does nothing (`Waker::noop` is newer than the MSRV).
-fn noop_waker() -> &'static Waker {
-    struct Noop;
-    impl std::task::Wake for Noop {
-        fn wake(self: std::sync::Arc<Self>) {}
-    }
-    static WAKER: std::sync::LazyLock<Waker> =
-        std::sync::LazyLock::new(|| Waker::from(std::sync::Arc::new(Noop)));
-    &WAKER
-}
-
-/// Returns `Pending` once, then `Ready`.
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
 }
 
 #[test]
@@ -220,17 +191,14 @@ fn named_form_gets_its_own_histogram_with_its_buckets_and_help() {
     );
 
     let families = r.gather();
-    let help = |name: &str| {
-        families
-            .iter()
-            .find(|f| f.descriptor.name == name)
-            .map(|f| f.descriptor.help.to_string())
-    };
     assert_eq!(
-        help("backup_duration_seconds").as_deref(),
+        help(&families, "backup_duration_seconds").as_deref(),
         Some("Time to run the backup.")
     );
-    assert_eq!(help("restore_seconds").as_deref(), Some("Time to restore."));
+    assert_eq!(
+        help(&families, "restore_seconds").as_deref(),
+        Some("Time to restore.")
+    );
 }
 
 #[test]
@@ -241,11 +209,7 @@ fn recorded_durations_are_plausible() {
     }
     sleeps();
     // `module_path!()` names the module, not the enclosing function.
-    let sum = default_registry()
-        .get_sample_value(
-            "function_duration_seconds_sum",
-            &[("function", "sleeps"), ("module", MODULE)],
-        )
+    let sum = function_sample("function_duration_seconds_sum", MODULE, "sleeps", &[])
         .expect("series exists");
     assert!((0.02..5.0).contains(&sum), "{sum}");
 }
@@ -253,13 +217,11 @@ fn recorded_durations_are_plausible() {
 // ---- `outcome`, `metric = ...`, concurrency and recursion ----
 
 fn by_outcome(function: &str, outcome: &str) -> Option<f64> {
-    default_registry().get_sample_value(
+    function_sample(
         "function_outcome_duration_seconds_count",
-        &[
-            ("function", function),
-            ("module", MODULE),
-            ("outcome", outcome),
-        ],
+        MODULE,
+        function,
+        &[("outcome", outcome)],
     )
 }
 
