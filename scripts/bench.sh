@@ -174,7 +174,7 @@ ATTRS = [
 attrs = {b: estimate("function_attrs", b) for b, _ in ATTRS}
 p("## Function attributes (`function_attrs`)")
 p("")
-p("Each bench calls one empty function returning `Result<(), E>`, instrumented as named, "
+p("Each bench calls one `#[inline(never)]` function that only passes its `u64` argument through (returning `Result<u64, ()>` for the attributes that look at errors), instrumented as named, "
   "into the shared families of the default registry. Most of a timed call is the two "
   "`Instant::now()` reads.")
 p("")
