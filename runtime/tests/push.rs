@@ -633,3 +633,42 @@ fn e2e_pushgateway_step() {
         other => panic!("unknown step {other}"),
     }
 }
+
+/// A collector proxying foreign data, with a sample timestamp.
+struct Stamped;
+
+impl promenade::Collector for Stamped {
+    fn describe(&self) -> Vec<promenade::registry::Descriptor> {
+        vec![promenade::registry::Descriptor::new(
+            "stamped",
+            "Proxied.",
+            promenade::MetricType::Gauge,
+            "test",
+        )]
+    }
+    fn collect(&self, sink: &mut dyn promenade::registry::Sink) {
+        use promenade::registry::families::{GaugeFamily, Labels};
+        let mut g = GaugeFamily::new("stamped", "Proxied.").unwrap();
+        g.add_at(Labels::empty(), 2.0, 1_700_000_000.0).unwrap();
+        g.collect_into(sink);
+    }
+}
+
+/// The Pushgateway answers 400 ("pushed metrics must not have timestamps") to any sample
+/// timestamp, so pushes leave them out.
+#[test]
+fn pushed_bodies_carry_no_sample_timestamps() {
+    let fake = Fake::start(vec![Answer::Raw(OK)]);
+    let registry = Registry::new();
+    registry.register(Stamped).unwrap();
+    Pushgateway::new(&fake.url())
+        .unwrap()
+        .job("proxy")
+        .push(&registry)
+        .unwrap();
+    let requests = fake.requests();
+    assert_eq!(
+        String::from_utf8(requests[0].body.clone()).unwrap(),
+        "# HELP stamped Proxied.\n# TYPE stamped gauge\nstamped 2.0\n"
+    );
+}

@@ -85,6 +85,45 @@ fn writes_the_exact_exposition_and_nothing_else() {
     assert_eq!(dir.entries(), vec!["disks.prom"]);
 }
 
+/// A collector proxying foreign data, with a sample timestamp.
+struct Stamped;
+
+impl promenade::Collector for Stamped {
+    fn describe(&self) -> Vec<promenade::registry::Descriptor> {
+        vec![promenade::registry::Descriptor::new(
+            "stamped",
+            "Proxied with a timestamp.",
+            promenade::MetricType::Gauge,
+            "test",
+        )]
+    }
+    fn collect(&self, sink: &mut dyn promenade::registry::Sink) {
+        use promenade::registry::families::{GaugeFamily, Labels};
+        let mut g = GaugeFamily::new("stamped", "Proxied with a timestamp.").unwrap();
+        g.add_at(Labels::empty(), 1.0, 1_700_000_000.0).unwrap();
+        g.collect_into(sink);
+    }
+}
+
+/// Regression: a sample timestamp reached the file, and the node exporter skips a whole
+/// file with one (`node_textfile_scrape_error 1`).
+#[test]
+fn sample_timestamps_are_left_out() {
+    let dir = TempDir::new("timestamps");
+    let registry = Registry::new();
+    registry.register(Stamped).unwrap();
+    let path = dir.0.join("stamped.prom");
+    write_textfile(&path, &registry).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "# HELP stamped Proxied with a timestamp.\n# TYPE stamped gauge\nstamped 1.0\n"
+    );
+    // The scrape itself keeps the timestamp (integer milliseconds).
+    let mut text = String::new();
+    promenade::encoding::text::encode(&registry, &mut text);
+    assert!(text.ends_with("stamped 1.0 1700000000000\n"), "{text}");
+}
+
 #[test]
 fn an_error_leaves_no_temporary_file_and_the_old_file_intact() {
     let dir = TempDir::new("error");

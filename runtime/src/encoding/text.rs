@@ -51,6 +51,17 @@ pub fn encode(registry: &Registry, out: &mut String) {
     encoder.finish();
 }
 
+/// [`encode_to_string`] without sample timestamps, for the Pushgateway and the node
+/// exporter's textfile collector, which both refuse them (see
+/// [`TextEncoder::without_timestamps`]).
+pub fn encode_to_string_without_timestamps(registry: &Registry) -> String {
+    super::sized_exposition(registry, true, |out| {
+        let mut encoder = TextEncoder::new(out).without_timestamps();
+        registry.collect(&mut encoder);
+        encoder.finish();
+    })
+}
+
 /// Encodes `registry` into a fresh string sized after the previous exposition.
 pub fn encode_to_string(registry: &Registry) -> String {
     super::sized_exposition(registry, true, |out| encode(registry, out))
@@ -70,6 +81,8 @@ pub struct TextEncoder<'a> {
     deferred: [String; 2],
     /// Where the current collector's output starts.
     mark: usize,
+    /// Whether sample timestamps (set by custom collectors) are written.
+    timestamps: bool,
 }
 
 const DEFERRED: [&str; 2] = ["_gcount", "_gsum"];
@@ -85,7 +98,16 @@ impl<'a> TextEncoder<'a> {
             scratch: Scratch::new(),
             deferred: Default::default(),
             mark: 0,
+            timestamps: true,
         }
+    }
+
+    /// Leaves sample timestamps out. The Pushgateway refuses pushes with timestamps (400)
+    /// and the node exporter skips a whole textfile that has one, so the exporters that
+    /// feed them use this: a sample is then stamped by whoever scrapes it.
+    pub fn without_timestamps(mut self) -> Self {
+        self.timestamps = false;
+        self
     }
 
     /// Writes what the last family deferred.
@@ -145,6 +167,7 @@ impl Sink for TextEncoder<'_> {
             labels,
             scratch,
             deferred,
+            timestamps,
             ..
         } = self;
         point.for_each_sample(scratch, Flavor::Text, |s| {
@@ -155,7 +178,7 @@ impl Sink for TextEncoder<'_> {
             write_series(line, name, s.suffix, labels, s.extra, false);
             line.push(' ');
             write_number(line, s.value);
-            if let Some(ts) = s.timestamp.filter(|t| *t >= 0.0) {
+            if let Some(ts) = s.timestamp.filter(|t| *timestamps && *t >= 0.0) {
                 line.push(' ');
                 write_millis(line, ts);
             }

@@ -58,7 +58,7 @@ pub fn write_textfile(path: impl AsRef<Path>, registry: &Registry) -> io::Result
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let body = text::encode_to_string(registry);
+    let body = text::encode_to_string_without_timestamps(registry);
 
     let mut temp_name = file_name.to_os_string();
     temp_name.push(format!(

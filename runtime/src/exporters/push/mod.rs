@@ -328,7 +328,7 @@ impl Group {
         let mut headers = vec![("Content-Type".to_owned(), text::CONTENT_TYPE.to_owned())];
         let mut body = Vec::new();
         if let Some(registry) = registry {
-            body = text::encode_to_string(registry).into_bytes();
+            body = text::encode_to_string_without_timestamps(registry).into_bytes();
             if config.gzip {
                 body = gzip(&body)?;
                 headers.push(("Content-Encoding".to_owned(), "gzip".to_owned()));
