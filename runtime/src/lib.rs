@@ -816,10 +816,10 @@ pub use promenade_macros::LabelSet;
 /// struct M { /// Jobs.
 ///     #[metric(buckets = [1.0])] jobs: promenade::Counter }
 /// ```
-/// A family over an open label set needs `limit = N`.
+/// A family over a label set with an `unbounded` label needs `limit = N`.
 /// ```compile_fail
 /// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelSet)]
-/// struct Peer { host: String }
+/// struct Peer { #[label(unbounded)] host: String }
 /// #[derive(promenade::Metrics)]
 /// struct M { /// Errors.
 ///     errors: promenade::Family<Peer, promenade::Counter> }
@@ -860,7 +860,8 @@ pub use promenade_macros::LabelSet;
 /// struct M { /// Jobs.
 ///     jobs: promenade::Family<Job, promenade::Counter> }
 /// ```
-/// Over budget: the error names `requests` (2 x 3 x 50 = 300 series) first.
+/// Over budget: the error names `requests` first, with 301 series (2 x 3 x 50 label sets
+/// and the overflow series).
 /// ```compile_fail
 /// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelSet)]
 /// struct Call { a: bool, b: Option3, #[label(limit = 50)] peer: String }
