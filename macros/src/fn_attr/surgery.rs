@@ -7,6 +7,11 @@
 //!   a closure called at once (`__private::call_once(|| -> R { … })`: `return` and `?`
 //!   keep their meaning) or, in an `async fn`, into an `async { … }.await`. Its value is
 //!   bound, classified, and returned.
+//! - A body that never returns (`-> !`) gets the entry guards only: there is no value to
+//!   classify (and `!` cannot be written as a type on stable), while the drop guards still
+//!   see a panic as `panicked`. Generated code that follows the user's block carries
+//!   `#[allow(unreachable_code)]`, so a body that never ends (`loop {}`, `todo!()`) adds no
+//!   warning of ours.
 //! - `#[async_trait]` methods, when that attribute ran first, arrive as a plain fn whose
 //!   body is `Box::pin(async move { … })`: the inner async block is what gets instrumented,
 //!   so the future is measured, not its allocation.
@@ -58,6 +63,7 @@ impl<'a> Body<'a> {
 
     pub(crate) fn apply(self, plan: Plan, private: &TokenStream) -> syn::Result<()> {
         let Plan { entry, on_return } = plan;
+        let on_return = on_return.filter(|_| !is_never(&self.output));
         let Some(on_return) = on_return else {
             let mut stmts = syn::Block::parse_within.parse2(entry)?;
             stmts.append(&mut self.block.stmts);
@@ -77,6 +83,7 @@ impl<'a> Body<'a> {
             match writable {
                 true => quote!(async {
                     let __promenade_body: #output = #inner;
+                    #[allow(unreachable_code)]
                     __promenade_body
                 }
                 .await),
@@ -90,6 +97,7 @@ impl<'a> Body<'a> {
         let body = quote! {
             #entry
             let __promenade_ret #annotation = #call;
+            #[allow(unreachable_code)]
             let __promenade_returned = #classify;
             #on_return
             __promenade_ret
@@ -159,6 +167,16 @@ fn future_output(ty: &syn::Type) -> Option<syn::Type> {
         syn::Type::Paren(p) => future_output(&p.elem),
         syn::Type::Group(g) => future_output(&g.elem),
         _ => None,
+    }
+}
+
+/// `!`, possibly in parentheses: the body never returns.
+fn is_never(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Never(_) => true,
+        syn::Type::Paren(p) => is_never(&p.elem),
+        syn::Type::Group(g) => is_never(&g.elem),
+        _ => false,
     }
 }
 
