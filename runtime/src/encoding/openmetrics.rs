@@ -10,7 +10,14 @@
 //! - A histogram has `_sum` and `_count` together or not at all; not when a bucket bound
 //!   is negative, nor when the sum is negative or NaN (observations of negative values or
 //!   NaN over non-negative bounds): the `+Inf` bucket still carries the count.
-//! - Exemplars ` # {labels} value timestamp` on `_total` and `_bucket` samples only.
+//! - A summary's `_sum` and `_count` are left out together while the sum is negative or
+//!   NaN, and each quantile whose value is negative is left out (NaN, "no data", stays).
+//!   A gauge histogram's `_gsum` and `_gcount` are left out together when `_gsum` is NaN,
+//!   or negative while no bucket bound is. Text 0.0.4 shows all of these as recorded.
+//! - Exemplars ` # {labels} value timestamp` on `_total` and `_bucket` samples only; a
+//!   bucket's exemplar only when its value falls inside the bucket.
+//! - An info metric's label that repeats one of its series' labels is left out, in both
+//!   formats (the series' own label wins; see [`Info`](crate::Info)).
 //! - Timestamps in seconds; single spaces; no blank lines; `# EOF` last.
 
 use super::{encode_labels_into, write_series};

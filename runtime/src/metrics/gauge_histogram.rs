@@ -8,6 +8,12 @@ use super::{atomic_f64_add, Buckets, Metric};
 /// with their sum (`_gsum`) and count (`_gcount`). OpenMetrics' `gaugehistogram`; the
 /// text format shows it as a histogram followed by `_gcount` and `_gsum` gauges.
 ///
+/// OpenMetrics allows a negative `_gsum` only when a bucket bound is negative, and never
+/// a NaN one: while the sum is NaN, or negative over non-negative bounds (values below
+/// zero added, or removed more often than added), the OpenMetrics exposition leaves out
+/// `_gsum` and `_gcount` together; the `+Inf` bucket still carries the count. Text 0.0.4
+/// shows the sum as it is.
+///
 /// ```
 /// use promenade::{Buckets, GaugeHistogram};
 /// let sizes = GaugeHistogram::new(Buckets::new([10.0, 100.0]).unwrap());

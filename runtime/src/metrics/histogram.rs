@@ -195,10 +195,17 @@ impl Histogram {
 
     /// Records one observation and keeps `labels` (with `v` and the current time) as the
     /// exemplar of its bucket, replacing the bucket's previous one.
+    ///
+    /// An exemplar's value must be finite and fall inside its bucket (OpenMetrics): for
+    /// NaN or an infinite `v` the observation is counted but no exemplar is kept (the
+    /// bucket keeps its previous one).
     pub fn observe_with_exemplar(&self, v: f64, labels: &ExemplarLabels) {
         let index = self.bucket_of(v);
         self.counts[index].fetch_add(1, Relaxed);
         atomic_f64_add(&self.sum, v);
+        if !v.is_finite() {
+            return;
+        }
         let cells = self.exemplars.get_or_init(|| {
             (0..self.counts.len())
                 .map(|_| ExemplarCell::default())

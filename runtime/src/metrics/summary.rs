@@ -72,6 +72,10 @@ impl Quantiles {
     }
 
     /// How long an observation counts towards the quantiles (at least 1 ms).
+    ///
+    /// The window moves a slice at a time, so an observation counts for between
+    /// `(age_buckets - 1) / age_buckets × max_age` and `max_age`: with 5 age buckets
+    /// and 10 minutes, for 8 to 10 minutes, depending on where in its slice it fell.
     pub fn max_age(mut self, max_age: Duration) -> Result<Self, Error> {
         if max_age < Duration::from_millis(1) {
             return Err(Error::InvalidValue(
@@ -117,6 +121,15 @@ impl Quantiles {
 ///
 /// Without quantiles `observe` is two atomic operations, like a histogram's. With them it
 /// also takes the window's lock for a push into a vector (never while other code runs).
+///
+/// # Negative and NaN observations
+/// Any value can be observed, and [`count`](Self::count), [`sum`](Self::sum) and
+/// [`quantile_values`](Self::quantile_values) report what was recorded; text 0.0.4 shows
+/// it as is. OpenMetrics forbids a negative or NaN `_sum` (it is a counter), wants
+/// `_count` exactly when `_sum`, and forbids negative quantile values (NaN means "no
+/// data"), so its exposition leaves out:
+/// - `_sum` and `_count` together while the sum is negative or NaN;
+/// - each quantile whose value is negative (the others stay; a NaN quantile stays).
 ///
 /// ```
 /// use promenade::{metrics::Quantiles, Summary};

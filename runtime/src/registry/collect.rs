@@ -204,7 +204,7 @@ impl<S: Sink + ?Sized> Sink for &mut S {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a metric promenade can expose",
     label = "not a metric",
-    note = "metric fields must be `Counter`, `FloatCounter`, `Gauge`, `IntGauge`, `Histogram`, or a `Family<L, M>` of them"
+    note = "a metric is a `Counter`, `FloatCounter`, `CounterWithExemplar`, `Gauge`, `IntGauge`, `CallbackGauge`, `Histogram`, `Summary`, `Info`, `StateSet<S>`, `Enum<S>`, `GaugeHistogram`, a `Family<L, M>` of them (all but `CallbackGauge`), or an `Arc` or `&'static` of one of these"
 )]
 pub trait CollectMetric: Send + Sync {
     /// The type of the family.
@@ -448,7 +448,7 @@ pub(crate) fn check_labels(name: &str, ty: MetricType, labels: &[&str]) -> Resul
         MetricType::StateSet => {
             crate::validate::label_name(name).map_err(|_| Error::InvalidMetricName {
                 name: name.to_owned(),
-                reason: "a state set's states are a label named after it, so its name must                          also be a valid label name (no `:`)"
+                reason: "a state set's states are a label named after it, so its name must also be a valid label name (no `:`)"
                     .into(),
             })?;
             Some(name)

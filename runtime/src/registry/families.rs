@@ -360,6 +360,9 @@ impl<L: SeriesLabels> SummaryFamily<L> {
     }
 
     /// Adds a series with this count, sum, quantiles, creation time and timestamp.
+    ///
+    /// OpenMetrics' rules are checked: the sum is at least 0 (not NaN), each quantile in
+    /// `[0, 1]`, strictly increasing, with a value at least 0 or NaN (no data).
     pub fn add_with(
         &mut self,
         labels: L,
@@ -367,10 +370,23 @@ impl<L: SeriesLabels> SummaryFamily<L> {
         sum: f64,
         extras: SummaryExtras,
     ) -> Result<&mut Self, Error> {
-        if sum.is_nan() {
-            return Err(Error::InvalidValue("a summary's sum cannot be NaN".into()));
+        if sum.is_nan() || sum < 0.0 {
+            return Err(Error::InvalidValue(
+                format!(
+                    "a summary's sum cannot be negative or NaN, got {sum} (OpenMetrics: `_sum` is a counter, at least 0)"
+                )
+                .into(),
+            ));
         }
-        for (i, (q, _)) in extras.quantiles.iter().enumerate() {
+        for (i, (q, value)) in extras.quantiles.iter().enumerate() {
+            if *value < 0.0 {
+                return Err(Error::InvalidValue(
+                    format!(
+                        "quantile {q} has the value {value}, but OpenMetrics quantile values cannot be negative (at least 0, or NaN when there is no data)"
+                    )
+                    .into(),
+                ));
+            }
             if !(0.0..=1.0).contains(q) {
                 return Err(Error::InvalidValue(
                     format!("quantile {q} is not between 0 and 1").into(),
@@ -450,7 +466,7 @@ pub struct HistogramExtras {
 impl<L: SeriesLabels> HistogramFamily<L> {
     /// Adds a series from `(le, cumulative count)` pairs ending with `+Inf`, and the sum
     /// (`None`: neither `_sum` nor `_count` is exposed). A histogram with a negative
-    /// bound takes no sum (OpenMetrics forbids it).
+    /// bound takes no sum, and a sum is at least 0, never NaN (OpenMetrics).
     pub fn add(
         &mut self,
         labels: L,
@@ -472,6 +488,14 @@ impl<L: SeriesLabels> HistogramFamily<L> {
         if sum.is_some() && bounds.first().is_some_and(|b| *b < 0.0) {
             return Err(Error::InvalidValue(
                 "a histogram with a negative bucket bound cannot have a sum (OpenMetrics)".into(),
+            ));
+        }
+        if let Some(sum) = sum.filter(|s| s.is_nan() || *s < 0.0) {
+            return Err(Error::InvalidValue(
+                format!(
+                    "a histogram's sum cannot be negative or NaN, got {sum} (OpenMetrics: `_sum` is a counter, at least 0; pass `None` to leave `_sum` and `_count` out)"
+                )
+                .into(),
             ));
         }
         if extras.exemplars.len() > buckets.len() {
@@ -517,7 +541,8 @@ impl<L: SeriesLabels> HistogramFamily<L> {
 
 impl<L: SeriesLabels> GaugeHistogramFamily<L> {
     /// Adds a series from `(le, cumulative count)` pairs ending with `+Inf`, and the sum
-    /// of the values counted (`None`: neither `_gsum` nor `_gcount`).
+    /// of the values counted (`None`: neither `_gsum` nor `_gcount`). The sum is never
+    /// NaN, and negative only when a bucket bound is (OpenMetrics).
     pub fn add(
         &mut self,
         labels: L,
@@ -529,6 +554,16 @@ impl<L: SeriesLabels> GaugeHistogramFamily<L> {
             return Err(Error::InvalidValue(
                 "a gauge histogram's sum cannot be NaN".into(),
             ));
+        }
+        if let Some(gsum) = gsum.filter(|s| *s < 0.0) {
+            if !bounds.first().is_some_and(|b| *b < 0.0) {
+                return Err(Error::InvalidValue(
+                    format!(
+                        "a gauge histogram's sum is {gsum}, but OpenMetrics allows a negative `_gsum` only when a bucket bound is negative"
+                    )
+                    .into(),
+                ));
+            }
         }
         self.0.push(
             labels,

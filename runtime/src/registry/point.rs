@@ -136,7 +136,11 @@ pub enum Flavor {
     /// `_created`, no exemplars; a live histogram always has `_sum` and `_count`.
     Text,
     /// OpenMetrics 1.0: `_created` (unless [disabled](crate::metrics::disable_created_metrics)),
-    /// exemplars, and `_sum`/`_count` only for histograms without a negative bucket.
+    /// exemplars (only those inside their bucket), and only values the spec allows: no
+    /// histogram `_sum`/`_count` beside a negative bucket or when the sum is negative or
+    /// NaN, no summary `_sum`/`_count` when the sum is negative or NaN, no negative summary
+    /// quantile, no gauge-histogram `_gsum`/`_gcount` when `_gsum` is NaN or negative
+    /// over non-negative buckets.
     OpenMetrics,
 }
 
@@ -219,6 +223,9 @@ impl Point<'_> {
     /// - info: `_info` with the info labels, value 1; state set: one sample per state,
     ///   value 1 or 0; gauge and unknown: the bare name.
     ///
+    /// In [`Flavor::OpenMetrics`] samples whose values the spec forbids are left out (see
+    /// [`Flavor`]); [`Flavor::Text`] shows every value as recorded.
+    ///
     /// `flavor` says which samples the format shows. `scratch` lends the buffers live
     /// metrics are read into.
     pub fn for_each_sample(
@@ -273,6 +280,7 @@ impl Point<'_> {
                     h.buckets().bounds(),
                     &scratch.counts,
                     Some(h.sum()),
+                    om,
                     None,
                     &mut f,
                 );
@@ -281,7 +289,13 @@ impl Point<'_> {
                 let (count, sum) = (s.count(), s.sum());
                 s.quantiles_into(&mut scratch.weighted, &mut scratch.quantiles);
                 let created = created_on.then(|| s.created());
-                summary(count, sum, &scratch.quantiles, created, None, &mut f);
+                let values = SummaryValues {
+                    count,
+                    sum,
+                    quantiles: &scratch.quantiles,
+                    created,
+                };
+                summary(&values, om, None, &mut f);
             }
             Point::Info(i) => {
                 i.read_into(&mut scratch.text);
@@ -331,20 +345,21 @@ impl Point<'_> {
                     bounds,
                     cumulative,
                     gsum,
-                } => gauge_histogram(bounds, cumulative, *gsum, ts, &mut f),
+                } => gauge_histogram(bounds, cumulative, *gsum, om, ts, &mut f),
                 DataValue::Summary {
                     count,
                     sum,
                     quantiles,
                     created,
-                } => summary(
-                    *count,
-                    *sum,
-                    quantiles,
-                    created.filter(|_| created_on),
-                    ts,
-                    &mut f,
-                ),
+                } => {
+                    let values = SummaryValues {
+                        count: *count,
+                        sum: *sum,
+                        quantiles,
+                        created: created.filter(|_| created_on),
+                    };
+                    summary(&values, om, ts, &mut f);
+                }
                 DataValue::Info(labels) => info(labels, ts, &mut f),
                 DataValue::StateSet(states) => state_set(states, ts, &mut f),
             },
@@ -376,12 +391,20 @@ fn buckets(
     f: &mut impl FnMut(&SampleView<'_>),
 ) {
     let les = bounds.iter().copied().chain(std::iter::once(f64::INFINITY));
+    let mut lower = f64::NEG_INFINITY;
     for (i, (le, count)) in les.zip(cumulative).enumerate() {
+        // OpenMetrics: an exemplar's value must fall inside its bucket, `(lower, le]`;
+        // one that does not (NaN, `-Inf`) is left out, the bucket is not.
+        let exemplar = exemplars
+            .get(i)
+            .and_then(Option::as_ref)
+            .filter(|e| e.value() > lower && e.value() <= le);
         f(&SampleView {
             extra: ExtraLabel::Le(le),
-            exemplar: exemplars.get(i).and_then(Option::as_ref),
+            exemplar,
             ..SampleView::new("_bucket", Number::Int(*count), ts)
         });
+        lower = le;
     }
 }
 
@@ -410,34 +433,52 @@ fn gauge_histogram(
     bounds: &[f64],
     cumulative: &[u64],
     gsum: Option<f64>,
+    om: bool,
     ts: Option<f64>,
     f: &mut impl FnMut(&SampleView<'_>),
 ) {
     buckets(bounds, cumulative, &[], ts, f);
-    if let Some(gsum) = gsum {
+    let negative_bound = bounds.first().is_some_and(|b| *b < 0.0);
+    // OpenMetrics: `_gsum` can only be negative when a bucket bound is, and is never NaN;
+    // `_gcount` comes with it. Values added below every bound (or NaN) reach either, and
+    // then both are left out: the `+Inf` bucket still carries the count. Text 0.0.4 shows
+    // them as plain gauges, which may be anything.
+    let om_gsum_allowed = |s: &f64| !s.is_nan() && (*s >= 0.0 || negative_bound);
+    if let Some(gsum) = gsum.filter(|s| !om || om_gsum_allowed(s)) {
         let count = cumulative.last().copied().unwrap_or(0);
         f(&SampleView::new("_gcount", Number::Int(count), ts));
         f(&SampleView::new("_gsum", Number::Float(gsum), ts));
     }
 }
 
-fn summary(
+/// A summary as read, live or from data.
+struct SummaryValues<'s> {
     count: u64,
     sum: f64,
-    quantiles: &[(f64, f64)],
+    quantiles: &'s [(f64, f64)],
     created: Option<f64>,
-    ts: Option<f64>,
-    f: &mut impl FnMut(&SampleView<'_>),
-) {
-    for (q, v) in quantiles {
+}
+
+fn summary(s: &SummaryValues<'_>, om: bool, ts: Option<f64>, f: &mut impl FnMut(&SampleView<'_>)) {
+    for (q, v) in s.quantiles {
+        // OpenMetrics: a quantile value cannot be negative (NaN, "no data", is allowed).
+        // One over negative observations is left out; the others stay.
+        if om && *v < 0.0 {
+            continue;
+        }
         f(&SampleView {
             extra: ExtraLabel::Quantile(*q),
             ..SampleView::new("", Number::Float(*v), ts)
         });
     }
-    f(&SampleView::new("_sum", Number::Float(sum), ts));
-    f(&SampleView::new("_count", Number::Int(count), ts));
-    if let Some(c) = created {
+    // OpenMetrics: `_sum` and `_count` are counters, never negative nor NaN, and come
+    // together. A sum made negative or NaN by the observations leaves both out; text 0.0.4
+    // keeps them, as it does for histograms.
+    if !om || s.sum >= 0.0 {
+        f(&SampleView::new("_sum", Number::Float(s.sum), ts));
+        f(&SampleView::new("_count", Number::Int(s.count), ts));
+    }
+    if let Some(c) = s.created {
         f(&SampleView::new("_created", Number::Float(c), ts));
     }
 }
