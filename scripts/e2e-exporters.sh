@@ -25,180 +25,48 @@
 # 127.0.0.1; the temp dir is removed. One PASS/FAIL line; non-zero exit on failure.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-START_TIME=$(date +%s)
-TMP=""
-PGW_PID=""
-PROM_PID=""
-NODE_PID=""
-CARBON_PID=""
-POLICY_RC_CREATED=""
-RESULT="FAIL"
-FAIL_REASON="aborted"
-
-log() { printf 'e2e-exporters: %s\n' "$*" >&2; }
-
-fail() {
-    FAIL_REASON="$*"
-    exit 1
-}
-
-stop_pid() {
-    local pid="$1" name="$2"
-    [ -n "$pid" ] || return 0
-    if kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            log "$name (pid $pid) ignored SIGTERM; sending SIGKILL"
-            kill -9 "$pid" 2>/dev/null || true
-        fi
-    fi
-    wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    local status=$?
-    [ -z "$POLICY_RC_CREATED" ] || rm -f /usr/sbin/policy-rc.d
-    stop_pid "$PROM_PID" prometheus
-    stop_pid "$PGW_PID" pushgateway
-    stop_pid "$NODE_PID" node_exporter
-    stop_pid "$CARBON_PID" carbon-cache
-    if [ "$status" -ne 0 ] && [ -n "$TMP" ] && [ -d "$TMP" ]; then
-        for f in pushgateway.log prometheus.log node.log carbon.log carbon/log/console.log driver.log; do
-            if [ -s "$TMP/$f" ]; then
-                log "---- last lines of $f ----"
-                tail -n 20 "$TMP/$f" >&2 || true
-            fi
-        done
-    fi
-    [ -n "$TMP" ] && rm -rf "$TMP"
-    local elapsed=$(($(date +%s) - START_TIME))
-    if [ "$status" -eq 0 ] && [ "$RESULT" = "PASS" ]; then
-        echo "E2E-EXPORTERS PASS: Pushgateway took push/push_add/delete (\`/\`, empty and space in the grouping key, gzip, async) and refused a type clash with its 400 text; Prometheus saw the pushed jobs; node exporter exported the textfile with no partial read under rewrites; carbon stored the bridge's values (${elapsed}s)"
-    else
-        echo "E2E-EXPORTERS FAIL: ${FAIL_REASON} (${elapsed}s)"
-        [ "$status" -ne 0 ] || status=1
-    fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'FAIL_REASON="interrupted"; exit 130' INT TERM
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_init e2e-exporters E2E-EXPORTERS
+LIB_LOGS=(pushgateway.log prometheus.log node.log carbon.log carbon/log/console.log driver.log)
 
 # ---------------------------------------------------------------------------------------
 # 1. Tools
 # ---------------------------------------------------------------------------------------
-need_apt=()
-command -v prometheus-pushgateway >/dev/null 2>&1 || need_apt+=(prometheus-pushgateway)
-command -v prometheus-node-exporter >/dev/null 2>&1 || need_apt+=(prometheus-node-exporter)
-{ command -v carbon-cache >/dev/null 2>&1 && command -v whisper-fetch >/dev/null 2>&1; } ||
-    need_apt+=(graphite-carbon)
-command -v prometheus >/dev/null 2>&1 || need_apt+=(prometheus)
-command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
-command -v curl >/dev/null 2>&1 || need_apt+=(curl)
-if [ "${#need_apt[@]}" -gt 0 ]; then
-    [ "$(id -u)" -eq 0 ] || fail "missing ${need_apt[*]} and not root: run as root or install them"
-    log "installing ${need_apt[*]} with apt-get"
-    export DEBIAN_FRONTEND=noninteractive
-    # The packages' postinst scripts would start system-wide daemons (all interfaces,
-    # default ports, Debian's persistence file) wherever an init system runs; forbid
-    # service starts for the duration of the install unless the machine has a policy.
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-        chmod 0755 /usr/sbin/policy-rc.d
-        POLICY_RC_CREATED=1
-    fi
-    apt-get update -qq >/dev/null || fail "apt-get update failed"
-    apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null ||
-        fail "apt-get install ${need_apt[*]} failed"
-    if [ -n "$POLICY_RC_CREATED" ]; then
-        rm -f /usr/sbin/policy-rc.d
-        POLICY_RC_CREATED=""
-    fi
-fi
-for tool in prometheus-pushgateway prometheus-node-exporter carbon-cache whisper-fetch prometheus python3 curl cargo; do
-    command -v "$tool" >/dev/null 2>&1 || fail "$tool not found on PATH"
-done
+require prometheus-pushgateway prometheus-pushgateway
+require prometheus-node-exporter prometheus-node-exporter
+require graphite-carbon carbon-cache whisper-fetch
+require prometheus prometheus
+require python3 python3
+require curl curl
+install_required cargo
 log "$(prometheus-pushgateway --version 2>&1 | head -n 1)"
 log "$(prometheus-node-exporter --version 2>&1 | head -n 1)"
 
-TMP="$(mktemp -d -t promenade-e2e-exporters.XXXXXX)"
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-USED_PORTS=" "
-new_port() {
-    local p
-    p="$(free_port)"
-    while [[ "$USED_PORTS" == *" $p "* ]]; do p="$(free_port)"; done
-    USED_PORTS="$USED_PORTS$p "
-    echo "$p"
-}
-
-wait_http() {
-    local url="$1" pid="$2" name="$3" deadline=$(($(date +%s) + 30))
-    until curl -fsS -o /dev/null "$url" 2>/dev/null; do
-        kill -0 "$pid" 2>/dev/null || fail "$name exited during startup"
-        [ "$(date +%s)" -lt "$deadline" ] || fail "$name did not answer $url within 30s"
-        sleep 0.1
-    done
-}
+make_tmp e2e-exporters
 
 # ---------------------------------------------------------------------------------------
 # 2. Build
 # ---------------------------------------------------------------------------------------
 FEATURES="push,textfile,graphite,gzip"
 log "building the examples and the e2e drivers (features $FEATURES)"
-BUILD_JSON="$TMP/build.json"
-if ! (cd "$ROOT" && cargo build -p promenade --features "$FEATURES" --example batch_job --example textfile \
-    --message-format=json-render-diagnostics >"$BUILD_JSON" 2>"$TMP/build.log" &&
-    cargo test -p promenade --features "$FEATURES" --test push --test textfile --test graphite --no-run \
-        --message-format=json-render-diagnostics >>"$BUILD_JSON" 2>>"$TMP/build.log"); then
-    tail -n 40 "$TMP/build.log" >&2
-    fail "cargo build failed"
-fi
-artifact() {
-    python3 - "$BUILD_JSON" "$1" "$2" <<'PY'
-import json, sys
-path, name, kind = sys.argv[1:]
-for line in open(path):
-    try:
-        m = json.loads(line)
-    except ValueError:
-        continue
-    t = m.get("target", {})
-    if m.get("reason") == "compiler-artifact" and t.get("name") == name and kind in t.get("kind", []) and m.get("executable"):
-        print(m["executable"])
-PY
-}
-BATCH_BIN="$(artifact batch_job example)"
-TEXTFILE_BIN="$(artifact textfile example)"
-PUSH_TEST="$(artifact push test)"
-TEXTFILE_TEST="$(artifact textfile test)"
-GRAPHITE_TEST="$(artifact graphite test)"
+cargo_build "cargo build failed" build -p promenade --features "$FEATURES" --example batch_job --example textfile
+cargo_build "cargo build failed" test -p promenade --features "$FEATURES" --test push --test textfile --test graphite --no-run
+BATCH_BIN="$(cargo_artifact batch_job example)"
+TEXTFILE_BIN="$(cargo_artifact textfile example)"
+PUSH_TEST="$(cargo_artifact push test)"
+TEXTFILE_TEST="$(cargo_artifact textfile test)"
+GRAPHITE_TEST="$(cargo_artifact graphite test)"
 for b in "$BATCH_BIN" "$TEXTFILE_BIN" "$PUSH_TEST" "$TEXTFILE_TEST" "$GRAPHITE_TEST"; do
     [ -n "$b" ] && [ -x "$b" ] || fail "a built binary is missing (batch_job, textfile, or a test)"
 done
 
 # Checks in Python (JSON, the exposition format); written once, run per step.
-cat >"$TMP/check.py" <<'PY'
-import json, sys, time, urllib.parse, urllib.request
-
-def fail(msg):
-    print("check: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-def get(url, timeout=5):
-    with urllib.request.urlopen(url, timeout=timeout) as r:
-        return r.read().decode("utf-8")
-
+{
+    check_py_prelude
+    cat <<'PY'
 def groups(gw):
     """{frozenset(group labels): {metric name: {frozenset(series labels): value}}}."""
-    body = json.loads(get(gw + "/api/v1/metrics"))
+    body = json.loads(http_get(gw + "/api/v1/metrics"))
     if body.get("status") != "success":
         fail("gateway API: %s" % body)
     out = {}
@@ -212,37 +80,6 @@ def groups(gw):
                               for m in fam["metrics"]}
                 fams[name]["__type__"] = fam["type"]
         out[key] = fams
-    return out
-
-def parse_exposition(text):
-    out = {}
-    for line in text.split("\n"):
-        if not line or line.startswith("#"):
-            continue
-        i = 0
-        while line[i] not in "{ ":
-            i += 1
-        name, labels = line[:i], {}
-        if line[i] == "{":
-            i += 1
-            while line[i] != "}":
-                eq = line.index("=", i)
-                lname = line[i:eq].lstrip(",")
-                i = eq + 2
-                val = []
-                while line[i] != '"':
-                    if line[i] == "\\":
-                        i += 1
-                        val.append({"n": "\n", "\\": "\\", '"': '"'}[line[i]])
-                    else:
-                        val.append(line[i])
-                    i += 1
-                i += 1
-                if line[i] == ",":
-                    i += 1
-                labels[lname] = "".join(val)
-            i += 1
-        out[(name, frozenset(labels.items()))] = float(line[i:].split()[0])
     return out
 
 def main():
@@ -297,12 +134,12 @@ def main():
         last = None
         while time.time() < deadline:
             try:
-                ts = json.loads(get(prom + "/api/v1/targets"))["data"]["activeTargets"]
+                ts = json.loads(http_get(prom + "/api/v1/targets"))["data"]["activeTargets"]
                 last = ts
                 if ts and all(t["health"] == "up" and t["lastScrape"][:4] != "0001" for t in ts):
                     ok = True
                     for promql, (labels, value) in want.items():
-                        res = json.loads(get(prom + "/api/v1/query?" + urllib.parse.urlencode({"query": promql})))["data"]["result"]
+                        res = json.loads(http_get(prom + "/api/v1/query?" + urllib.parse.urlencode({"query": promql})))["data"]["result"]
                         if len(res) != 1 or res[0]["metric"] != labels or (value is not None and float(res[0]["value"][1]) != float(value)):
                             ok = False
                             last = res
@@ -316,7 +153,7 @@ def main():
         fail("Prometheus did not store the pushed series as expected within 30s; last: %s" % json.dumps(last))
     elif cmd == "node-file":
         # node-file NODE_URL FILE: node exporter exports every sample of FILE exactly.
-        text = get(sys.argv[2])
+        text = http_get(sys.argv[2])
         got = parse_exposition(text)
         if got.get(("node_textfile_scrape_error", frozenset())) != 0.0:
             fail("node_textfile_scrape_error is not 0:\n" + "\n".join(l for l in text.split("\n") if "textfile" in l))
@@ -342,7 +179,7 @@ def main():
             except OSError:
                 return False
         while alive() and time.time() < deadline:
-            text = get(url)
+            text = http_get(url)
             got = parse_exposition(text)
             err = got.get(("node_textfile_scrape_error", frozenset()))
             race = {k[0]: v for k, v in got.items() if k[0].startswith("e2e_race_")}
@@ -361,6 +198,7 @@ def main():
 
 main()
 PY
+} >"$TMP/check.py"
 check() { python3 "$TMP/check.py" "$@"; }
 
 # ---------------------------------------------------------------------------------------
@@ -372,6 +210,7 @@ log "starting the Pushgateway on 127.0.0.1:$PGW_PORT"
 prometheus-pushgateway --web.listen-address="127.0.0.1:$PGW_PORT" --persistence.file= \
     >"$TMP/pushgateway.log" 2>&1 </dev/null &
 PGW_PID=$!
+track "$PGW_PID" pushgateway
 wait_http "$PGW/-/ready" "$PGW_PID" "the Pushgateway"
 
 # Prometheus first: its first scrape lands ~6 s after start, so start it early.
@@ -389,6 +228,7 @@ log "starting Prometheus on 127.0.0.1:$PROM_PORT (scraping the gateway, honor_la
 prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/data" \
     --web.listen-address="127.0.0.1:$PROM_PORT" >"$TMP/prometheus.log" 2>&1 </dev/null &
 PROM_PID=$!
+track "$PROM_PID" prometheus
 
 step() {
     log "push step: $1"
@@ -446,8 +286,7 @@ step delete
 check group "$PGW" "$GROUP" null || fail "delete did not remove the group"
 check group "$PGW" "$BATCH" '{"batch_job_items_processed_total": ["COUNTER", 42], "batch_job_item_duration_seconds": ["HISTOGRAM", null], "job_start_timestamp_seconds": ["GAUGE", null], "job_duration_seconds": ["GAUGE", null], "job_last_success_timestamp_seconds": ["GAUGE", '"$SUCCESS_AT"'], "job_last_failure_timestamp_seconds": ["GAUGE", null]}' ||
     fail "delete removed more than its group"
-stop_pid "$PROM_PID" prometheus
-PROM_PID=""
+stop_tracked "$PROM_PID"
 
 # ---------------------------------------------------------------------------------------
 # 4. node exporter, textfile collector only
@@ -459,6 +298,7 @@ log "starting the node exporter on 127.0.0.1:$NODE_PORT (textfile collector only
 prometheus-node-exporter --web.listen-address="127.0.0.1:$NODE_PORT" --collector.disable-defaults \
     --collector.textfile --collector.textfile.directory="$TMP/textfile" >"$TMP/node.log" 2>&1 </dev/null &
 NODE_PID=$!
+track "$NODE_PID" node_exporter
 wait_http "$NODE" "$NODE_PID" "the node exporter"
 "$TEXTFILE_BIN" "$TMP/textfile" >"$TMP/textfile.log" 2>&1 || fail "the textfile example failed: $(cat "$TMP/textfile.log")"
 [ "$(ls -A "$TMP/textfile")" = "promenade_example.prom" ] || fail "unexpected files: $(ls -A "$TMP/textfile")"
@@ -469,12 +309,13 @@ log "rewriting a 200-series textfile for 5 s while scraping"
 PROMENADE_E2E_TEXTFILE="$TMP/textfile/race.prom" PROMENADE_E2E_SECONDS=5 \
     "$TEXTFILE_TEST" --ignored --exact e2e_textfile_writer --nocapture >"$TMP/writer.log" 2>&1 &
 WRITER_PID=$!
-check node-race "$NODE" 5 "$WRITER_PID" || { kill "$WRITER_PID" 2>/dev/null || true; fail "a scrape saw a partial textfile"; }
+track "$WRITER_PID" textfile-writer
+check node-race "$NODE" 5 "$WRITER_PID" || fail "a scrape saw a partial textfile"
 wait "$WRITER_PID" || fail "the textfile writer failed: $(tail -n 5 "$TMP/writer.log")"
+untrack "$WRITER_PID"
 log "writer: $(grep -o 'E2E_WRITES [0-9]*' "$TMP/writer.log") rewrites"
 [ "$(ls -A "$TMP/textfile")" = "race.prom" ] || fail "temporary files left behind: $(ls -A "$TMP/textfile")"
-stop_pid "$NODE_PID" node_exporter
-NODE_PID=""
+stop_tracked "$NODE_PID"
 
 # ---------------------------------------------------------------------------------------
 # 5. carbon-cache
@@ -507,12 +348,9 @@ printf '[default]\npattern = .*\nretentions = 1s:1h\n' >"$C/storage-schemas.conf
 log "starting carbon-cache (line receiver on 127.0.0.1:$LINE_PORT)"
 carbon-cache --config="$C/carbon.conf" --nodaemon start >"$TMP/carbon.log" 2>&1 </dev/null &
 CARBON_PID=$!
-deadline=$(($(date +%s) + 30))
-until python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$LINE_PORT" 2>/dev/null; do
-    kill -0 "$CARBON_PID" 2>/dev/null || fail "carbon-cache exited during startup"
-    [ "$(date +%s)" -lt "$deadline" ] || fail "carbon-cache did not listen within 30s"
-    sleep 0.2
-done
+track "$CARBON_PID" carbon-cache
+wait_until "$CARBON_PID" "carbon-cache exited during startup" "carbon-cache did not listen within 30s" \
+    python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close()' "$LINE_PORT"
 BRIDGE_START=$(date +%s)
 PROMENADE_E2E_CARBON="127.0.0.1:$LINE_PORT" "$GRAPHITE_TEST" --ignored --exact e2e_graphite_bridge --nocapture \
     >"$TMP/driver.log" 2>&1 || fail "the Graphite bridge driver failed (see driver.log)"
@@ -543,4 +381,4 @@ expect_whisper promenade_e2e.loop.level "10.000000 20.000000 "
 expect_whisper promenade_e2e.loop.latency_seconds_count "2.000000 "
 [ ! -e "$C/storage/whisper/promenade_e2e/once/broken.wsp" ] || fail "a NaN sample reached carbon"
 
-RESULT="PASS"
+pass "Pushgateway took push/push_add/delete (\`/\`, empty and space in the grouping key, gzip, async) and refused a type clash with its 400 text; Prometheus saw the pushed jobs; node exporter exported the textfile with no partial read under rewrites; carbon stored the bridge's values"

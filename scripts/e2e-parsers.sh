@@ -8,36 +8,28 @@
 # the exact values and label strings, not only that they do not fail.
 #
 # Installs what it needs (Debian's prometheus for promtool, python3 + pip's
-# prometheus_client) when missing. Prints one PASS/FAIL line.
+# prometheus_client) when missing (needs root). The temp dir is removed. Prints one
+# PASS/FAIL line; non-zero exit on failure.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_init e2e-parsers E2E-PARSERS
 cd "$ROOT"
-TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "E2E-PARSERS FAIL: $*" >&2; exit 1; }
 
-if ! command -v promtool >/dev/null 2>&1; then
-    echo "installing Debian's prometheus (for promtool)" >&2
-    # No daemon may start during the install (there is no init system, but be sure).
-    policy_added=""
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-        policy_added=1
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null
-    [ -n "$policy_added" ] && rm -f /usr/sbin/policy-rc.d
-fi
+require prometheus promtool
+require python3 python3
+install_required cargo
 if ! python3 -c 'import prometheus_client' 2>/dev/null; then
-    echo "installing prometheus_client with pip" >&2
-    python3 -m pip install -q prometheus_client >/dev/null 2>&1 \
-        || python3 -m pip install -q --break-system-packages prometheus_client >/dev/null
+    log "installing prometheus_client with pip"
+    python3 -m pip install -q prometheus_client >/dev/null 2>&1 ||
+        python3 -m pip install -q --break-system-packages prometheus_client >/dev/null ||
+        fail "pip install prometheus_client failed"
 fi
 
-cargo build -q -p promenade --example exposition_formats 2>"$TMP/build.log" \
-    || { cat "$TMP/build.log" >&2; fail "build of examples/exposition_formats.rs"; }
-BIN="$ROOT/target/debug/examples/exposition_formats"
+make_tmp e2e-parsers
+cargo_build "build of examples/exposition_formats.rs" build -p promenade --example exposition_formats
+BIN="$(cargo_artifact exposition_formats example)"
+[ -x "$BIN" ] || fail "could not find the built exposition_formats binary"
 "$BIN" text >"$TMP/text.txt"
 "$BIN" openmetrics >"$TMP/om.txt"
 
@@ -124,4 +116,4 @@ if errors:
 print(f"parsed {len(text_fams)} families (0.0.4) and {len(om_fams)} (OpenMetrics), values and labels exact")
 PY
 
-echo "E2E-PARSERS PASS: promtool clean on text 0.0.4; the Python client's 0.0.4 and strict OpenMetrics parsers read back every type, exemplar, unit and awkward label exactly"
+pass "promtool clean on text 0.0.4; the Python client's 0.0.4 and strict OpenMetrics parsers read back every type, exemplar, unit and awkward label exactly"

@@ -28,150 +28,25 @@
 # failure.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-START_TIME=$(date +%s)
-TMP=""
-APP_PID=""
-FIXTURE_PID=""
-PROM_PID=""
-POLICY_RC_CREATED=""
-RESULT="FAIL"
-FAIL_REASON="aborted"
-
-log() { printf 'e2e: %s\n' "$*" >&2; }
-
-fail() {
-    FAIL_REASON="$*"
-    exit 1
-}
-
-stop_pid() {
-    local pid="$1" name="$2"
-    [ -n "$pid" ] || return 0
-    if kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            log "$name (pid $pid) ignored SIGTERM; sending SIGKILL"
-            kill -9 "$pid" 2>/dev/null || true
-        fi
-    fi
-    wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    local status=$?
-    [ -z "$POLICY_RC_CREATED" ] || rm -f /usr/sbin/policy-rc.d
-    stop_pid "$PROM_PID" prometheus
-    stop_pid "$APP_PID" quickstart
-    stop_pid "$FIXTURE_PID" fixture
-    if [ "$status" -ne 0 ] && [ -n "$TMP" ] && [ -d "$TMP" ]; then
-        for f in app.log fixture.log prometheus.log; do
-            if [ -s "$TMP/$f" ]; then
-                log "---- last lines of $f ----"
-                tail -n 20 "$TMP/$f" >&2 || true
-            fi
-        done
-    fi
-    [ -n "$TMP" ] && rm -rf "$TMP"
-    local elapsed=$(($(date +%s) - START_TIME))
-    if [ "$status" -eq 0 ] && [ "$RESULT" = "PASS" ]; then
-        echo "E2E PASS: real Prometheus scraped the quickstart app; stored values equal what the app recorded; middleware counts and histogram_quantile match the generated requests; escaped label values and HELP stored as the originals; promtool check metrics clean (${elapsed}s)"
-    else
-        echo "E2E FAIL: ${FAIL_REASON} (${elapsed}s)"
-        [ "$status" -ne 0 ] || status=1
-    fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'FAIL_REASON="interrupted"; exit 130' INT TERM
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_init e2e E2E
+LIB_LOGS=(app.log fixture.log prometheus.log)
 
 # ---------------------------------------------------------------------------------------
 # 1. Tools
 # ---------------------------------------------------------------------------------------
-need_apt=()
-command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
-command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
-command -v curl >/dev/null 2>&1 || need_apt+=(curl)
-if [ "${#need_apt[@]}" -gt 0 ]; then
-    [ "$(id -u)" -eq 0 ] || fail "missing ${need_apt[*]} and not root: run as root or install them"
-    log "installing ${need_apt[*]} with apt-get"
-    export DEBIAN_FRONTEND=noninteractive
-    # The package's postinst would start a system-wide Prometheus (all interfaces, :9090)
-    # wherever an init system runs; forbid service starts for the duration of the install
-    # unless the machine already has a policy of its own.
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-        chmod 0755 /usr/sbin/policy-rc.d
-        POLICY_RC_CREATED=1
-    fi
-    apt-get update -qq >/dev/null || fail "apt-get update failed"
-    apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null ||
-        fail "apt-get install ${need_apt[*]} failed"
-    if [ -n "$POLICY_RC_CREATED" ]; then
-        rm -f /usr/sbin/policy-rc.d
-        POLICY_RC_CREATED=""
-    fi
-fi
-for tool in prometheus promtool python3 curl cargo; do
-    command -v "$tool" >/dev/null 2>&1 || fail "$tool not found on PATH"
-done
+require prometheus prometheus promtool
+require python3 python3
+require curl curl
+install_required cargo
 log "$(prometheus --version 2>&1 | head -n 1)"
 
-TMP="$(mktemp -d -t promenade-e2e.XXXXXX)"
+make_tmp e2e
 
 # The checks are in Python (JSON and the exposition format); written once, run per step.
-cat >"$TMP/check.py" <<'PY'
-import json, math, sys, time, urllib.parse, urllib.request
-
-def fail(msg):
-    print("check: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-def http_get(url, timeout=5):
-    with urllib.request.urlopen(url, timeout=timeout) as r:
-        return r.read().decode("utf-8")
-
-def parse_exposition(text):
-    """Samples of a text 0.0.4 exposition: {(name, frozenset(labels)): value}."""
-    out = {}
-    for line in text.split("\n"):
-        if not line or line.startswith("#"):
-            continue
-        i = 0
-        while i < len(line) and line[i] not in "{ \t":
-            i += 1
-        name, labels = line[:i], {}
-        if i < len(line) and line[i] == "{":
-            i += 1
-            while True:
-                while line[i] in " \t,":
-                    i += 1
-                if line[i] == "}":
-                    i += 1
-                    break
-                eq = line.index("=", i)
-                lname = line[i:eq].strip()
-                i = eq + 1
-                assert line[i] == '"', line
-                i += 1
-                val = []
-                while line[i] != '"':
-                    if line[i] == "\\":
-                        i += 1
-                        val.append({"n": "\n", "\\": "\\", '"': '"'}[line[i]])
-                    else:
-                        val.append(line[i])
-                    i += 1
-                i += 1
-                labels[lname] = "".join(val)
-        value = line[i:].split()[0]
-        out[(name, frozenset(labels.items()))] = float(value)
-    return out
-
+{
+    check_py_prelude
+    cat <<'PY'
 def query(prom, promql):
     url = prom + "/api/v1/query?" + urllib.parse.urlencode({"query": promql})
     body = json.loads(http_get(url))
@@ -339,65 +214,30 @@ def main():
 
 main()
 PY
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
+} >"$TMP/check.py"
 
 # ---------------------------------------------------------------------------------------
 # 2. Build and start the app
 # ---------------------------------------------------------------------------------------
 log "building the quickstart example"
-BUILD_JSON="$TMP/build.json"
-if ! (cd "$ROOT" && cargo build -p promenade --example quickstart --message-format=json-render-diagnostics \
-    >"$BUILD_JSON" 2>"$TMP/build.log"); then
-    tail -n 40 "$TMP/build.log" >&2
-    fail "cargo build --example quickstart failed"
-fi
-APP_BIN="$(python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    try:
-        m = json.loads(line)
-    except ValueError:
-        continue
-    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == "quickstart" and m.get("executable"):
-        print(m["executable"])
-' "$BUILD_JSON")"
+cargo_build "cargo build --example quickstart failed" build -p promenade --example quickstart
+APP_BIN="$(cargo_artifact quickstart example)"
 [ -x "$APP_BIN" ] || fail "could not find the built quickstart binary"
 
 log "building the escaping fixture (tests/http_scrape.rs)"
-if ! (cd "$ROOT" && cargo test -p promenade --test http_scrape --no-run --message-format=json-render-diagnostics \
-    >"$BUILD_JSON" 2>"$TMP/build.log"); then
-    tail -n 40 "$TMP/build.log" >&2
-    fail "cargo test --test http_scrape --no-run failed"
-fi
-FIXTURE_BIN="$(python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    try:
-        m = json.loads(line)
-    except ValueError:
-        continue
-    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == "http_scrape" and m.get("profile", {}).get("test") and m.get("executable"):
-        print(m["executable"])
-' "$BUILD_JSON")"
+cargo_build "cargo test --test http_scrape --no-run failed" test -p promenade --test http_scrape --no-run
+FIXTURE_BIN="$(cargo_artifact http_scrape test)"
 [ -x "$FIXTURE_BIN" ] || fail "could not find the built http_scrape test binary"
 
-APP_PORT="$(free_port)"
+APP_PORT="$(new_port)"
 APP="http://127.0.0.1:$APP_PORT"
 log "starting quickstart on 127.0.0.1:$APP_PORT"
 # Started directly (no `cargo run`, no setsid) so that $! is the app's own PID.
 PROMENADE_QUICKSTART_ADDR="127.0.0.1:$APP_PORT" PROMENADE_QUICKSTART_TRAFFIC=0 \
     "$APP_BIN" >"$TMP/app.log" 2>&1 </dev/null &
 APP_PID=$!
-
-deadline=$(($(date +%s) + 30))
-until curl -fsS -o /dev/null "$APP/metrics" 2>/dev/null; do
-    kill -0 "$APP_PID" 2>/dev/null || fail "the quickstart app exited during startup"
-    [ "$(date +%s)" -lt "$deadline" ] || fail "the quickstart app did not answer $APP/metrics within 30s"
-    sleep 0.1
-done
+track "$APP_PID" quickstart
+wait_http "$APP/metrics" "$APP_PID" "the quickstart app"
 
 CT="$(curl -fsS -o /dev/null -w '%{content_type}' "$APP/metrics")"
 [ "$CT" = "text/plain; version=0.0.4; charset=utf-8" ] || fail "unexpected Content-Type from /metrics: '$CT'"
@@ -415,20 +255,15 @@ promtool_check() {
 curl -fsS "$APP/metrics" >"$TMP/first.prom"
 promtool_check "$TMP/first.prom" "idle"
 
-FIXTURE_PORT="$(free_port)"
-while [ "$FIXTURE_PORT" = "$APP_PORT" ]; do FIXTURE_PORT="$(free_port)"; done
+FIXTURE_PORT="$(new_port)"
 FIXTURE="http://127.0.0.1:$FIXTURE_PORT"
 log "starting the escaping fixture on 127.0.0.1:$FIXTURE_PORT"
 # The test binary itself (not `cargo test`), so that $! is the serving process.
 PROMENADE_E2E_FIXTURE_ADDR="127.0.0.1:$FIXTURE_PORT" PROMENADE_E2E_FIXTURE_EXPECTED="$TMP/awkward.json" \
     "$FIXTURE_BIN" --ignored --exact e2e_fixture_awkward_labels --nocapture >"$TMP/fixture.log" 2>&1 </dev/null &
 FIXTURE_PID=$!
-deadline=$(($(date +%s) + 30))
-until curl -fsS -o /dev/null "$FIXTURE/metrics" 2>/dev/null; do
-    kill -0 "$FIXTURE_PID" 2>/dev/null || fail "the escaping fixture exited during startup"
-    [ "$(date +%s)" -lt "$deadline" ] || fail "the escaping fixture did not answer within 30s"
-    sleep 0.1
-done
+track "$FIXTURE_PID" fixture
+wait_http "$FIXTURE/metrics" "$FIXTURE_PID" "the escaping fixture" "the escaping fixture did not answer within 30s"
 [ -s "$TMP/awkward.json" ] || fail "the escaping fixture did not write what it recorded"
 curl -fsS "$FIXTURE/metrics" >"$TMP/awkward.prom"
 promtool_check "$TMP/awkward.prom" "escaping fixture"
@@ -436,8 +271,7 @@ promtool_check "$TMP/awkward.prom" "escaping fixture"
 # ---------------------------------------------------------------------------------------
 # 3. Start Prometheus
 # ---------------------------------------------------------------------------------------
-PROM_PORT="$(free_port)"
-while [ "$PROM_PORT" = "$APP_PORT" ] || [ "$PROM_PORT" = "$FIXTURE_PORT" ]; do PROM_PORT="$(free_port)"; done
+PROM_PORT="$(new_port)"
 PROM="http://127.0.0.1:$PROM_PORT"
 mkdir -p "$TMP/data"
 cat >"$TMP/prometheus.yml" <<EOF
@@ -454,13 +288,8 @@ PROM_STARTED=$(date +%s.%N)
 prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/data" \
     --web.listen-address="127.0.0.1:$PROM_PORT" >"$TMP/prometheus.log" 2>&1 </dev/null &
 PROM_PID=$!
-
-deadline=$(($(date +%s) + 30))
-until curl -fsS -o /dev/null "$PROM/-/ready" 2>/dev/null; do
-    kill -0 "$PROM_PID" 2>/dev/null || fail "Prometheus exited during startup"
-    [ "$(date +%s)" -lt "$deadline" ] || fail "Prometheus was not ready within 30s"
-    sleep 0.1
-done
+track "$PROM_PID" prometheus
+wait_http "$PROM/-/ready" "$PROM_PID" "Prometheus" "Prometheus was not ready within 30s"
 # The first scrape lands ~6 s after start (a 5 s discovery throttle in 2.42).
 log "waiting for Prometheus' first scrape (~6 s)"
 python3 "$TMP/check.py" wait-scrape "$PROM" "$PROM_STARTED" 30 || fail "Prometheus never scraped the app"
@@ -594,4 +423,4 @@ python3 "$TMP/check.py" awkward "$PROM" "$TMP/awkward.json" || fail "escaped lab
 # ---------------------------------------------------------------------------------------
 promtool_check "$TMP/after.prom" "after traffic"
 
-RESULT="PASS"
+pass "real Prometheus scraped the quickstart app; stored values equal what the app recorded; middleware counts and histogram_quantile match the generated requests; escaped label values and HELP stored as the originals; promtool check metrics clean"

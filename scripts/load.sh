@@ -22,119 +22,48 @@
 # PASS/FAIL line. Takes about 20 s plus the release build (~1 min from scratch).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lib_init load LOAD
+LIB_LOGS=(target.out)
 DURATION="${LOAD_DURATION:-20}"
 WRITERS="${LOAD_WRITERS:-2}"
 THREADS="${LOAD_THREADS:-2}"
 CONNECTIONS="${LOAD_CONNECTIONS:-8}"
 RECORD="${LOAD_RECORD:-1}"
 BENCHMARKS="${LOAD_BENCHMARKS:-$ROOT/BENCHMARKS.md}"
-START_TIME=$(date +%s)
 LOADAVG_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-TMP=""
-TARGET_PID=""
-RESULT="FAIL"
-FAIL_REASON="aborted"
-
-log() { printf 'load: %s\n' "$*" >&2; }
-
-fail() {
-    FAIL_REASON="$*"
-    exit 1
-}
-
-stop_pid() {
-    local pid="$1" name="$2"
-    [ -n "$pid" ] || return 0
-    if kill -0 "$pid" 2>/dev/null; then
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            log "$name (pid $pid) ignored SIGTERM; sending SIGKILL"
-            kill -9 "$pid" 2>/dev/null || true
-        fi
-    fi
-    wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-    local status=$?
-    exec 3>&- 2>/dev/null || true
-    stop_pid "$TARGET_PID" load_target
-    if [ "$status" -ne 0 ] && [ -n "$TMP" ] && [ -s "$TMP/target.out" ]; then
-        log "---- load_target output ----"
-        tail -n 20 "$TMP/target.out" >&2 || true
-    fi
-    [ -n "$TMP" ] && rm -rf "$TMP"
-    local elapsed=$(($(date +%s) - START_TIME))
-    if [ "$status" -eq 0 ] && [ "$RESULT" = "PASS" ]; then
-        echo "LOAD PASS: ${SUMMARY} (${elapsed}s)"
-    else
-        echo "LOAD FAIL: ${FAIL_REASON} (${elapsed}s)"
-        [ "$status" -ne 0 ] || status=1
-    fi
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'FAIL_REASON="interrupted"; exit 130' INT TERM
+# The target reads its commands from a FIFO this shell holds open on fd 3: on exit, close
+# it before the target is stopped (only fd 3: the failure report still goes to stderr).
+before_stop() { { exec 3>&-; } 2>/dev/null || true; }
 
 # ---------------------------------------------------------------------------------------
 # 1. Tools
 # ---------------------------------------------------------------------------------------
-need_apt=()
-command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
-command -v curl >/dev/null 2>&1 || need_apt+=(curl)
-command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
-if [ "${#need_apt[@]}" -gt 0 ]; then
-    [ "$(id -u)" -eq 0 ] || fail "missing ${need_apt[*]} and not root: run as root or install them"
-    log "installing ${need_apt[*]} with apt-get"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null || fail "apt-get update failed"
-    apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null ||
-        fail "apt-get install ${need_apt[*]} failed"
-fi
-for tool in wrk curl python3 cargo; do
-    command -v "$tool" >/dev/null 2>&1 || fail "$tool not found on PATH"
-done
+require wrk wrk
+require curl curl
+require python3 python3
+install_required cargo
 
-TMP="$(mktemp -d -t promenade-load.XXXXXX)"
+make_tmp load
 
 # ---------------------------------------------------------------------------------------
 # 2. Build and start the target
 # ---------------------------------------------------------------------------------------
 log "building examples/load_target.rs (release)"
-if ! (cd "$ROOT" && cargo build --release -p promenade --no-default-features --example load_target \
-    --message-format=json-render-diagnostics >"$TMP/build.json" 2>"$TMP/build.log"); then
-    tail -n 40 "$TMP/build.log" >&2
-    fail "cargo build --release --example load_target failed"
-fi
-TARGET_BIN="$(python3 -c '
-import json, sys
-for line in open(sys.argv[1]):
-    try:
-        m = json.loads(line)
-    except ValueError:
-        continue
-    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == "load_target" and m.get("executable"):
-        print(m["executable"])
-' "$TMP/build.json")"
+cargo_build "cargo build --release --example load_target failed" \
+    build --release -p promenade --no-default-features --example load_target
+TARGET_BIN="$(cargo_artifact load_target example)"
 [ -x "$TARGET_BIN" ] || fail "could not find the built load_target binary"
 
 # The target reads its commands from a FIFO that this shell holds open on fd 3.
 mkfifo "$TMP/ctl"
 "$TARGET_BIN" 127.0.0.1:0 "$WRITERS" <"$TMP/ctl" >"$TMP/target.out" 2>&1 &
 TARGET_PID=$!
+track "$TARGET_PID" load_target
 exec 3>"$TMP/ctl"
 
-deadline=$(($(date +%s) + 30))
-until grep -q '^listening ' "$TMP/target.out" 2>/dev/null; do
-    kill -0 "$TARGET_PID" 2>/dev/null || fail "load_target exited during startup"
-    [ "$(date +%s)" -lt "$deadline" ] || fail "load_target did not start within 30s"
-    sleep 0.1
-done
+wait_until "$TARGET_PID" "load_target exited during startup" "load_target did not start within 30s" \
+    grep -q '^listening ' "$TMP/target.out"
 URL="$(sed -n 's/^listening \(http:[^ ]*\).*/\1/p' "$TMP/target.out" | head -n 1)"
 case "$URL" in
 http://127.0.0.1:*/metrics) ;;
@@ -184,12 +113,8 @@ PY
 # 4. Nothing lost: stop the writers, read the counters back
 # ---------------------------------------------------------------------------------------
 echo stop >&3
-deadline=$(($(date +%s) + 30))
-until grep -q '^readback ' "$TMP/target.out" 2>/dev/null; do
-    kill -0 "$TARGET_PID" 2>/dev/null || fail "load_target exited before reporting its read-back"
-    [ "$(date +%s)" -lt "$deadline" ] || fail "load_target did not report its read-back within 30s"
-    sleep 0.1
-done
+wait_until "$TARGET_PID" "load_target exited before reporting its read-back" \
+    "load_target did not report its read-back within 30s" grep -q '^readback ' "$TMP/target.out"
 cat "$TMP/target.out" >&2
 READBACK="$(grep '^readback ' "$TMP/target.out")"
 INCREMENTS="$(sed -n 's/^readback increments=\([0-9]*\) .*/\1/p' <<<"$READBACK")"
@@ -206,7 +131,7 @@ log "read back: 10000 series summing to exactly $INCREMENTS increments"
 
 exec 3>&-
 wait "$TARGET_PID" || fail "load_target exited with an error"
-TARGET_PID=""
+untrack "$TARGET_PID"
 
 SUMMARY="$WRK_REQUESTS scrapes of 10,000 series in ${DURATION}s ($WRK_RPS/s), p50 $WRK_P50, p99 $WRK_P99, 0 errors; $INCREMENTS increments by $WRITERS writers, all read back"
 
@@ -265,4 +190,4 @@ PY
     log "recorded in $BENCHMARKS"
 fi
 
-RESULT="PASS"
+pass "$SUMMARY"
