@@ -10,6 +10,7 @@ mod writer;
 
 pub use set::{EncodeLabels, LabelSet};
 pub use value::{LabelValue, OutOfRange};
+pub(crate) use writer::encode_label_pairs;
 pub use writer::{LabelValueWriter, LabelWriter};
 
 /// Multiplies two optional cardinalities: `None` (open) absorbs everything, and an

@@ -82,6 +82,35 @@ impl<'a> LabelWriter<'a> {
     }
 }
 
+/// Validates label pairs given at run time (each name valid, none twice) and encodes them
+/// as the exposition writes them (`a="1",b="2"`, without braces). Also returns how many
+/// code points the names and values have together. `what` is the owner named in the
+/// error for a repeated name (`an exemplar`, `an info metric`).
+pub(crate) fn encode_label_pairs<'a>(
+    pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    what: &str,
+) -> Result<(String, usize), crate::Error> {
+    let mut encoded = String::new();
+    let mut names: Vec<&str> = Vec::new();
+    let mut code_points = 0;
+    {
+        let mut w = LabelWriter::new(&mut encoded);
+        for (name, value) in pairs {
+            crate::validate::label_name(name)?;
+            if names.contains(&name) {
+                return Err(crate::Error::InvalidLabelName {
+                    name: name.to_owned(),
+                    reason: format!("{what} cannot have the same label twice").into(),
+                });
+            }
+            names.push(name);
+            code_points += name.chars().count() + value.chars().count();
+            w.label_with(name, |v| v.write_str(value));
+        }
+    }
+    Ok((encoded, code_points))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 
 use std::sync::Mutex;
 
-use crate::labels::LabelWriter;
+use crate::labels::encode_label_pairs;
 use crate::Error;
 
 /// The most code points the names and values of an exemplar's labels may have together
@@ -35,24 +35,7 @@ pub struct ExemplarLabels {
 impl ExemplarLabels {
     /// Validates `pairs` of `(name, value)`.
     pub fn new<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, Error> {
-        let mut encoded = String::new();
-        let mut names: Vec<&str> = Vec::new();
-        let mut code_points = 0;
-        {
-            let mut w = LabelWriter::new(&mut encoded);
-            for (name, value) in pairs {
-                crate::validate::label_name(name)?;
-                if names.contains(&name) {
-                    return Err(Error::InvalidLabelName {
-                        name: name.to_owned(),
-                        reason: "an exemplar cannot have the same label twice".into(),
-                    });
-                }
-                names.push(name);
-                code_points += name.chars().count() + value.chars().count();
-                w.label_with(name, |v| v.write_str(value));
-            }
-        }
+        let (encoded, code_points) = encode_label_pairs(pairs, "an exemplar")?;
         if code_points > EXEMPLAR_MAX_CODE_POINTS {
             return Err(Error::InvalidValue(
                 format!(

@@ -2,7 +2,7 @@ use std::fmt;
 use std::sync::RwLock;
 
 use super::Metric;
-use crate::labels::{LabelSet, LabelWriter};
+use crate::labels::{encode_label_pairs, LabelSet, LabelWriter};
 use crate::Error;
 
 /// Constant facts about the target exposed as labels of a sample whose value is 1
@@ -42,22 +42,7 @@ impl Info {
         &self,
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<(), Error> {
-        let mut encoded = String::new();
-        let mut names: Vec<&str> = Vec::new();
-        {
-            let mut w = LabelWriter::new(&mut encoded);
-            for (name, value) in pairs {
-                crate::validate::label_name(name)?;
-                if names.contains(&name) {
-                    return Err(Error::InvalidLabelName {
-                        name: name.to_owned(),
-                        reason: "an info metric cannot have the same label twice".into(),
-                    });
-                }
-                names.push(name);
-                w.label_with(name, |v| v.write_str(value));
-            }
-        }
+        let (encoded, _) = encode_label_pairs(pairs, "an info metric")?;
         *self.encoded.write().unwrap_or_else(|e| e.into_inner()) = encoded;
         Ok(())
     }
