@@ -1,6 +1,7 @@
 //! The stand-alone server (`promenade::serve`, `Server::builder`) over real sockets, from
 //! plain threads (no async runtime anywhere): exact answers, methods, keep-alive and
-//! pipelining, limits and timeouts against slow or hostile clients, the connection cap,
+//! pipelining, limits and timeouts against slow or hostile clients, the connection cap
+//! (stalled and idle connections make room; `503` only when all are answering),
 //! authentication, graceful shutdown, and TLS (feature `tls`).
 
 use std::io::{Read, Write};
@@ -381,22 +382,178 @@ fn oversized_heads_bodies_and_chunked_bodies_are_refused() {
     assert_eq!(read_response(&mut s, false).body, exposition);
 }
 
+/// Whether the server has closed `s` (end-of-file, or a reset when it closed with our
+/// bytes unread), waiting up to 5 s.
+fn closed_now(s: &mut TcpStream) -> bool {
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut byte = [0u8; 1];
+    match s.read(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => matches!(
+            e.kind(),
+            std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted
+        ),
+    }
+}
+
+/// Whether `s` is still open with nothing to read (checked without waiting).
+fn open_now(s: &mut TcpStream) -> bool {
+    s.set_nonblocking(true).unwrap();
+    let mut byte = [0u8; 1];
+    let open = matches!(s.read(&mut byte), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
+    s.set_nonblocking(false).unwrap();
+    open
+}
+
+/// A keep-alive request on `s`, answered `200` with `exposition`.
+fn scrape_keep_alive(s: &mut TcpStream, exposition: &str) {
+    s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let r = read_response(s, false);
+    assert_eq!((r.status, r.body.as_str()), (200, exposition));
+    assert_eq!(r.header("connection"), Some("keep-alive"));
+}
+
 #[test]
-fn connections_beyond_the_cap_get_503() {
+fn stalled_heads_beyond_the_cap_make_room_for_a_scrape() {
+    // The defaults: 64 connections, read_timeout 10 s, first_request_timeout 5 s.
+    let (registry, exposition) = jobs_registry();
+    let server = spawn(Server::builder().shared_registry(registry));
+    let addr = server.addr();
+
+    // 70 connections that send half a request line and stall, more than the cap.
+    let mut stalled: Vec<TcpStream> = (0..70)
+        .map(|_| {
+            let mut s = connect(addr);
+            s.write_all(b"GET /met").unwrap();
+            s
+        })
+        .collect();
+
+    let started = Instant::now();
+    let r = get(addr, "/metrics");
+    let took = started.elapsed();
+    assert_eq!((r.status, r.body.as_str()), (200, exposition));
+    assert!(took < Duration::from_secs(1), "the scrape waited {took:?}");
+
+    // Each connection beyond the 64th, and then the scrape, closed the oldest stalled
+    // one: the first 7 are gone, the 63 newest are still open.
+    for (i, s) in stalled.iter_mut().enumerate() {
+        if i < 7 {
+            assert!(closed_now(s), "stalled connection {i} is still open");
+        } else {
+            assert!(open_now(s), "stalled connection {i} was closed");
+        }
+    }
+    server.shutdown();
+}
+
+#[test]
+fn idle_keep_alive_connections_are_reclaimed_after_stalled_heads() {
     let (registry, exposition) = jobs_registry();
     let server = spawn(
         Server::builder()
             .shared_registry(registry)
+            .max_connections(3),
+    );
+    let addr = server.addr();
+
+    // Two keep-alive connections that were answered and wait for their next request,
+    // `a` idle far longer than `b`, and one that stalls in the middle of its head.
+    let mut a = connect(addr);
+    scrape_keep_alive(&mut a, exposition);
+    thread::sleep(Duration::from_millis(300));
+    let mut b = connect(addr);
+    scrape_keep_alive(&mut b, exposition);
+    let mut stalled = connect(addr);
+    stalled.write_all(b"GET /met").unwrap();
+
+    // The table is full: the stalled head goes first, although `a` is older.
+    let mut c = connect(addr);
+    scrape_keep_alive(&mut c, exposition);
+    assert!(closed_now(&mut stalled), "the stalled head is still open");
+    assert!(
+        open_now(&mut a) && open_now(&mut b),
+        "an idle connection was closed"
+    );
+
+    // Full again, of idle connections only: the one idle the longest goes.
+    let mut d = connect(addr);
+    scrape_keep_alive(&mut d, exposition);
+    assert!(
+        closed_now(&mut a),
+        "the longest idle connection is still open"
+    );
+    assert!(
+        open_now(&mut b) && open_now(&mut c),
+        "a newer idle connection was closed"
+    );
+
+    // The survivors still serve.
+    scrape_keep_alive(&mut b, exposition);
+    scrape_keep_alive(&mut c, exposition);
+    scrape_keep_alive(&mut d, exposition);
+    server.shutdown();
+}
+
+#[test]
+fn a_new_connection_gets_503_only_when_every_connection_is_answering() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex};
+
+    // A gauge whose collection waits until the gate opens: scrapes in flight on demand.
+    let gate = Arc::new((Mutex::new(false), Condvar::new()));
+    let collecting = Arc::new(AtomicUsize::new(0));
+    let registry = Registry::new();
+    let (g, c) = (gate.clone(), collecting.clone());
+    registry
+        .register_metric(
+            "gated",
+            "Waits for the test.",
+            Arc::new(CallbackGauge::new(move || {
+                c.fetch_add(1, Ordering::SeqCst);
+                let (open, cv) = &*g;
+                let guard = open.lock().unwrap();
+                // Bounded, so a failing test cannot hang the server's shutdown.
+                let _ = cv
+                    .wait_timeout_while(guard, Duration::from_secs(10), |open| !*open)
+                    .unwrap();
+                7.0
+            })),
+        )
+        .unwrap();
+    let server = spawn(
+        Server::builder()
+            .shared_registry(Arc::new(registry))
             .max_connections(2),
     );
     let addr = server.addr();
-    let idle: Vec<TcpStream> = (0..2).map(|_| connect(addr)).collect();
-    thread::sleep(Duration::from_millis(100));
+    let exposition = "# HELP gated Waits for the test.\n# TYPE gated gauge\ngated 7.0\n";
+
+    let scrapes: Vec<_> = (0..2)
+        .map(|_| thread::spawn(move || get(addr, "/metrics")))
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while collecting.load(Ordering::SeqCst) < 2 {
+        assert!(Instant::now() < deadline, "the scrapes never started");
+        thread::sleep(Duration::from_millis(10));
+    }
+
+    // Both connections are answering: nothing to reclaim.
     let r = get(addr, "/metrics");
     assert_eq!(r.status, 503);
     assert_eq!(r.header("retry-after"), Some("1"));
+    assert_eq!(r.header("connection"), Some("close"));
+    assert_eq!(r.body, "too many connections; try again\n");
 
-    drop(idle);
+    *gate.0.lock().unwrap() = true;
+    gate.1.notify_all();
+    for scrape in scrapes {
+        let r = scrape.join().unwrap();
+        assert_eq!((r.status, r.body.as_str()), (200, exposition));
+    }
+    // The answered connections close and free their slots.
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let r = get(addr, "/metrics");
@@ -404,9 +561,47 @@ fn connections_beyond_the_cap_get_503() {
             assert_eq!(r.body, exposition);
             break;
         }
+        assert_eq!(r.status, 503);
         assert!(Instant::now() < deadline, "slots never freed");
         thread::sleep(Duration::from_millis(20));
     }
+    server.shutdown();
+}
+
+#[test]
+fn the_first_request_head_has_its_own_shorter_deadline() {
+    let (registry, exposition) = jobs_registry();
+    let server = spawn(
+        Server::builder()
+            .shared_registry(registry)
+            .first_request_timeout(Duration::from_millis(400)),
+    );
+    let addr = server.addr();
+    let started = Instant::now();
+    let mut silent = connect(addr);
+    let mut slow = connect(addr);
+    slow.write_all(b"GET /metrics HTTP/1.1\r\n").unwrap();
+
+    let r = read_response(&mut slow, false);
+    assert_eq!(
+        (r.status, r.body.as_str()),
+        (408, "the request took too long to arrive\n")
+    );
+    assert!(closed_by_server(&mut slow));
+    assert!(closed_by_server(&mut silent));
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(3), "closed after {took:?}");
+
+    // Later requests on a keep-alive connection have read_timeout (10 s) again: a head
+    // sent in two parts 600 ms apart is answered.
+    let mut s = connect(addr);
+    scrape_keep_alive(&mut s, exposition);
+    s.write_all(b"GET /metrics HTTP/1.1\r\n").unwrap();
+    thread::sleep(Duration::from_millis(600));
+    s.write_all(b"Connection: close\r\n\r\n").unwrap();
+    let r = read_response(&mut s, false);
+    assert_eq!((r.status, r.body.as_str()), (200, exposition));
+    server.shutdown();
 }
 
 #[test]

@@ -27,23 +27,30 @@
 //!
 //! # Why a hostile client cannot pin it
 //! One thread per connection, at most [`max_connections`](ServerBuilder::max_connections)
-//! of them (further connections get `503` at once). A request head must arrive completely
-//! within [`read_timeout`](ServerBuilder::read_timeout) of its first byte (or of the
-//! connection, which covers the TLS handshake) and be at most
-//! [`max_header_bytes`](ServerBuilder::max_header_bytes) (`431` otherwise); a request body
-//! at most [`max_body_bytes`](ServerBuilder::max_body_bytes) (`413`); chunked request
-//! bodies are refused (`400`). A response must be written within
-//! [`write_timeout`](ServerBuilder::write_timeout). An idle keep-alive connection is
-//! closed after [`idle_timeout`](ServerBuilder::idle_timeout). So a client that sends half
-//! a request line and stalls holds one of the connection slots for `read_timeout` at most,
-//! and never delays anyone else.
+//! of them. When the table is full, a new connection takes the place of one that is not
+//! answering a request: the oldest that has not yet delivered a complete request head
+//! (TLS handshake included), or failing that the keep-alive connection idle the longest,
+//! is closed. Only when every connection is busy answering a request does the newcomer get
+//! `503` (with `Retry-After: 1`). So connections that send nothing, or half a request
+//! line, never keep a scrape out: each new connection pushes the oldest of them out.
+//!
+//! Deadlines and limits bound what one connection costs. The first request head must
+//! arrive completely within
+//! [`first_request_timeout`](ServerBuilder::first_request_timeout) (5 s) of `accept`, the
+//! TLS handshake included; a later one within [`read_timeout`](ServerBuilder::read_timeout)
+//! (10 s) of its first byte, and its first byte within
+//! [`idle_timeout`](ServerBuilder::idle_timeout) (30 s) of the previous answer. A head
+//! is at most [`max_header_bytes`](ServerBuilder::max_header_bytes) (8 KiB; `431`
+//! otherwise), a request body at most [`max_body_bytes`](ServerBuilder::max_body_bytes)
+//! (1 KiB; `413`) and read within `read_timeout`; chunked request bodies are refused
+//! (`400`). A response must be written within
+//! [`write_timeout`](ServerBuilder::write_timeout) (10 s).
 //!
 //! # TLS
 //! With the cargo feature `tls`, [`ServerBuilder::tls`] takes a [`TlsConfig`] (PEM
 //! certificate chain and key, or your own `rustls::ServerConfig`); rustls with the `ring`
 //! provider does the rest.
 
-use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -56,6 +63,8 @@ use crate::{default_registry, Registry};
 
 /// Default for [`ServerBuilder::max_connections`].
 pub const DEFAULT_MAX_CONNECTIONS: usize = 64;
+/// Default for [`ServerBuilder::first_request_timeout`].
+pub const DEFAULT_FIRST_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default for [`ServerBuilder::read_timeout`].
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default for [`ServerBuilder::write_timeout`].
@@ -174,6 +183,7 @@ pub struct ServerBuilder {
     #[cfg(feature = "tls")]
     tls: Option<TlsConfig>,
     max_connections: usize,
+    first_request_timeout: Duration,
     read_timeout: Duration,
     write_timeout: Duration,
     idle_timeout: Duration,
@@ -190,6 +200,7 @@ impl Default for ServerBuilder {
             #[cfg(feature = "tls")]
             tls: None,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            first_request_timeout: DEFAULT_FIRST_REQUEST_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
             write_timeout: DEFAULT_WRITE_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
@@ -205,6 +216,7 @@ impl std::fmt::Debug for ServerBuilder {
             .field("addr", &self.addr)
             .field("auth", &self.auth.as_ref().map(Auth::scheme))
             .field("max_connections", &self.max_connections)
+            .field("first_request_timeout", &self.first_request_timeout)
             .field("read_timeout", &self.read_timeout)
             .field("write_timeout", &self.write_timeout)
             .field("idle_timeout", &self.idle_timeout)
@@ -258,16 +270,34 @@ impl ServerBuilder {
         self
     }
 
-    /// The most connections served at once (default [`DEFAULT_MAX_CONNECTIONS`], at
-    /// least 1); one more is answered `503` and closed.
+    /// The most connections open at once (default [`DEFAULT_MAX_CONNECTIONS`], at least
+    /// 1), each with a thread of its own.
+    ///
+    /// When all are open, a new connection makes room by closing one that is not
+    /// answering a request: the oldest connection still waiting for a complete request
+    /// head (since `accept`, or since the first byte of a later request), else the
+    /// keep-alive connection idle for the longest time. Its thread wakes and exits at
+    /// once. Only when every connection is answering a request is the newcomer answered
+    /// `503 Service Unavailable` with `Retry-After: 1` and closed.
     pub fn max_connections(mut self, n: usize) -> Self {
         self.max_connections = n.max(1);
         self
     }
 
-    /// How long a request head may take to arrive, from its first byte (default
-    /// [`DEFAULT_READ_TIMEOUT`]). For a new connection the clock starts at `accept`, so
-    /// it bounds the TLS handshake too.
+    /// How long a new connection may take to deliver its first complete request head,
+    /// counted from `accept` so that it bounds the TLS handshake too (default
+    /// [`DEFAULT_FIRST_REQUEST_TIMEOUT`]; [`read_timeout`](Self::read_timeout) when that
+    /// is shorter). A connection that sent part of a head by then is answered `408`; one
+    /// that sent nothing is closed.
+    pub fn first_request_timeout(mut self, timeout: Duration) -> Self {
+        self.first_request_timeout = nonzero(timeout);
+        self
+    }
+
+    /// How long a later request head on a keep-alive connection may take to arrive, from
+    /// its first byte, and how long a request body may take (default
+    /// [`DEFAULT_READ_TIMEOUT`]). It also caps
+    /// [`first_request_timeout`](Self::first_request_timeout).
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.read_timeout = nonzero(timeout);
         self
@@ -316,7 +346,7 @@ impl ServerBuilder {
         let addr = listener.local_addr()?;
         let shared = Arc::new(Shared {
             stop: AtomicBool::new(false),
-            connections: Mutex::new(HashMap::new()),
+            connections: Mutex::new(Vec::new()),
         });
         let config = Arc::new(self);
         let accept_shared = shared.clone();
@@ -338,9 +368,65 @@ fn nonzero(d: Duration) -> Duration {
 /// What the accept thread and the connection threads share.
 struct Shared {
     stop: AtomicBool,
-    /// Every open connection (a clone of its socket), so that shutdown can end the ones
-    /// waiting for a request.
-    connections: Mutex<HashMap<u64, TcpStream>>,
+    /// Every open connection: a clone of its socket, so that the accept thread can close
+    /// one to make room and shutdown can end the ones waiting for a request, and what it
+    /// is doing. Locked only when a connection starts, changes phase and ends.
+    connections: Mutex<Vec<Slot>>,
+}
+
+/// What a connection is doing, as far as making room for a new one is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// A request head (or the TLS handshake before the first one) has not arrived
+    /// completely yet: the first to be reclaimed.
+    ReadingHead,
+    /// A keep-alive connection between requests: reclaimed after the stalled heads.
+    Idle,
+    /// Reading a request body, collecting, writing the response: never reclaimed.
+    Answering,
+}
+
+/// One open connection in [`Shared::connections`].
+struct Slot {
+    id: u64,
+    stream: TcpStream,
+    phase: Phase,
+    /// When the connection entered `phase`.
+    since: Instant,
+}
+
+impl Shared {
+    fn table(&self) -> std::sync::MutexGuard<'_, Vec<Slot>> {
+        self.connections.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Records that connection `id` is now in `phase`; `false` when it is no longer in
+    /// the table (closed to make room for another), so its thread must stop.
+    fn set_phase(&self, id: u64, phase: Phase) -> bool {
+        let mut table = self.table();
+        match table.iter_mut().find(|s| s.id == id) {
+            Some(slot) => {
+                slot.phase = phase;
+                slot.since = Instant::now();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// The connection to close to make room for a new one: the oldest stalled head, else the
+/// connection idle the longest; `None` when every connection is answering a request.
+fn reclaimable(table: &[Slot]) -> Option<usize> {
+    let oldest = |phase: Phase| {
+        table
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.phase == phase)
+            .min_by_key(|(_, s)| (s.since, s.id))
+            .map(|(i, _)| i)
+    };
+    oldest(Phase::ReadingHead).or_else(|| oldest(Phase::Idle))
 }
 
 /// A running server. Dropping the handle leaves the server running (like the Python
@@ -411,35 +497,45 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>, config: Arc<ServerBui
         };
         let id = next_id;
         next_id += 1;
-        {
-            let mut open = shared.connections.lock().unwrap_or_else(|e| e.into_inner());
-            if open.len() >= config.max_connections {
-                drop(open);
-                refuse_busy(stream);
-                continue;
-            }
-            open.insert(id, clone);
+        let evicted = {
+            let mut table = shared.table();
+            let evicted = if table.len() >= config.max_connections {
+                match reclaimable(&table) {
+                    Some(i) => Some(table.swap_remove(i).stream),
+                    None => {
+                        drop(table);
+                        refuse_busy(stream);
+                        continue;
+                    }
+                }
+            } else {
+                None
+            };
+            table.push(Slot {
+                id,
+                stream: clone,
+                phase: Phase::ReadingHead,
+                since: Instant::now(),
+            });
+            evicted
+        };
+        // The victim's thread wakes from its read (end-of-file), finds itself gone from
+        // the table and exits.
+        if let Some(victim) = evicted {
+            let _ = victim.shutdown(Shutdown::Both);
         }
         let (worker_shared, worker_config) = (shared.clone(), config.clone());
         let spawned = std::thread::Builder::new()
             .name("promenade-serve-conn".into())
             .spawn(move || {
-                connection(stream, &worker_shared, &worker_config);
-                worker_shared
-                    .connections
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .remove(&id);
+                connection(stream, id, &worker_shared, &worker_config);
+                worker_shared.table().retain(|s| s.id != id);
             });
         match spawned {
             Ok(handle) => workers.push(handle),
             Err(_) => {
                 // Out of threads: forget the connection (dropping it closes it).
-                shared
-                    .connections
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .remove(&id);
+                shared.table().retain(|s| s.id != id);
             }
         }
     }
@@ -447,13 +543,8 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>, config: Arc<ServerBui
     // reading thread sees end-of-file; one that is answering finishes and then sees
     // `stop`.
     drop(listener);
-    for stream in shared
-        .connections
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .values()
-    {
-        let _ = stream.shutdown(Shutdown::Read);
+    for slot in shared.table().iter() {
+        let _ = slot.stream.shutdown(Shutdown::Read);
     }
     for w in workers {
         let _ = w.join();
@@ -561,9 +652,12 @@ struct Conn<'c> {
     stream: Stream,
     buf: Vec<u8>,
     config: &'c ServerBuilder,
+    /// Its entry in [`Shared::connections`].
+    id: u64,
+    shared: &'c Shared,
 }
 
-fn connection(tcp: TcpStream, shared: &Shared, config: &ServerBuilder) {
+fn connection(tcp: TcpStream, id: u64, shared: &Shared, config: &ServerBuilder) {
     let accepted = Instant::now();
     let _ = tcp.set_nodelay(true);
     #[cfg(feature = "tls")]
@@ -580,19 +674,24 @@ fn connection(tcp: TcpStream, shared: &Shared, config: &ServerBuilder) {
         stream,
         buf: Vec::with_capacity(1024),
         config,
+        id,
+        shared,
     };
+    // The whole first head (TLS handshake included) within first_request_timeout of
+    // accept; later ones must start within idle_timeout of the previous answer.
+    let first_head_by = accepted + config.first_request_timeout.min(config.read_timeout);
     let mut first = true;
     loop {
-        // The first request must start within read_timeout of accept (TLS handshake
-        // included); later ones within idle_timeout of the previous answer.
-        let first_byte_by = if first {
-            accepted + config.read_timeout
+        let head = if first {
+            conn.read_head(first_head_by, true)
         } else {
-            Instant::now() + config.idle_timeout
+            conn.read_head(Instant::now() + config.idle_timeout, false)
         };
         first = false;
-        let keep_alive = match conn.read_head(first_byte_by) {
+        let keep_alive = match head {
             Ok(None) => break,
+            // Closed to make room for another connection: stop here.
+            Ok(Some(_)) if !shared.set_phase(id, Phase::Answering) => break,
             Ok(Some(head_len)) => conn.answer(head_len, shared),
             Err(ReadError::Close) => false,
             Err(ReadError::Status(status, message)) => {
@@ -603,6 +702,15 @@ fn connection(tcp: TcpStream, shared: &Shared, config: &ServerBuilder) {
         if !keep_alive || shared.stop.load(Ordering::SeqCst) {
             break;
         }
+        // Pipelined bytes already here are the start of the next head.
+        let phase = if conn.buf.is_empty() {
+            Phase::Idle
+        } else {
+            Phase::ReadingHead
+        };
+        if !shared.set_phase(id, phase) {
+            break;
+        }
     }
     conn.stream.close();
 }
@@ -610,10 +718,17 @@ fn connection(tcp: TcpStream, shared: &Shared, config: &ServerBuilder) {
 impl Conn<'_> {
     /// Reads until `buf` holds a whole request head; returns its length. `Ok(None)` when
     /// the peer closed (or stayed silent until `first_byte_by`) before sending a byte.
-    fn read_head(&mut self, first_byte_by: Instant) -> Result<Option<usize>, ReadError> {
+    /// With `whole_head`, `first_byte_by` is the deadline of the whole head; otherwise
+    /// the head has `read_timeout` from its first byte, when the connection becomes
+    /// [`Phase::ReadingHead`] again.
+    fn read_head(
+        &mut self,
+        first_byte_by: Instant,
+        whole_head: bool,
+    ) -> Result<Option<usize>, ReadError> {
         let max = self.config.max_header_bytes;
         // Pipelined bytes already here: the head has read_timeout from now.
-        let mut deadline = if self.buf.is_empty() {
+        let mut deadline = if self.buf.is_empty() || whole_head {
             first_byte_by
         } else {
             Instant::now() + self.config.read_timeout
@@ -664,11 +779,15 @@ impl Conn<'_> {
                     }
                 }
                 Ok(n) => {
-                    if !started {
-                        started = true;
-                        // From the first byte on, the rest of the head has read_timeout.
+                    if !started && !whole_head {
+                        // From the first byte on, the rest of the head has read_timeout,
+                        // and the connection is a stalled head until it is complete.
                         deadline = Instant::now() + self.config.read_timeout;
+                        if !self.shared.set_phase(self.id, Phase::ReadingHead) {
+                            return Err(ReadError::Close);
+                        }
                     }
+                    started = true;
                     self.buf.extend_from_slice(&chunk[..n]);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
