@@ -1,16 +1,18 @@
 //! The collected view: what a collector hands to an encoder.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::family::Family;
-use crate::labels::{EncodeLabels, LabelSet, LabelValue};
+use crate::labels::{EncodeLabels, LabelSet, LabelValue, LabelWriter};
 use crate::metrics::{
     CallbackGauge, Counter, CounterWithExemplar, Enum, FloatCounter, Gauge, GaugeHistogram,
     Histogram, Info, IntGauge, Metric, MetricType, StateSet, Summary,
 };
 use crate::Error;
 
+use super::point::{DataValue, PointData};
 use super::Point;
 
 /// The name, help text, type and unit of one metric family.
@@ -74,36 +76,7 @@ impl Descriptor {
     /// ```
     pub fn with_unit(mut self, unit: impl Into<Cow<'static, str>>) -> Result<Self, Error> {
         let unit = unit.into();
-        let err = |reason: String| {
-            Err(Error::InvalidMetricName {
-                name: self.name.to_string(),
-                reason: reason.into(),
-            })
-        };
-        if unit.is_empty()
-            || !unit
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
-        {
-            return err(format!(
-                "the unit {unit:?} must be non-empty ASCII letters, digits, `_` or `:`"
-            ));
-        }
-        if matches!(self.metric_type, MetricType::Info | MetricType::StateSet) {
-            return err(format!(
-                "an {} metric takes no unit",
-                self.metric_type.openmetrics_str()
-            ));
-        }
-        if !self
-            .name
-            .strip_suffix(&*unit)
-            .is_some_and(|rest| rest.ends_with('_'))
-        {
-            return err(format!(
-                "a metric with unit `{unit}` must have a name ending in `_{unit}`"
-            ));
-        }
+        check_unit(&self.name, self.metric_type, &unit)?;
         self.unit = Some(unit);
         Ok(self)
     }
@@ -115,6 +88,40 @@ impl Descriptor {
             .iter()
             .map(move |suffix| format!("{}{suffix}", self.name))
     }
+}
+
+/// The rules of [`Descriptor::with_unit`].
+fn check_unit(name: &str, metric_type: MetricType, unit: &str) -> Result<(), Error> {
+    let err = |reason: String| {
+        Err(Error::InvalidMetricName {
+            name: name.to_owned(),
+            reason: reason.into(),
+        })
+    };
+    if unit.is_empty()
+        || !unit
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+    {
+        return err(format!(
+            "the unit {unit:?} must be non-empty ASCII letters, digits, `_` or `:`"
+        ));
+    }
+    if matches!(metric_type, MetricType::Info | MetricType::StateSet) {
+        return err(format!(
+            "an {} metric takes no unit",
+            metric_type.openmetrics_str()
+        ));
+    }
+    if !name
+        .strip_suffix(unit)
+        .is_some_and(|rest| rest.ends_with('_'))
+    {
+        return err(format!(
+            "a metric with unit `{unit}` must have a name ending in `_{unit}`"
+        ));
+    }
+    Ok(())
 }
 
 /// A number as collected: integer counters stay integers in the exposition.
@@ -492,4 +499,203 @@ impl<M: CollectMetric + 'static> Collector for Named<M> {
             report(&self.descriptor.name, n);
         }
     }
+}
+
+/// Every sample-name suffix a family of some type can expose (see
+/// [`MetricType::sample_suffixes`]).
+const ALL_SUFFIXES: [&str; 9] = [
+    "", "_total", "_created", "_bucket", "_sum", "_count", "_gsum", "_gcount", "_info",
+];
+
+/// The sink [`Registry::collect`](crate::Registry::collect) hands each collector, in front
+/// of the real one. A collector that sends a family with an invalid name or unit, a family
+/// whose sample names clash with one already sent in this scrape (by any collector), a
+/// point before any family, or a point of another type than its family's, is faulty: from
+/// then on nothing it sends is passed on, and the registry rolls its output back and counts
+/// a failure, as for a panic.
+///
+/// It also leaves out an info metric's labels that repeat one of its series' labels (the
+/// series' own label wins): an [`Info`] cannot know the labels of the family it lives in.
+///
+/// Names are checked per family; per point it costs one comparison of types (and, for
+/// labelled info series, a copy of their labels).
+pub(crate) struct CheckedSink<'s> {
+    inner: &'s mut dyn Sink,
+    /// Families sent in this scrape, with their types.
+    emitted: HashMap<Cow<'static, str>, MetricType>,
+    /// The families the running collector sent, to forget if it fails.
+    current: Vec<Cow<'static, str>>,
+    /// The type of the family the next points belong to.
+    family_type: Option<MetricType>,
+    faulty: bool,
+    buf: String,
+    series_labels: String,
+    info: PointData,
+}
+
+impl<'s> CheckedSink<'s> {
+    /// A checking adapter in front of `inner`; `reserved` are families the registry sends
+    /// itself after the collectors, which no collector may send.
+    pub(crate) fn new(inner: &'s mut dyn Sink, reserved: &[(&'static str, MetricType)]) -> Self {
+        CheckedSink {
+            inner,
+            emitted: reserved
+                .iter()
+                .map(|(n, t)| (Cow::Borrowed(*n), *t))
+                .collect(),
+            current: Vec::new(),
+            family_type: None,
+            faulty: false,
+            buf: String::new(),
+            series_labels: String::new(),
+            info: PointData {
+                value: DataValue::Info(String::new()),
+                timestamp: None,
+            },
+        }
+    }
+
+    /// A collector starts.
+    pub(crate) fn begin(&mut self) {
+        self.inner.begin_collector();
+        self.current.clear();
+        self.family_type = None;
+        self.faulty = false;
+    }
+
+    /// The collector ended, `ok` if it returned without error or panic. Rolls its output
+    /// back if it failed or was faulty; returns whether it was kept.
+    pub(crate) fn end(&mut self, ok: bool) -> bool {
+        let kept = ok && !self.faulty;
+        if !kept {
+            self.inner.abort_collector();
+            for name in self.current.drain(..) {
+                self.emitted.remove(&name);
+            }
+        }
+        self.family_type = None;
+        kept
+    }
+
+    /// The sink behind, for what the registry sends itself.
+    pub(crate) fn inner(&mut self) -> &mut dyn Sink {
+        self.inner
+    }
+
+    /// Whether one of the sample names of a family `name` of type `ty` is one of a family
+    /// already sent.
+    fn clashes(&mut self, name: &str, ty: MetricType) -> bool {
+        for own in ty.sample_suffixes() {
+            self.buf.clear();
+            self.buf.push_str(name);
+            self.buf.push_str(own);
+            for other in ALL_SUFFIXES {
+                let Some(base) = self.buf.strip_suffix(other) else {
+                    continue;
+                };
+                if self
+                    .emitted
+                    .get(base)
+                    .is_some_and(|t| t.sample_suffixes().contains(&other))
+                {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn valid_family(&mut self, d: &Descriptor) -> bool {
+        if crate::validate::metric_name(&d.name).is_err() {
+            return false;
+        }
+        if let Some(unit) = &d.unit {
+            if check_unit(&d.name, d.metric_type, unit).is_err() {
+                return false;
+            }
+        }
+        !self.clashes(&d.name, d.metric_type)
+    }
+
+    /// Sends an info point without the info labels that repeat a series label.
+    fn info_point(&mut self, labels: &dyn EncodeLabels, info: &Info) {
+        self.series_labels.clear();
+        labels.encode_labels(&mut LabelWriter::new(&mut self.series_labels));
+        if self.series_labels.is_empty() {
+            self.inner.point(labels, Point::Info(info));
+            return;
+        }
+        info.read_into(&mut self.buf);
+        let DataValue::Info(kept) = &mut self.info.value else {
+            unreachable!("the info buffer always holds an info value")
+        };
+        kept.clear();
+        for (name, pair) in encoded_labels(&self.buf) {
+            if encoded_labels(&self.series_labels).any(|(n, _)| n == name) {
+                continue;
+            }
+            if !kept.is_empty() {
+                kept.push(',');
+            }
+            kept.push_str(pair);
+        }
+        self.inner.point(labels, Point::Data(&self.info));
+    }
+}
+
+/// The `(name, name="value")` pairs of labels as [`LabelWriter`] writes them.
+fn encoded_labels(s: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        let rest_bytes = rest.as_bytes();
+        if rest_bytes.is_empty() {
+            return None;
+        }
+        let eq = rest.find('=')?;
+        // The value starts after `="`; a `\` escapes the next byte.
+        let mut i = eq + 2;
+        while i < rest_bytes.len() && rest_bytes[i] != b'"' {
+            i += if rest_bytes[i] == b'\\' { 2 } else { 1 };
+        }
+        let end = (i + 1).min(rest.len());
+        let (name, pair) = (&rest[..eq], &rest[..end]);
+        rest = rest[end..].strip_prefix(',').unwrap_or(&rest[end..]);
+        Some((name, pair))
+    })
+}
+
+impl Sink for CheckedSink<'_> {
+    fn family(&mut self, d: &Descriptor) {
+        if self.faulty {
+            return;
+        }
+        if !self.valid_family(d) {
+            self.faulty = true;
+            return;
+        }
+        self.emitted.insert(d.name.clone(), d.metric_type);
+        self.current.push(d.name.clone());
+        self.family_type = Some(d.metric_type);
+        self.inner.family(d);
+    }
+
+    fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
+        if self.faulty {
+            return;
+        }
+        if self.family_type != Some(point.metric_type()) {
+            self.faulty = true;
+            return;
+        }
+        match point {
+            Point::Info(info) => self.info_point(labels, info),
+            _ => self.inner.point(labels, point),
+        }
+    }
+
+    /// Ignored: the registry brackets each collector itself.
+    fn begin_collector(&mut self) {}
+
+    /// Ignored: the registry brackets each collector itself.
+    fn abort_collector(&mut self) {}
 }

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, RwLock};
 
+use collect::CheckedSink;
 pub use collect::{CollectError, CollectMetric, Collector, Descriptor, Named, Number, Sink};
 pub use default::{default_registry, default_registry_errors, AutoRegistration};
 pub use filter::NameFilter;
@@ -160,6 +161,15 @@ impl Registry {
     /// Each collector runs between [`Sink::begin_collector`] and, if it panics or returns
     /// an error, [`Sink::abort_collector`]: its partial output is dropped and the other
     /// collectors are still served.
+    ///
+    /// Collectors do not write to `sink` directly but through a checking adapter, so a
+    /// hand-written collector cannot break the exposition either: one that sends a family
+    /// with an invalid name or unit, a family whose sample names clash with one already
+    /// sent in this scrape (by itself or another collector; this also catches a collector
+    /// registered twice whose `describe` says nothing), a point before any family, or a
+    /// point of another type than its family's, fails like one that panicked. The adapter
+    /// also leaves out an info label that repeats one of its series' labels (see
+    /// [`Info`](crate::Info)).
     pub fn collect(&self, sink: &mut dyn Sink) {
         #[allow(clippy::type_complexity)]
         let collectors: Vec<(Arc<dyn Collector>, Arc<AtomicU64>)> = {
@@ -171,12 +181,17 @@ impl Registry {
         };
         let mut overflows: Vec<(String, u64)> = Vec::new();
         let mut failures: Vec<(String, u64)> = Vec::new();
+        let reserved = [
+            (OVERFLOW_FAMILY, MetricType::Counter),
+            (COLLECTOR_FAILURES_FAMILY, MetricType::Counter),
+        ];
+        let mut checked = CheckedSink::new(sink, &reserved);
         for (c, failed) in &collectors {
-            sink.begin_collector();
-            let outcome =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| c.try_collect(sink)));
-            if !matches!(outcome, Ok(Ok(()))) {
-                sink.abort_collector();
+            checked.begin();
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                c.try_collect(&mut checked)
+            }));
+            if !checked.end(matches!(outcome, Ok(Ok(())))) {
                 failed.fetch_add(1, Relaxed);
             }
             let n = failed.load(Relaxed);
@@ -185,6 +200,7 @@ impl Registry {
             }
             c.overflows(&mut |name, n| overflows.push((name.to_owned(), n)));
         }
+        let sink = checked.inner();
         if !overflows.is_empty() {
             sink.family(&Descriptor::new(
                 OVERFLOW_FAMILY,
