@@ -25,6 +25,7 @@ pub(crate) const LABELS: &str = "labels";
 pub(crate) const FLATTEN: &str = "flatten";
 pub(crate) const UNBOUNDED: &str = "unbounded";
 pub(crate) const RANGE: &str = "range";
+pub(crate) const CALLBACK: &str = "callback";
 
 // The function attributes' keywords (`#[timed(...)]`, `#[counted(...)]`, ...). `name`,
 // `help`, `buckets`, `metric` and `crate` are shared with the derives above.

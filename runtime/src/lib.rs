@@ -686,9 +686,10 @@ pub use promenade_macros::LabelSet;
 /// [`default_registry`].
 ///
 /// Fields are any metric: [`Counter`], [`FloatCounter`], [`CounterWithExemplar`],
-/// [`Gauge`], [`IntGauge`], [`Histogram`], [`Summary`], [`Info`], [`StateSet`],
-/// [`Enum`](metrics::Enum), [`GaugeHistogram`], or a [`Family<L, M>`](Family) of them; or
-/// another `#[derive(Metrics)]` struct, nested with `#[metric(nested)]`.
+/// [`Gauge`], [`IntGauge`], [`CallbackGauge`] (with `callback`), [`Histogram`],
+/// [`Summary`], [`Info`], [`StateSet`], [`Enum`](metrics::Enum), [`GaugeHistogram`], or a
+/// [`Family<L, M>`](Family) of them (all but `CallbackGauge`); or another
+/// `#[derive(Metrics)]` struct, nested with `#[metric(nested)]`.
 ///
 /// # Attributes
 /// On the struct, `#[metrics(...)]`:
@@ -723,6 +724,9 @@ pub use promenade_macros::LabelSet;
 /// - `limit = N`: the most series a family keeps; further label sets share one overflow
 ///   series. Without it a family keeps its label set's `MAX_SERIES` (its cardinality, or
 ///   its declared limits); required for a label set with an `unbounded` label.
+/// - `callback = path::to_fn`: required on a [`CallbackGauge`] field, and only there:
+///   `new()` builds the gauge from this `fn() -> f64`, which is called at every scrape
+///   (keep it quick). Not with `buckets` or `limit`.
 /// - `nested`: the field is a `#[derive(Metrics)]` struct. Its families are exposed
 ///   through this struct, under this struct's prefix followed by its own
 ///   (`namespace_subsystem_` + the nested struct's `namespace_subsystem_` + name), with
@@ -732,8 +736,8 @@ pub use promenade_macros::LabelSet;
 /// - `prefix = "..."`: with `nested`, one more segment before the nested names (to nest
 ///   the same struct twice: `primary`, `replica`).
 ///
-/// Labels are given by the field's type, `Family<Labels, Metric>`: a derive cannot change
-/// a field's type, so there is no `labels = ...` attribute (it is refused with that fix).
+/// There is no `labels = ...` attribute: a derive cannot change a field's type, so the
+/// labels are the `L` of a `Family<L, M>` field (`labels = ...` is refused with that fix).
 ///
 /// A counter named `x` or `x_total` is exposed as `x_total`, never `x_total_total`.
 ///
@@ -838,6 +842,21 @@ pub use promenade_macros::LabelSet;
 /// struct M { /// Jobs.
 ///     jobs: promenade::Counter, /// Also jobs.
 ///     jobs_total: promenade::Gauge }
+/// ```
+/// A [`CallbackGauge`] reads its value from a function, which `callback` names.
+/// ```compile_fail
+/// #[derive(promenade::Metrics)]
+/// struct M { /// Jobs waiting.
+///     depth: promenade::CallbackGauge }
+/// ```
+/// ```
+/// fn queue_depth() -> f64 { 3.0 }
+///
+/// #[derive(promenade::Metrics)]
+/// struct M { /// Jobs waiting.
+///     #[metric(callback = queue_depth)] depth: promenade::CallbackGauge }
+///
+/// assert_eq!(M::new().depth.get(), 3.0);
 /// ```
 /// Generic structs and enums are refused.
 /// ```compile_fail

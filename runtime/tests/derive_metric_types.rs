@@ -170,3 +170,63 @@ fn a_state_set_counts_one_series_per_state_in_the_budget() {
     assert_eq!(<WithinBudget as MetricGroup>::SERIES, 4);
     let _ = WithinBudget::new();
 }
+
+// A callback gauge is built in `new()` from the function `callback` names, and read at
+// every scrape.
+static DEPTH: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn queue_depth() -> f64 {
+    DEPTH.load(std::sync::atomic::Ordering::Relaxed) as f64
+}
+
+mod sources {
+    pub fn half() -> f64 {
+        0.5
+    }
+}
+
+#[derive(Metrics)]
+#[metrics(namespace = "jobs")]
+struct Queue {
+    /// Jobs waiting.
+    #[metric(callback = queue_depth)]
+    depth: promenade::CallbackGauge,
+    /// Share of the pool in use.
+    #[metric(callback = sources::half, unit = "ratio")]
+    pool_used: promenade::CallbackGauge,
+    /// Jobs taken.
+    taken: Counter,
+}
+
+#[test]
+fn a_callback_gauge_reads_its_function_at_each_scrape() {
+    let registry = Registry::new();
+    let queue = std::sync::Arc::new(Queue::new());
+    registry.register(queue.clone()).unwrap();
+    let scrape = || {
+        let mut out = String::new();
+        encode(&registry, &mut out);
+        out
+    };
+    let expected = |depth: &str| {
+        format!(
+            "\
+# HELP jobs_depth Jobs waiting.
+# TYPE jobs_depth gauge
+jobs_depth {depth}
+# HELP jobs_pool_used_ratio Share of the pool in use.
+# TYPE jobs_pool_used_ratio gauge
+jobs_pool_used_ratio 0.5
+# HELP jobs_taken_total Jobs taken.
+# TYPE jobs_taken_total counter
+jobs_taken_total 0
+"
+        )
+    };
+    assert_eq!(scrape(), expected("0.0"));
+    DEPTH.store(7, std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(scrape(), expected("7.0"));
+    assert_eq!(queue.depth.get(), 7.0);
+    use promenade::__private::MetricGroup;
+    assert_eq!(<Queue as MetricGroup>::SERIES, 3);
+}

@@ -20,10 +20,15 @@ struct Vec;
 struct Default;
 struct usize;
 struct u64;
+struct f64;
 struct str;
 struct __private;
 
-use ::renamed_promenade::{Counter, Family, Gauge, Histogram};
+use ::renamed_promenade::{CallbackGauge, Counter, Family, Gauge, Histogram};
+
+fn queue_depth() -> ::core::primitive::f64 {
+    1.0
+}
 
 #[derive(
     ::core::clone::Clone,
@@ -121,6 +126,9 @@ struct HttpMetrics {
     peer_errors: Family<Peer, Counter>,
     /// Requests in flight.
     in_flight: Gauge,
+    /// Requests queued.
+    #[metric(callback = queue_depth)]
+    queued: CallbackGauge,
     /// Reads per placement.
     #[metric(limit = 5)]
     placements: Family<Placement, Counter>,

@@ -4,12 +4,12 @@ use proc_macro2::Span;
 
 use crate::ctxt::{for_each_key, parse_flag, parse_str, unknown_key, Attr, Ctxt};
 use crate::symbol::{
-    BUCKETS, CONST_LABELS, CRATE, HELP, LABELS, LIMIT, MAX_SERIES, METRIC, METRICS, NAME,
-    NAMESPACE, NESTED, PREFIX, SUBSYSTEM, UNIT,
+    BUCKETS, CALLBACK, CONST_LABELS, CRATE, HELP, LABELS, LIMIT, MAX_SERIES, METRIC, METRICS,
+    NAME, NAMESPACE, NESTED, PREFIX, SUBSYSTEM, UNIT,
 };
 
 const CONTAINER_KEYS: &[&str] = &[NAMESPACE, SUBSYSTEM, CONST_LABELS, MAX_SERIES, CRATE];
-const FIELD_KEYS: &[&str] = &[NAME, HELP, UNIT, BUCKETS, LIMIT, NESTED, PREFIX];
+const FIELD_KEYS: &[&str] = &[NAME, HELP, UNIT, BUCKETS, LIMIT, CALLBACK, NESTED, PREFIX];
 
 /// `#[metrics(namespace = "...", subsystem = "...", const_labels(k = "v", ...),
 /// max_series = N, crate = "...")]`.
@@ -89,8 +89,8 @@ impl Container {
     }
 }
 
-/// `#[metric(name = "...", help = "...", unit = "...", buckets = [...], limit = N)]`, or
-/// `#[metric(nested, prefix = "...")]`, and the doc comment.
+/// `#[metric(name = "...", help = "...", unit = "...", buckets = [...], limit = N,
+/// callback = path)]`, or `#[metric(nested, prefix = "...")]`, and the doc comment.
 #[derive(Default)]
 pub(crate) struct Field {
     pub(crate) name: Option<syn::LitStr>,
@@ -99,6 +99,8 @@ pub(crate) struct Field {
     /// The list as written; `valid` reads the numbers.
     pub(crate) buckets: Option<syn::ExprArray>,
     pub(crate) limit: Option<syn::Expr>,
+    /// `callback = path::to_fn`: the `fn() -> f64` a `CallbackGauge` reads at each scrape.
+    pub(crate) callback: Option<syn::ExprPath>,
     /// `nested`: the field is a `#[derive(Metrics)]` struct.
     pub(crate) nested: Option<Span>,
     /// `prefix = "..."`: a nested struct's names start with it.
@@ -116,6 +118,7 @@ impl Field {
         let mut unit = Attr::none(UNIT);
         let mut buckets = Attr::none(BUCKETS);
         let mut limit = Attr::none(LIMIT);
+        let mut callback = Attr::none(CALLBACK);
         let mut nested = Attr::none(NESTED);
         let mut prefix = Attr::none(PREFIX);
         let mut keys = Vec::new();
@@ -169,6 +172,15 @@ impl Field {
             } else if meta.path.is_ident(LIMIT) {
                 limit.set(cx, &meta.path, meta.value()?.parse()?);
                 Ok(())
+            } else if meta.path.is_ident(CALLBACK) {
+                match meta.value()?.parse()? {
+                    syn::Expr::Path(path) => callback.set(cx, &meta.path, path),
+                    other => cx.error_spanned_by(
+                        other,
+                        "`callback` names a function, like `callback = queue_depth`: write a `fn() -> f64` and give its path here",
+                    ),
+                }
+                Ok(())
             } else if meta.path.is_ident(LABELS) {
                 // A derive cannot change a field's type, so `labels = T` on a `Counter`
                 // could not make it a family: the type says it, once.
@@ -192,6 +204,7 @@ impl Field {
             unit: unit.get(),
             buckets: buckets.get(),
             limit: limit.get(),
+            callback: callback.get(),
             nested: nested.get(),
             prefix: prefix.get(),
             doc,

@@ -352,6 +352,11 @@ fn share(m: &Member<'_>, c: &Consts, private: &TokenStream) -> TokenStream {
 /// The expression building one field.
 fn build(f: &Field<'_>, private: &TokenStream) -> TokenStream {
     let ty = f.ty;
+    // `callback` on anything but a `CallbackGauge` reads "`Gauge` takes no callback" at the
+    // type; a function of the wrong signature is reported at the path.
+    if let Some(callback) = &f.callback {
+        return quote_spanned!(ty.span()=> <#ty as #private::TakesCallback>::build_with_callback(#callback));
+    }
     // Spanned at the field type: `buckets` on a counter reads "`Counter` takes no buckets"
     // there, `limit` on a plain metric "`Gauge` takes no series limit".
     let config = match &f.buckets {
@@ -375,6 +380,7 @@ fn build(f: &Field<'_>, private: &TokenStream) -> TokenStream {
 /// the user reads, spanned at the field.
 ///
 /// - a family over a label set with no bound needs `limit = N`;
+/// - a `CallbackGauge` needs `callback = path`;
 /// - a histogram's label set cannot have `le` (nor a summary's `quantile`);
 /// - a unit only on types that take one;
 /// - constant labels cannot repeat a label of any family (nested ones included);
@@ -396,6 +402,13 @@ fn const_checks(s: &Checked<'_>, private: &TokenStream) -> Vec<TokenStream> {
                 "field `{member}` is a family over a label set with no bound on its series (a label declared `#[label(unbounded)]`, or an open label set written by hand); cap it with `limit = N` in its `#[metric(...)]` (label sets beyond N share one overflow series)",
             );
             checks.push(check(span, quote!(!#bounded), &message));
+        }
+        if f.callback.is_none() {
+            let message = format!(
+                "field `{member}` is a `CallbackGauge`, whose value is read from a function at each scrape; name that function with `#[metric(callback = path::to_fn)]` (a `fn() -> f64`)",
+            );
+            let needs = quote_spanned!(ty.span()=> <#ty as #private::MetricField>::NEEDS_CALLBACK);
+            checks.push(check(span, needs, &message));
         }
         for (label, kind, what) in [
             ("le", "histogram", "bucket bounds"),

@@ -9,7 +9,7 @@ use super::ast::{self, Struct};
 use super::attr::{doc_to_help, Container};
 use crate::ctxt::Ctxt;
 use crate::names::{label_name_error, metric_name_error, unraw};
-use crate::symbol::{NESTED, PREFIX};
+use crate::symbol::{BUCKETS, CALLBACK, LIMIT, NESTED, PREFIX};
 
 pub(crate) struct Checked<'a> {
     pub(crate) ident: &'a syn::Ident,
@@ -46,6 +46,8 @@ pub(crate) struct Field<'a> {
     /// The finite bounds (a trailing infinity dropped), if `buckets` was given.
     pub(crate) buckets: Option<Vec<f64>>,
     pub(crate) limit: Option<syn::Expr>,
+    /// `callback = path`: the function a `CallbackGauge` field is built from.
+    pub(crate) callback: Option<syn::ExprPath>,
 }
 
 /// `#[metric(nested)] db: DbMetrics`: its families exposed under this struct's prefix.
@@ -351,6 +353,15 @@ fn field<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Field<'a
         }
     }
 
+    if f.attrs.callback.is_some() {
+        for (key, span) in f.attrs.keys.iter().filter(|(k, _)| [BUCKETS, LIMIT].contains(k)) {
+            cx.syn_error(syn::Error::new(
+                *span,
+                format!("`{key}` and `{CALLBACK}` cannot go together: `{CALLBACK}` is for a `CallbackGauge`, one value read from a function at each scrape; remove one of them"),
+            ));
+        }
+    }
+
     Field {
         member: f.member,
         ty: f.ty,
@@ -361,6 +372,7 @@ fn field<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Field<'a
         unit: f.attrs.unit.clone(),
         buckets,
         limit: f.attrs.limit.clone(),
+        callback: f.attrs.callback.clone(),
     }
 }
 

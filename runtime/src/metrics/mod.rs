@@ -32,6 +32,11 @@ pub(crate) use exemplar::ExemplarCell;
 /// A metric that can be created from a configuration, so that a
 /// [`Family`](crate::Family) can create one per label set and the derives can create a
 /// field.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a metric a `Family` can hold",
+    label = "not a metric",
+    note = "a family holds one metric per label set: `Counter`, `FloatCounter`, `CounterWithExemplar`, `Gauge`, `IntGauge`, `Histogram`, `Summary`, `Info`, `StateSet<S>`, `Enum<S>` or `GaugeHistogram`, as in `Family<Request, Counter>`; a `CallbackGauge` is one value read from a function, so it cannot be in a family"
+)]
 pub trait Metric: Send + Sync + 'static {
     /// What every series of a family shares (the buckets of a histogram; `()` for most).
     type Config: Clone + Default + Send + Sync + 'static;

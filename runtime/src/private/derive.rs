@@ -3,13 +3,15 @@
 //!
 //! Three small traits let `#[derive(Metrics)]` build and inspect a field without knowing
 //! its type syntactically (a type alias or a path like `promenade::Counter` must work):
-//! - [`MetricField`]: every type a field may have (`Counter`, `FloatCounter`, `Gauge`,
-//!   `IntGauge`, `Histogram`, `Family<L, M>` of them). It names the field's label set (`()`
-//!   for a plain metric) and builds the field from a configuration.
+//! - [`MetricField`]: every type a field may have (every metric type, `Family<L, M>` of
+//!   them). It names the field's label set (`()` for a plain metric) and builds the field
+//!   from a configuration.
 //! - [`WithBuckets`]: the fields `buckets = [...]` applies to (histograms and families of
 //!   histograms). The derive calls it spanned at the field type, so `buckets` on a counter
 //!   reads "`Counter` takes no buckets".
 //! - [`TakesLimit`]: the fields `limit = N` applies to (families), built with that limit.
+//! - [`TakesCallback`]: the field `callback = path` applies to (`CallbackGauge`), built
+//!   from that function.
 //!
 //! The const fns are the compile-time checks the derive generates where only the type
 //! system knows the answer (a label set's names and cardinality, a field's metric type).
@@ -24,8 +26,8 @@ pub use crate::Error;
 
 use crate::family::Family;
 use crate::metrics::{
-    Counter, CounterWithExemplar, Enum, FloatCounter, Gauge, GaugeHistogram, Histogram, Info,
-    IntGauge, Metric, StateSet, Summary,
+    CallbackGauge, Counter, CounterWithExemplar, Enum, FloatCounter, Gauge, GaugeHistogram,
+    Histogram, Info, IntGauge, Metric, StateSet, Summary,
 };
 use crate::Collector;
 
@@ -64,7 +66,7 @@ pub const fn index_in(index: usize, cardinality: Option<usize>) -> bool {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a field of a `#[derive(Metrics)]` struct",
     label = "not a metric",
-    note = "a metric field is a counter, gauge, histogram, summary, info, state set or gauge histogram, or a `Family<L, M>` of them; a struct deriving `Metrics` is nested with `#[metric(nested)]`"
+    note = "a metric field is a `Counter`, `FloatCounter`, `CounterWithExemplar`, `Gauge`, `IntGauge`, `CallbackGauge`, `Histogram`, `Summary`, `Info`, `StateSet`, `Enum`, `GaugeHistogram`, or a `Family<L, M>` of them; a struct deriving `Metrics` is nested with `#[metric(nested)]`"
 )]
 pub trait MetricField: CollectMetric + Sized + 'static {
     /// The label set of each series: `()` for a plain metric.
@@ -77,6 +79,9 @@ pub trait MetricField: CollectMetric + Sized + 'static {
     /// Samples per series beyond what the type implies (a state set writes one per
     /// state), for the `max_series` budget.
     const SAMPLES_PER_SERIES: usize = 1;
+    /// Whether the field can only be built from a function (`#[metric(callback = ...)]`):
+    /// the derive refuses the field without one, at compile time.
+    const NEEDS_CALLBACK: bool = false;
 
     /// A fresh field at zero. For a family, limited to its label set's `MAX_SERIES`: the
     /// derive has checked that there is one (or that the field has a `limit` of its own).
@@ -113,6 +118,34 @@ pub trait WithBuckets: MetricField {
 pub trait TakesLimit: MetricField {
     /// A fresh family holding at most `limit` series (more share the overflow series).
     fn build_limited(config: Self::Config, limit: usize) -> Self;
+}
+
+/// A field that takes `#[metric(callback = path::to_fn)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` takes no callback",
+    label = "`callback` only applies to `CallbackGauge`",
+    note = "remove `callback = ...` from `#[metric(...)]`, or make the field a `CallbackGauge` to read its value from that function at each scrape"
+)]
+pub trait TakesCallback: MetricField {
+    /// The field, reading `f()` at each scrape.
+    fn build_with_callback(f: fn() -> f64) -> Self;
+}
+
+impl MetricField for CallbackGauge {
+    type Labels = ();
+    type Config = ();
+    const NEEDS_CALLBACK: bool = true;
+    /// Never called by the derive: `NEEDS_CALLBACK` makes a `CallbackGauge` field without
+    /// `callback` a compile error. Reads NaN ("no value") if called by hand.
+    fn build(_: ()) -> Self {
+        CallbackGauge::new(|| f64::NAN)
+    }
+}
+
+impl TakesCallback for CallbackGauge {
+    fn build_with_callback(f: fn() -> f64) -> Self {
+        CallbackGauge::new(f)
+    }
 }
 
 macro_rules! plain_metric_field {
