@@ -136,7 +136,9 @@ pub use exporters::textfile::{self, write_textfile};
 /// - `crate = "path"`: where the `promenade` crate is, for crates that re-export it.
 /// - On an `impl` block, every method is timed with the block's arguments (`name` is
 ///   refused there: the methods would share one histogram's name); a method marked
-///   `#[timed(skip)]` is left alone, one with its own `#[timed(...)]` uses that.
+///   `#[skip]` is left alone by every function attribute on the block (`#[timed(skip)]`
+///   by this one only), one with its own `#[timed(...)]` uses that. `#[skip]` means
+///   nothing elsewhere: outside such a block it is an unknown attribute.
 ///   Methods are labelled by their name, so two types' methods of the same name in one
 ///   module share a series.
 ///
@@ -214,8 +216,8 @@ pub use promenade_macros::timed;
 /// Counts every call of a function.
 ///
 /// Works on everything [`timed`] works on (sync and `async` functions, methods, generic
-/// functions, `#[async_trait]` methods, whole `impl` blocks with `#[counted(skip)]` per
-/// method). The counter is incremented as the call starts, before the body runs.
+/// functions, `#[async_trait]` methods, whole `impl` blocks with `#[skip]` or
+/// `#[counted(skip)]` per method). The counter is incremented as the call starts, before the body runs.
 ///
 /// # Forms
 /// - `#[counted]`: the shared counter family
@@ -430,8 +432,9 @@ pub use promenade_macros::in_progress;
 /// | `function_errors_total` | counter | `function`, `module`, `kind` |
 /// | `function_outcome_duration_seconds` | histogram | `function`, `module`, `outcome` |
 ///
-/// It takes `crate = "path"`, and works on an `impl` block with `#[instrumented(skip)]`
-/// per method. For metrics of a function's own, stack the individual attributes.
+/// It takes `crate = "path"`, and works on an `impl` block with `#[skip]` (or
+/// `#[instrumented(skip)]`) per method. For metrics of a function's own, stack the
+/// individual attributes.
 ///
 /// # Example
 /// ```

@@ -63,7 +63,7 @@ impl Args {
             return Err(syn::Error::new_spanned(
                 meta,
                 format!(
-                    "`{SKIP}` goes on a method inside the impl block, as `#[{k}({SKIP})]`",
+                    "`{SKIP}` goes on a method inside the impl block, as `#[{SKIP}]` or `#[{k}({SKIP})]`",
                     k = kind.name()
                 ),
             ));

@@ -322,9 +322,12 @@ fn instrument(
 }
 
 /// `#[<kind>] impl ...`: every method is instrumented with the block's arguments, except
-/// those with `#[<kind>(skip)]` (the attribute is removed) and those with a `#[<kind>(...)]`
-/// of their own (which runs after this one).
+/// those with `#[<kind>(skip)]` (the attribute is removed), those with a bare `#[skip]`
+/// (left alone by every function attribute on the block; the last of them to run removes
+/// it) and those with a `#[<kind>(...)]` of their own (which runs after this one).
 fn impl_block(kind: Kind, args: &Args, mut imp: syn::ItemImpl, plan: PlanFn) -> TokenStream {
+    // Another of our attributes still to run on this block needs the bare `#[skip]` too.
+    let last_of_ours = !imp.attrs.iter().any(is_fn_attr);
     // What is re-emitted on error: the block as written, minus the `skip` markers that
     // would otherwise each report that they are out of place.
     let mut original = imp.clone();
@@ -332,6 +335,9 @@ fn impl_block(kind: Kind, args: &Args, mut imp: syn::ItemImpl, plan: PlanFn) -> 
         if let syn::ImplItem::Fn(f) = item {
             if let Some((i, true)) = own_attr(kind, &f.attrs) {
                 f.attrs.remove(i);
+            }
+            if last_of_ours {
+                f.attrs.retain(|a| !is_bare_skip(a));
             }
         }
     }
@@ -341,6 +347,12 @@ fn impl_block(kind: Kind, args: &Args, mut imp: syn::ItemImpl, plan: PlanFn) -> 
     let mut cx = Ctxt::new();
     for item in &mut imp.items {
         let syn::ImplItem::Fn(f) = item else { continue };
+        if f.attrs.iter().any(is_bare_skip) {
+            if last_of_ours {
+                f.attrs.retain(|a| !is_bare_skip(a));
+            }
+            continue;
+        }
         match own_attr(kind, &f.attrs) {
             Some((i, true)) => {
                 f.attrs.remove(i);
@@ -353,7 +365,7 @@ fn impl_block(kind: Kind, args: &Args, mut imp: syn::ItemImpl, plan: PlanFn) -> 
             cx.error_spanned_by(
                 f.sig.constness,
                 format!(
-                    "`#[{k}]` on this impl block cannot instrument a `const fn`: {reason}; mark the method `#[{k}({SKIP})]` or remove `const`",
+                    "`#[{k}]` on this impl block cannot instrument a `const fn`: {reason}; mark the method `#[{SKIP}]` or remove `const`",
                     k = kind.name(),
                     reason = kind.const_reason()
                 ),
@@ -368,6 +380,28 @@ fn impl_block(kind: Kind, args: &Args, mut imp: syn::ItemImpl, plan: PlanFn) -> 
         Ok(()) => quote!(#imp),
         Err(e) => with_item(e, quote!(#original)),
     }
+}
+
+/// `#[skip]`, with no arguments: the method is left alone by every function attribute on
+/// its impl block.
+fn is_bare_skip(attr: &syn::Attribute) -> bool {
+    matches!(&attr.meta, syn::Meta::Path(p) if p.is_ident(SKIP))
+}
+
+/// One of the function attributes (`#[timed]`, `#[promenade::counted(...)]`, ...), by the
+/// last segment of its path.
+fn is_fn_attr(attr: &syn::Attribute) -> bool {
+    const KINDS: [Kind; 5] = [
+        Kind::Timed,
+        Kind::Counted,
+        Kind::CountedExceptions,
+        Kind::InProgress,
+        Kind::Instrumented,
+    ];
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|last| KINDS.iter().any(|k| last.ident == k.name()))
 }
 
 /// The method's own `#[<kind>(...)]`, if any: its index, and whether it is `skip`.
