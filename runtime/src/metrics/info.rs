@@ -12,6 +12,12 @@ use crate::Error;
 /// format. The labels can be replaced at any time; a scrape sees either the old set or
 /// the new one.
 ///
+/// In a [`Family`](crate::Family) (or sent by a collector with labels of its own) an info
+/// label may repeat one of the series' labels, which no format allows (`x_info{env="a",
+/// env="b"} 1`). [`set`](Self::set) cannot know the family's labels, so the clash is
+/// settled at every scrape: the info label is left out and the series' own label wins.
+/// A typed [`InfoFamily`](crate::registry::families::InfoFamily) refuses it instead.
+///
 /// ```
 /// use promenade::{Info, Registry};
 /// use std::sync::Arc;

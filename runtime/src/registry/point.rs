@@ -498,3 +498,31 @@ fn state_set(states: &[(String, bool)], ts: Option<f64>, f: &mut impl FnMut(&Sam
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::ExemplarLabels;
+
+    #[test]
+    fn exemplar_outside_its_bucket_is_left_out() {
+        let labels = ExemplarLabels::new([("t", "1")]).unwrap();
+        let at = |v: f64| Some(Exemplar::new(&labels, v, None).unwrap());
+        let data = PointData {
+            value: DataValue::Histogram {
+                bounds: vec![1.0, 2.0],
+                cumulative: vec![1, 2, 3],
+                sum: None,
+                created: None,
+                // 5.0 is not in (-Inf, 1], 1.5 is in (1, 2], 1.0 is not in (2, +Inf].
+                exemplars: vec![at(5.0), at(1.5), at(1.0)],
+            },
+            timestamp: None,
+        };
+        let mut kept = Vec::new();
+        Point::Data(&data).for_each_sample(&mut Scratch::new(), Flavor::OpenMetrics, |s| {
+            kept.push(s.exemplar.map(Exemplar::value));
+        });
+        assert_eq!(kept, [None, Some(1.5), None]);
+    }
+}
