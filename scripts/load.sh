@@ -124,7 +124,7 @@ case "$READBACK" in
 *) fail "the target's read-back does not match its increments: $READBACK" ;;
 esac
 # And once more from outside, with curl.
-SUM="$(curl -fsS "$URL" | awk '/^load_increments_total\{/ { n += 1; s += $NF } END { printf "%d %d", n, s }')"
+SUM="$(curl -fsS "$URL" | awk '/^load_increments_total\{/ { n += 1; s += $NF } END { printf "%d %.0f", n, s }')"
 [ "$SUM" = "10000 $INCREMENTS" ] ||
     fail "curl reads back '$SUM' (series, sum); the writers made $INCREMENTS increments"
 log "read back: 10000 series summing to exactly $INCREMENTS increments"
