@@ -18,6 +18,10 @@ cd "$ROOT"
 
 require prometheus promtool
 require python3 python3
+# The Python client comes from PyPI; a python3 without pip (Debian's own) gets python3-pip.
+if ! python3 -c 'import prometheus_client' 2>/dev/null && ! python3 -m pip --version >/dev/null 2>&1; then
+    LIB_NEED_APT+=(python3-pip)
+fi
 install_required cargo
 if ! python3 -c 'import prometheus_client' 2>/dev/null; then
     log "installing prometheus_client with pip"
