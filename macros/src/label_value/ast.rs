@@ -178,7 +178,7 @@ impl<'a> Enum<'a> {
         if data.variants.is_empty() {
             cx.error_spanned_by(
                 &input.ident,
-                "`LabelValue` needs at least one variant: a label with no possible value could never be written",
+                "`LabelValue` needs at least one variant: a label with no possible value could never be written; add a variant for each value the label can take",
             );
         }
         let variants = data

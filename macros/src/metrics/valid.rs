@@ -169,12 +169,38 @@ fn prefix(cx: &mut Ctxt, container: &Container) -> Option<String> {
         // Checked as the start of a name, so the rules read the same as for a name.
         let composed = format!("{prefix}{part}");
         if let Some(reason) = metric_name_error(&composed) {
-            cx.error_spanned_by(lit, format!("invalid {what} `{part}`: {reason}"));
+            cx.error_spanned_by(lit, prefix_message(what, &part, reason));
             ok = false;
         }
         prefix = format!("{composed}_");
     }
     ok.then_some(prefix)
+}
+
+/// An invalid namespace, subsystem or prefix: why, and the fix (the spelling with `_` for
+/// each character a name cannot have, when that is a valid start of a name).
+fn prefix_message(what: &str, part: &str, reason: &str) -> String {
+    let fixed: String = part
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == ':' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let fix = if fixed != part && metric_name_error(&fixed).is_none() {
+        format!("write `{fixed}` or choose another {what}")
+    } else {
+        format!("choose another {what}")
+    };
+    let whose = if what == "prefix" {
+        "the nested struct"
+    } else {
+        "this struct"
+    };
+    format!("invalid {what} `{part}`: it begins every metric name of {whose}, and {reason}; {fix}")
 }
 
 fn nested<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Nested<'a> {
@@ -191,7 +217,7 @@ fn nested<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Nested<
         let part = lit.value();
         let composed = format!("{full}{part}");
         if let Some(reason) = metric_name_error(&composed) {
-            cx.error_spanned_by(lit, format!("invalid prefix `{part}`: {reason}"));
+            cx.error_spanned_by(lit, prefix_message("prefix", &part, reason));
         }
         full = format!("{composed}_");
     }
@@ -354,7 +380,12 @@ fn field<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Field<'a
     }
 
     if f.attrs.callback.is_some() {
-        for (key, span) in f.attrs.keys.iter().filter(|(k, _)| [BUCKETS, LIMIT].contains(k)) {
+        for (key, span) in f
+            .attrs
+            .keys
+            .iter()
+            .filter(|(k, _)| [BUCKETS, LIMIT].contains(k))
+        {
             cx.syn_error(syn::Error::new(
                 *span,
                 format!("`{key}` and `{CALLBACK}` cannot go together: `{CALLBACK}` is for a `CallbackGauge`, one value read from a function at each scrape; remove one of them"),
