@@ -230,3 +230,46 @@ jobs_taken_total 0
     use promenade::__private::MetricGroup;
     assert_eq!(<Queue as MetricGroup>::SERIES, 3);
 }
+
+// A family of state sets writes one sample per state for each label set: 2 workers x 3
+// states here (it used to count 2).
+#[derive(Metrics)]
+#[metrics(max_series = 6)]
+struct LightsPerWorker {
+    /// The light of each worker.
+    lights: Family<Worker, StateSet<Light>>,
+}
+
+#[test]
+fn a_family_of_state_sets_counts_label_sets_times_states() {
+    use promenade::__private::MetricGroup;
+    assert_eq!(<LightsPerWorker as MetricGroup>::SERIES, 6);
+    let m = LightsPerWorker::new();
+    m.lights
+        .labels(Worker {
+            pool: Phase::Running,
+        })
+        .set(Light::Green, true);
+    // The budget is what a scrape shows: six samples.
+    assert_eq!(
+        main_text_of(m),
+        "\
+# HELP lights The light of each worker.
+# TYPE lights gauge
+lights{pool=\"starting\",lights=\"red\"} 0
+lights{pool=\"starting\",lights=\"amber\"} 0
+lights{pool=\"starting\",lights=\"green\"} 0
+lights{pool=\"running\",lights=\"red\"} 0
+lights{pool=\"running\",lights=\"amber\"} 0
+lights{pool=\"running\",lights=\"green\"} 1
+"
+    );
+}
+
+fn main_text_of(m: impl promenade::Collector) -> String {
+    let registry = Registry::new();
+    registry.register(m).unwrap();
+    let mut out = String::new();
+    encode(&registry, &mut out);
+    out
+}

@@ -186,10 +186,12 @@ impl<S: crate::labels::LabelValue> MetricField for Enum<S> {
     }
 }
 
-impl<L: LabelSet, M: Metric + CollectMetric> MetricField for Family<L, M> {
+impl<L: LabelSet, M: Metric + MetricField> MetricField for Family<L, M> {
     type Labels = L;
-    type Config = M::Config;
-    fn build(config: M::Config) -> Self {
+    type Config = <M as Metric>::Config;
+    /// Each label set's series writes what one `M` writes (a state set, one per state).
+    const SAMPLES_PER_SERIES: usize = M::SAMPLES_PER_SERIES;
+    fn build(config: <M as Metric>::Config) -> Self {
         // The label set's declared bound (its cardinality, or the product of its
         // `#[label(limit = N)]`s); the derive has checked that there is one.
         let limit = match L::MAX_SERIES {
@@ -224,8 +226,8 @@ impl<L: LabelSet> WithBuckets for Family<L, GaugeHistogram> {
     }
 }
 
-impl<L: LabelSet, M: Metric + CollectMetric> TakesLimit for Family<L, M> {
-    fn build_limited(config: M::Config, limit: usize) -> Self {
+impl<L: LabelSet, M: Metric + MetricField> TakesLimit for Family<L, M> {
+    fn build_limited(config: <M as Metric>::Config, limit: usize) -> Self {
         Family::with_limit_and_config(limit, config)
     }
 }
