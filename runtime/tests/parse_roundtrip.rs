@@ -2,14 +2,21 @@
 //! `promenade::parse` reads back (strictly) as the same families, help texts, labels and
 //! values. Registries are
 //! generated with adversarial label values and help texts: quotes, backslashes, newlines,
-//! `#`, braces, commas, `=`, unicode, control characters, empty strings.
+//! `#`, braces, commas, `=`, unicode, control characters, empty strings; over every metric
+//! type (counters with and without exemplars, gauges, histograms with exemplars, summaries
+//! with quantiles, gauge histograms, info, state sets) and observations that include
+//! negative values and NaN, which OpenMetrics restricts.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use promenade::labels::LabelWriter;
+use promenade::metrics::{ExemplarLabels, Quantiles};
 use promenade::parse::{self, MetricType};
-use promenade::{Buckets, Counter, Family, Gauge, Histogram, LabelSet, Registry};
+use promenade::{
+    Buckets, Counter, CounterWithExemplar, Family, Gauge, GaugeHistogram, Histogram, Info,
+    LabelSet, LabelValue, Registry, StateSet, Summary,
+};
 use quickcheck::{Arbitrary, Gen, QuickCheck};
 
 /// Pieces of label values and help texts that have broken exposition formats before.
@@ -62,10 +69,27 @@ const GAUGE_VALUES: &[f64] = &[
     f64::NAN,
 ];
 
-/// Observations that are exact in binary, so their sum does not depend on order.
-const OBSERVATIONS: &[f64] = &[0.25, 0.5, 0.75, 3.0, 100.0, -2.0];
+/// Observations that are exact in binary, so their sum does not depend on order (NaN
+/// makes it NaN whatever the order).
+const OBSERVATIONS: &[f64] = &[0.25, 0.5, 0.75, 3.0, 100.0, -2.0, -0.5, f64::NAN];
 const BOUNDS: [f64; 3] = [0.5, 1.0, 10.0];
 const BOUND_LABELS: [&str; 4] = ["0.5", "1.0", "10.0", "+Inf"];
+const QUANTILES: [f64; 3] = [0.0, 0.5, 1.0];
+const QUANTILE_LABELS: [&str; 3] = ["0.0", "0.5", "1.0"];
+/// Info label names; `a` repeats a series label, so it is left out of the exposition.
+const INFO_NAMES: [&str; 3] = ["a", "version", "zone"];
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+enum Color {
+    Red,
+    Green,
+    Blue,
+}
+const COLORS: [Color; 3] = [Color::Red, Color::Green, Color::Blue];
+const COLOR_NAMES: [&str; 3] = ["red", "green", "blue"];
+
+/// One observation: which value, and the exemplar's `trace` label if it carries one.
+type Obs = (usize, Option<String>);
 
 fn awkward(g: &mut Gen) -> String {
     let n = usize::arbitrary(g) % 4;
@@ -98,10 +122,20 @@ impl LabelSet for Pair {
 enum Kind {
     /// Increments per series.
     Counter(Vec<(Pair, u32)>),
+    /// Increments per series, some with an exemplar.
+    ExemplarCounter(Vec<(Pair, u32, Option<String>)>),
     /// The value each series is set to.
     Gauge(Vec<(Pair, usize)>),
-    /// Observations per series.
-    Histogram(Vec<(Pair, Vec<usize>)>),
+    /// Observations per series, some with an exemplar.
+    Histogram(Vec<(Pair, Vec<Obs>)>),
+    /// Observations per series, quantiles 0, 0.5 and 1.
+    Summary(Vec<(Pair, Vec<usize>)>),
+    /// Values added per series.
+    GaugeHistogram(Vec<(Pair, Vec<usize>)>),
+    /// The info labels each series is set to (names from `INFO_NAMES`).
+    Info(Vec<(Pair, Vec<(usize, String)>)>),
+    /// States set per series.
+    StateSet(Vec<(Pair, Vec<(usize, bool)>)>),
 }
 
 #[derive(Clone, Debug)]
@@ -121,33 +155,62 @@ fn pair(g: &mut Gen) -> Pair {
     }
 }
 
+fn observations(g: &mut Gen) -> Vec<usize> {
+    let n = usize::arbitrary(g) % 6;
+    (0..n)
+        .map(|_| usize::arbitrary(g) % OBSERVATIONS.len())
+        .collect()
+}
+
+fn maybe_trace(g: &mut Gen) -> Option<String> {
+    bool::arbitrary(g).then(|| awkward(g))
+}
+
+fn series_of<T>(g: &mut Gen, mut value: impl FnMut(&mut Gen) -> T) -> Vec<(Pair, T)> {
+    let series = usize::arbitrary(g) % 5;
+    (0..series).map(|_| (pair(g), value(g))).collect()
+}
+
 impl Arbitrary for Case {
     fn arbitrary(g: &mut Gen) -> Self {
         let families = (0..1 + usize::arbitrary(g) % 4)
             .map(|i| {
-                let suffix = *g
-                    .choose(&["", "_total", "_bucket", "_sum", "_count", ":x", "_seconds"])
-                    .unwrap_or(&"");
-                let series = usize::arbitrary(g) % 5;
-                let kind = match u8::arbitrary(g) % 3 {
-                    0 => Kind::Counter((0..series).map(|_| (pair(g), u32::arbitrary(g))).collect()),
-                    1 => Kind::Gauge(
-                        (0..series)
-                            .map(|_| (pair(g), usize::arbitrary(g) % GAUGE_VALUES.len()))
+                let kind = match u8::arbitrary(g) % 8 {
+                    0 => Kind::Counter(series_of(g, u32::arbitrary)),
+                    1 => Kind::ExemplarCounter(
+                        series_of(g, |g| (u32::arbitrary(g), maybe_trace(g)))
+                            .into_iter()
+                            .map(|(p, (n, t))| (p, n, t))
                             .collect(),
                     ),
-                    _ => Kind::Histogram(
-                        (0..series)
-                            .map(|_| {
-                                let n = usize::arbitrary(g) % 6;
-                                let obs = (0..n)
-                                    .map(|_| usize::arbitrary(g) % OBSERVATIONS.len())
-                                    .collect();
-                                (pair(g), obs)
-                            })
-                            .collect(),
-                    ),
+                    2 => Kind::Gauge(series_of(g, |g| usize::arbitrary(g) % GAUGE_VALUES.len())),
+                    3 => Kind::Histogram(series_of(g, |g| {
+                        observations(g)
+                            .into_iter()
+                            .map(|o| (o, maybe_trace(g)))
+                            .collect()
+                    })),
+                    4 => Kind::Summary(series_of(g, observations)),
+                    5 => Kind::GaugeHistogram(series_of(g, observations)),
+                    6 => Kind::Info(series_of(g, |g| {
+                        let n = usize::arbitrary(g) % 4;
+                        (0..n)
+                            .map(|_| (usize::arbitrary(g) % INFO_NAMES.len(), awkward(g)))
+                            .collect()
+                    })),
+                    _ => Kind::StateSet(series_of(g, |g| {
+                        let n = usize::arbitrary(g) % 4;
+                        (0..n)
+                            .map(|_| (usize::arbitrary(g) % COLORS.len(), bool::arbitrary(g)))
+                            .collect()
+                    })),
                 };
+                // A state set's name is also its states' label name: no `:`.
+                let suffixes: &[&str] = match kind {
+                    Kind::StateSet(_) => &["", "_total", "_bucket", "_sum", "_count", "_seconds"],
+                    _ => &["", "_total", "_bucket", "_sum", "_count", ":x", "_seconds"],
+                };
+                let suffix = *g.choose(suffixes).unwrap_or(&"");
                 FamilyCase {
                     name: format!("f{i}{suffix}"),
                     help: awkward(g),
@@ -161,12 +224,56 @@ impl Arbitrary for Case {
 
 /// Values compare by bits, so NaN equals NaN and the sign of zero counts.
 type Expected = BTreeMap<(String, Vec<(String, String)>), u64>;
+/// Exemplars by sample: labels and value bits.
+type ExpectedExemplars = BTreeMap<(String, Vec<(String, String)>), (Vec<(String, String)>, u64)>;
 
 struct ExpectedFamily {
     name: String,
     metric_type: MetricType,
     help: Option<String>,
     samples: Expected,
+    exemplars: ExpectedExemplars,
+    /// The series that have a `_created` sample in OpenMetrics.
+    created: Vec<Vec<(String, String)>>,
+}
+
+/// NaN spelled `NaN` parses back as `f64::NAN`, whatever bits the arithmetic left.
+fn bits(v: f64) -> u64 {
+    if v.is_nan() {
+        f64::NAN.to_bits()
+    } else {
+        v.to_bits()
+    }
+}
+
+/// The index of the bucket (one per bound, then `+Inf`) a value lands in; NaN in `+Inf`.
+fn bucket_of(v: f64) -> usize {
+    BOUNDS.iter().position(|b| v <= *b).unwrap_or(BOUNDS.len())
+}
+
+/// Cumulative `_bucket` samples of `values` under `name`.
+fn expect_buckets(samples: &mut Expected, name: &str, labels: &[(String, String)], values: &[f64]) {
+    let mut cumulative = 0;
+    for (i, spelled) in BOUND_LABELS.iter().enumerate() {
+        cumulative += values.iter().filter(|v| bucket_of(**v) == i).count();
+        let mut l = labels.to_vec();
+        l.push(("le".to_owned(), (*spelled).to_owned()));
+        samples.insert((format!("{name}_bucket"), l), bits(cumulative as f64));
+    }
+}
+
+/// The nearest-rank quantile of `values` (sorted as the summary sorts them: NaN last).
+fn quantile(values: &[f64], q: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let target = q * sorted.len() as f64;
+    let rank = (1..=sorted.len())
+        .find(|r| *r as f64 >= target)
+        .unwrap_or(sorted.len());
+    sorted[rank - 1]
 }
 
 /// Registers the case into a registry and works out, independently of the encoder,
@@ -175,6 +282,8 @@ fn build(case: &Case, om: bool) -> (Registry, Vec<ExpectedFamily>) {
     let registry = Registry::new();
     let mut expected = Vec::new();
     let labels = |p: &Pair| vec![("a".to_owned(), p.a.clone()), ("b".to_owned(), p.b.clone())];
+    let trace = |t: &str| ExemplarLabels::new([("trace", t)]).unwrap();
+    let trace_labels = |t: &str| vec![("trace".to_owned(), t.to_owned())];
     for f in &case.0 {
         // Text 0.0.4 cannot carry leading blanks in HELP: every parser (expfmt, the
         // Python client, this one) reads the blanks after the name as one separator.
@@ -184,6 +293,11 @@ fn build(case: &Case, om: bool) -> (Registry, Vec<ExpectedFamily>) {
             false => f.help.trim_start_matches([' ', '\t']).to_owned(),
         });
         let mut samples = Expected::new();
+        let mut exemplars = ExpectedExemplars::new();
+        let mut created = Vec::new();
+        // Text 0.0.4 shows a gauge histogram's `_gcount` and `_gsum` as gauge families
+        // after it.
+        let mut text_gauges: Vec<(String, Expected)> = Vec::new();
         let (name, metric_type) = match &f.kind {
             Kind::Counter(series) => {
                 let family = Arc::new(Family::<Pair, Counter>::with_limit(64));
@@ -223,40 +337,249 @@ fn build(case: &Case, om: bool) -> (Registry, Vec<ExpectedFamily>) {
                     .register_metric(f.name.clone(), f.help.clone(), family.clone())
                     .unwrap();
                 let mut all: BTreeMap<Pair, Vec<f64>> = BTreeMap::new();
+                // The latest exemplar per series and bucket.
+                let mut latest: BTreeMap<(Pair, usize), (String, f64)> = BTreeMap::new();
                 for (p, obs) in series {
                     let h = family.labels(p.clone());
-                    for &o in obs {
-                        h.observe(OBSERVATIONS[o]);
-                        all.entry(p.clone()).or_default().push(OBSERVATIONS[o]);
+                    for (o, t) in obs {
+                        let v = OBSERVATIONS[*o];
+                        match t {
+                            Some(t) => {
+                                h.observe_with_exemplar(v, &trace(t));
+                                // A NaN observation keeps no exemplar.
+                                if !v.is_nan() {
+                                    latest.insert((p.clone(), bucket_of(v)), (t.clone(), v));
+                                }
+                            }
+                            None => h.observe(v),
+                        }
+                        all.entry(p.clone()).or_default().push(v);
                     }
                     all.entry(p.clone()).or_default();
                 }
                 for (p, obs) in all {
-                    let bounds = BOUNDS.iter().copied().chain([f64::INFINITY]);
-                    for (le, spelled) in bounds.zip(BOUND_LABELS) {
-                        let count = obs.iter().filter(|&&o| o <= le).count();
-                        let mut l = labels(&p);
-                        l.push(("le".to_owned(), spelled.to_owned()));
-                        samples.insert((format!("{}_bucket", f.name), l), (count as f64).to_bits());
-                    }
+                    expect_buckets(&mut samples, &f.name, &labels(&p), &obs);
                     let sum = obs.iter().fold(0.0, |s, o| s + o);
-                    // OpenMetrics forbids a negative `_sum`; the encoder then leaves out
-                    // `_sum` and `_count` together (the `+Inf` bucket keeps the count).
-                    if !(om && sum < 0.0) {
-                        samples.insert((format!("{}_sum", f.name), labels(&p)), sum.to_bits());
+                    // OpenMetrics forbids a negative or NaN `_sum`; the encoder then leaves
+                    // out `_sum` and `_count` together (the `+Inf` bucket keeps the count).
+                    if !om || sum >= 0.0 {
+                        samples.insert((format!("{}_sum", f.name), labels(&p)), bits(sum));
                         let count = obs.len() as f64;
                         samples.insert((format!("{}_count", f.name), labels(&p)), count.to_bits());
+                    }
+                    created.push(labels(&p));
+                }
+                if om {
+                    for ((p, i), (t, v)) in latest {
+                        let mut l = labels(&p);
+                        l.push(("le".to_owned(), BOUND_LABELS[i].to_owned()));
+                        exemplars.insert(
+                            (format!("{}_bucket", f.name), l),
+                            (trace_labels(&t), bits(v)),
+                        );
                     }
                 }
                 (f.name.clone(), MetricType::Histogram)
             }
+            Kind::ExemplarCounter(series) => {
+                let family = Arc::new(Family::<Pair, CounterWithExemplar>::with_limit(64));
+                registry
+                    .register_metric(f.name.clone(), f.help.clone(), family.clone())
+                    .unwrap();
+                let base = f.name.strip_suffix("_total").unwrap_or(&f.name);
+                let name = format!("{base}_total");
+                let family_name = if om { base.to_owned() } else { name.clone() };
+                let mut totals: BTreeMap<Pair, u64> = BTreeMap::new();
+                let mut latest: BTreeMap<Pair, (String, u32)> = BTreeMap::new();
+                for (p, n, t) in series {
+                    let c = family.labels(p.clone());
+                    match t {
+                        Some(t) => {
+                            c.inc_with_exemplar(u64::from(*n), &trace(t));
+                            latest.insert(p.clone(), (t.clone(), *n));
+                        }
+                        None => c.inc_by(u64::from(*n)),
+                    }
+                    *totals.entry(p.clone()).or_default() += u64::from(*n);
+                }
+                for (p, total) in totals {
+                    samples.insert((name.clone(), labels(&p)), (total as f64).to_bits());
+                    created.push(labels(&p));
+                }
+                if om {
+                    for (p, (t, n)) in latest {
+                        exemplars.insert(
+                            (name.clone(), labels(&p)),
+                            (trace_labels(&t), f64::from(n).to_bits()),
+                        );
+                    }
+                }
+                (family_name, MetricType::Counter)
+            }
+            Kind::Summary(series) => {
+                let q = Quantiles::new(QUANTILES).unwrap();
+                let family = Arc::new(Family::<Pair, Summary>::with_limit_and_config(64, Some(q)));
+                registry
+                    .register_metric(f.name.clone(), f.help.clone(), family.clone())
+                    .unwrap();
+                let mut all: BTreeMap<Pair, Vec<f64>> = BTreeMap::new();
+                for (p, obs) in series {
+                    let s = family.labels(p.clone());
+                    let values = all.entry(p.clone()).or_default();
+                    for &o in obs {
+                        s.observe(OBSERVATIONS[o]);
+                        values.push(OBSERVATIONS[o]);
+                    }
+                }
+                for (p, obs) in all {
+                    for (q, spelled) in QUANTILES.iter().zip(QUANTILE_LABELS) {
+                        let v = quantile(&obs, *q);
+                        // OpenMetrics forbids negative quantile values (NaN: no data).
+                        if om && v < 0.0 {
+                            continue;
+                        }
+                        let mut l = labels(&p);
+                        l.push(("quantile".to_owned(), spelled.to_owned()));
+                        samples.insert((f.name.clone(), l), bits(v));
+                    }
+                    let sum = obs.iter().fold(0.0, |s, o| s + o);
+                    if !om || sum >= 0.0 {
+                        samples.insert((format!("{}_sum", f.name), labels(&p)), bits(sum));
+                        let count = obs.len() as f64;
+                        samples.insert((format!("{}_count", f.name), labels(&p)), count.to_bits());
+                    }
+                    created.push(labels(&p));
+                }
+                (f.name.clone(), MetricType::Summary)
+            }
+            Kind::GaugeHistogram(series) => {
+                let family = Arc::new(Family::<Pair, GaugeHistogram>::with_limit_and_config(
+                    64,
+                    Buckets::new(BOUNDS).unwrap(),
+                ));
+                registry
+                    .register_metric(f.name.clone(), f.help.clone(), family.clone())
+                    .unwrap();
+                let mut all: BTreeMap<Pair, Vec<f64>> = BTreeMap::new();
+                for (p, obs) in series {
+                    let g = family.labels(p.clone());
+                    let values = all.entry(p.clone()).or_default();
+                    for &o in obs {
+                        g.add(OBSERVATIONS[o]);
+                        values.push(OBSERVATIONS[o]);
+                    }
+                }
+                let (mut gcount, mut gsum) = (Expected::new(), Expected::new());
+                for (p, obs) in &all {
+                    expect_buckets(&mut samples, &f.name, &labels(p), obs);
+                    let sum = obs.iter().fold(0.0, |s, o| s + o);
+                    let count = (obs.len() as f64).to_bits();
+                    let gcount_name = format!("{}_gcount", f.name);
+                    let gsum_name = format!("{}_gsum", f.name);
+                    if !om {
+                        gcount.insert((gcount_name, labels(p)), count);
+                        gsum.insert((gsum_name, labels(p)), bits(sum));
+                    } else if sum >= 0.0 {
+                        // The bounds are not negative: a negative or NaN `_gsum` is left
+                        // out, with `_gcount`.
+                        samples.insert((gcount_name, labels(p)), count);
+                        samples.insert((gsum_name, labels(p)), bits(sum));
+                    }
+                }
+                if !all.is_empty() && !om {
+                    text_gauges.push((format!("{}_gcount", f.name), gcount));
+                    text_gauges.push((format!("{}_gsum", f.name), gsum));
+                }
+                let ty = if om {
+                    MetricType::GaugeHistogram
+                } else {
+                    MetricType::Histogram
+                };
+                (f.name.clone(), ty)
+            }
+            Kind::Info(series) => {
+                let family = Arc::new(Family::<Pair, Info>::with_limit(64));
+                registry
+                    .register_metric(f.name.clone(), f.help.clone(), family.clone())
+                    .unwrap();
+                let mut last: BTreeMap<Pair, Vec<(String, String)>> = BTreeMap::new();
+                for (p, pairs) in series {
+                    let mut set: Vec<(&str, &str)> = Vec::new();
+                    for (n, v) in pairs {
+                        if !set.iter().any(|(name, _)| *name == INFO_NAMES[*n]) {
+                            set.push((INFO_NAMES[*n], v));
+                        }
+                    }
+                    family.labels(p.clone()).set(set.iter().copied()).unwrap();
+                    let owned = set
+                        .iter()
+                        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                        .collect();
+                    last.insert(p.clone(), owned);
+                }
+                let sample = format!("{}_info", f.name);
+                for (p, info) in last {
+                    // `a` repeats the series' label `a`: the series' own label wins.
+                    let mut l = labels(&p);
+                    l.extend(info.into_iter().filter(|(n, _)| n != "a" && n != "b"));
+                    samples.insert((sample.clone(), l), 1f64.to_bits());
+                }
+                let name = if om { f.name.clone() } else { sample };
+                let ty = if om {
+                    MetricType::Info
+                } else {
+                    MetricType::Gauge
+                };
+                (name, ty)
+            }
+            Kind::StateSet(series) => {
+                let family = Arc::new(Family::<Pair, StateSet<Color>>::with_limit(64));
+                registry
+                    .register_metric(f.name.clone(), f.help.clone(), family.clone())
+                    .unwrap();
+                let mut states: BTreeMap<Pair, [bool; 3]> = BTreeMap::new();
+                for (p, sets) in series {
+                    let s = family.labels(p.clone());
+                    let held = states.entry(p.clone()).or_default();
+                    for (i, on) in sets {
+                        s.set(COLORS[*i], *on);
+                        held[*i] = *on;
+                    }
+                }
+                for (p, held) in states {
+                    for (state, on) in COLOR_NAMES.iter().zip(held) {
+                        let mut l = labels(&p);
+                        l.push((f.name.clone(), (*state).to_owned()));
+                        samples.insert((f.name.clone(), l), f64::from(u8::from(on)).to_bits());
+                    }
+                }
+                let ty = if om {
+                    MetricType::StateSet
+                } else {
+                    MetricType::Gauge
+                };
+                (f.name.clone(), ty)
+            }
         };
+        created.sort();
         expected.push(ExpectedFamily {
             name,
             metric_type,
-            help,
+            help: help.clone(),
             samples,
+            exemplars,
+            created: if om { created } else { Vec::new() },
         });
+        for (name, samples) in text_gauges {
+            expected.push(ExpectedFamily {
+                name,
+                metric_type: MetricType::Gauge,
+                help: help.clone(),
+                samples,
+                exemplars: ExpectedExemplars::new(),
+                created: Vec::new(),
+            });
+        }
     }
     (registry, expected)
 }
@@ -298,32 +621,28 @@ fn check(case: Case, om: bool) -> bool {
         assert_eq!(got.help, want.help, "{text}");
         assert_eq!(got.unit, None);
         // OpenMetrics: `_created` (seconds, now-ish) where the metric keeps one (plain
-        // `Counter` does not), at most one per counter or histogram series.
+        // `Counter` does not), exactly one per counter, histogram or summary series.
         let (created, rest): (Vec<_>, Vec<_>) = got
             .samples
             .iter()
             .partition(|s| om && s.name.ends_with("_created"));
-        // A series' labels are those of its `_total` or `_bucket` samples, `le` aside
-        // (`_count` may be absent: see `build`).
-        let series: Vec<Vec<_>> = rest
-            .iter()
-            .filter(|s| s.name.ends_with("_total") || s.name.ends_with("_bucket"))
-            .map(|s| s.labels.iter().filter(|(k, _)| k != "le").collect())
-            .collect();
-        let mut with_created: Vec<Vec<_>> =
-            created.iter().map(|s| s.labels.iter().collect()).collect();
+        let mut with_created: Vec<Vec<(String, String)>> =
+            created.iter().map(|s| s.labels.clone()).collect();
         with_created.sort();
-        with_created.dedup();
-        assert_eq!(with_created.len(), created.len(), "{text}");
-        assert!(with_created.iter().all(|l| series.contains(l)), "{text}");
+        assert_eq!(with_created, want.created, "family {}\n{text}", want.name);
         assert!(created.iter().all(|s| s.value > 1.6e9), "{text}");
-        assert!(created.is_empty() || om);
+        let mut exemplars = ExpectedExemplars::new();
         let samples: Expected = rest
             .iter()
             .map(|s| {
                 assert_eq!(s.timestamp, None);
-                assert_eq!(s.exemplar, None);
-                ((s.name.clone(), s.labels.clone()), s.value.to_bits())
+                let key = (s.name.clone(), s.labels.clone());
+                if let Some(e) = &s.exemplar {
+                    // Live exemplars carry the time they were recorded.
+                    assert!(e.timestamp.is_some_and(|t| t > 1.6e9), "{text}");
+                    exemplars.insert(key.clone(), (e.labels.clone(), e.value.to_bits()));
+                }
+                (key, s.value.to_bits())
             })
             .collect();
         assert_eq!(samples.len(), rest.len(), "duplicate series\n{text}");
@@ -333,6 +652,7 @@ fn check(case: Case, om: bool) -> bool {
                 want.name, want.samples
             );
         }
+        assert_eq!(exemplars, want.exemplars, "family {}\n{text}", want.name);
     }
     true
 }
@@ -394,7 +714,65 @@ fn the_most_awkward_case_by_hand() {
                     a: "le=\"1\"".into(),
                     b: "\n\n".into(),
                 },
-                vec![0, 3, 4, 5],
+                vec![
+                    (0, Some("\"} # {".into())),
+                    (3, None),
+                    (4, None),
+                    (5, Some("x".into())),
+                ],
+            )]),
+        },
+        FamilyCase {
+            name: "delta".into(),
+            help: "Negative and NaN observations.".into(),
+            kind: Kind::Summary(vec![
+                (
+                    Pair {
+                        a: "neg".into(),
+                        b: String::new(),
+                    },
+                    vec![5, 6, 1],
+                ),
+                (
+                    Pair {
+                        a: "nan".into(),
+                        b: String::new(),
+                    },
+                    vec![7],
+                ),
+            ]),
+        },
+        FamilyCase {
+            name: "backlog".into(),
+            help: String::new(),
+            kind: Kind::GaugeHistogram(vec![(
+                Pair {
+                    a: String::new(),
+                    b: "\\".into(),
+                },
+                vec![5, 0],
+            )]),
+        },
+        FamilyCase {
+            name: "release".into(),
+            help: String::new(),
+            kind: Kind::Info(vec![(
+                Pair {
+                    a: "prod".into(),
+                    b: every.clone(),
+                },
+                vec![(0, "clash".into()), (1, every.clone())],
+            )]),
+        },
+        FamilyCase {
+            name: "light".into(),
+            help: String::new(),
+            kind: Kind::StateSet(vec![(
+                Pair {
+                    a: "\n".into(),
+                    b: String::new(),
+                },
+                vec![(1, true), (2, false)],
             )]),
         },
     ]);
