@@ -132,6 +132,26 @@ fn registry() -> Result<Registry, promenade::Error> {
     queue.add(300.0);
     r.register_metric("queue_item_age_seconds", "Age of queued items.", queue)?;
 
+    // Values OpenMetrics restricts: its exposition leaves out the negative quantiles, the
+    // negative or NaN `_sum` (with `_count`), the `_gsum` that would be negative over
+    // non-negative buckets (with `_gcount`), and keeps no exemplar for NaN.
+    let offsets = Arc::new(Summary::with_quantiles(Quantiles::new([0.0, 0.5, 1.0])?));
+    for v in [-4.0, -1.0, 2.0] {
+        offsets.observe(v);
+    }
+    r.register_metric("clock_offset_seconds", "Negative observations.", offsets)?;
+    let broken = Arc::new(Summary::new());
+    broken.observe(1.0);
+    broken.observe(f64::NAN);
+    r.register_metric("broken_reading", "A NaN observation.", broken)?;
+    let debts = Arc::new(GaugeHistogram::new(Buckets::new([1.0, 2.0])?));
+    debts.add(-1.5);
+    r.register_metric("open_debt_amount", "A negative value.", debts)?;
+    let probe = Arc::new(Histogram::new(Buckets::new([1.0])?));
+    probe.observe_with_exemplar(0.5, &trace);
+    probe.observe_with_exemplar(f64::NAN, &trace);
+    r.register_metric("probe_value", "A NaN observation with an exemplar.", probe)?;
+
     let by_path: Arc<Family<Path, Counter>> = Arc::new(Family::with_limit(32));
     for (i, v) in AWKWARD.iter().enumerate() {
         by_path
