@@ -302,7 +302,10 @@ pub use promenade_macros::counted;
 /// - `#[counted_exceptions(name = "...", help = "...")]`: a counter family of its own,
 ///   labelled `kind`; `help` defaults to the doc comment.
 /// - `#[counted_exceptions(metric = EXPR)]`: a [`Counter`] or [`FloatCounter`] you already
-///   have (no `kind` label), checked by the compiler at the expression.
+///   have (no `kind` label), or, to count by kind into a family you already have, a
+///   `Family<`[`ErrorKindLabels<E>`]`, Counter>` where `E` is the function's error type:
+///   `kind` is the error's value, `panic`, or `error` for an `Err` of another type. Checked
+///   by the compiler at the expression.
 /// - `only = [Variant, ...]`: only these errors count (and panics do not). A bare variant
 ///   is taken from the `E` of the function's `Result<T, E>`; otherwise write its path
 ///   (`only = [BackupError::Disk]`). The function must return a `Result`.
@@ -491,6 +494,8 @@ pub use promenade_macros::in_progress;
 pub use promenade_macros::instrumented;
 
 pub use __private::Outcome;
+
+pub use __private::ErrorKindLabels;
 
 /// Derives [`LabelValue`](trait@LabelValue) for a fieldless enum (each variant is one value
 /// of the label) or for a newtype (a struct with one field).

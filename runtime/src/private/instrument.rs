@@ -11,7 +11,7 @@
 //! [`ErrorCounter`]); `metric = PATH` is checked against the same traits, spanned at the
 //! path, so the wrong kind of metric is a compile error that says which kind is needed.
 
-use std::any::TypeId;
+use std::any::{Any, TypeId};
 use std::borrow::Cow;
 use std::sync::{Arc, LazyLock, OnceLock};
 use std::time::Instant;
@@ -419,8 +419,8 @@ pub trait OutcomeHistograms {
 /// What `#[counted_exceptions]` records into: a counter, labelled by kind where it can be.
 #[diagnostic::on_unimplemented(
     message = "`#[counted_exceptions(metric = ...)]` needs a counter, and `{Self}` is not one",
-    label = "not a `Counter` or `FloatCounter`",
-    note = "give the path of a `Counter` or `FloatCounter` (a static, or a field such as `MyMetrics::global().errors`)"
+    label = "not a `Counter`, `FloatCounter` or `Family<promenade::ErrorKindLabels<E>, Counter>`",
+    note = "give the path of a `Counter` or `FloatCounter` (a static, or a field such as `MyMetrics::global().errors`); to count by kind, a `Family<promenade::ErrorKindLabels<E>, Counter>` where `E` is the error type"
 )]
 pub trait ErrorCounter {
     /// Counts one failed call.
@@ -475,6 +475,100 @@ impl ErrorCounter for FloatCounter {
     #[inline]
     fn count_error(&self, _: &ErrorKind<'_>) {
         self.inc();
+    }
+}
+impl<E: LabelValue> ErrorCounter for Family<ErrorKindLabels<E>, Counter> {
+    fn count_error(&self, kind: &ErrorKind<'_>) {
+        let labels = match kind {
+            ErrorKind::Panic => ErrorKindLabels::Panic,
+            ErrorKind::Error => ErrorKindLabels::Error,
+            // An error of another type than `E` (a generic function's) is an `error`.
+            ErrorKind::Labelled(value) => match value.as_any().downcast_ref::<E>() {
+                Some(e) => ErrorKindLabels::Kind(e.clone()),
+                None => ErrorKindLabels::Error,
+            },
+        };
+        self.labels(labels).inc();
+    }
+}
+
+/// The label set of an error counter that `#[counted_exceptions(metric = ...)]` records
+/// into by kind: `Family<ErrorKindLabels<E>, Counter>`, where `E` is the function's error
+/// type (a [`LabelValue`], such as an enum deriving it). One label, `kind`: the error's
+/// value, `panic` for a call that panicked, or `error` for an `Err` of another type.
+///
+/// With a finite `E` the family is finite too (`E`'s values plus two), so it needs no limit
+/// in a `#[derive(Metrics)]` struct, and `E`'s values can be declared at zero up front.
+/// Give `E` no value spelled `panic` or `error`: the two would share a series.
+///
+/// ```
+/// use promenade::{counted_exceptions, ErrorKindLabels, Counter, Family, LabelValue};
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+/// #[label(rename_all = "snake_case")]
+/// enum StoreError {
+///     NotFound,
+///     Timeout,
+/// }
+///
+/// static ERRORS: std::sync::LazyLock<Family<ErrorKindLabels<StoreError>, Counter>> =
+///     std::sync::LazyLock::new(Family::new);
+///
+/// #[counted_exceptions(metric = *ERRORS)]
+/// fn get(key: &str) -> Result<u32, StoreError> {
+///     match key {
+///         "slow" => Err(StoreError::Timeout),
+///         "one" => Ok(1),
+///         _ => Err(StoreError::NotFound),
+///     }
+/// }
+///
+/// let _ = get("one");
+/// let _ = get("two");
+/// let _ = get("three");
+/// let _ = get("slow");
+/// assert_eq!(ERRORS.labels(ErrorKindLabels::Kind(StoreError::NotFound)).get(), 2);
+/// assert_eq!(ERRORS.labels(ErrorKindLabels::Kind(StoreError::Timeout)).get(), 1);
+/// assert_eq!(ERRORS.labels(ErrorKindLabels::Panic).get(), 0);
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub enum ErrorKindLabels<E> {
+    /// `kind="panic"`: the call panicked.
+    Panic,
+    /// `kind="error"`: the call returned an `Err` that is not an `E`.
+    Error,
+    /// The error's own value.
+    Kind(E),
+}
+
+// Not offered as a candidate when some other type is not a label set.
+#[diagnostic::do_not_recommend]
+impl<E: LabelValue> LabelSet for ErrorKindLabels<E> {
+    const NAMES: &'static [&'static str] = &["kind"];
+    const CARDINALITY: Option<usize> = match E::CARDINALITY {
+        Some(n) => n.checked_add(2),
+        None => None,
+    };
+    fn index(&self) -> usize {
+        match self {
+            ErrorKindLabels::Panic => 0,
+            ErrorKindLabels::Error => 1,
+            ErrorKindLabels::Kind(e) => 2 + e.index(),
+        }
+    }
+    fn from_index(index: usize) -> Option<Self> {
+        match index {
+            0 => Some(ErrorKindLabels::Panic),
+            1 => Some(ErrorKindLabels::Error),
+            n => E::from_index(n - 2).map(ErrorKindLabels::Kind),
+        }
+    }
+    fn encode(&self, out: &mut LabelWriter<'_>) {
+        match self {
+            ErrorKindLabels::Panic => out.label("kind", &PANIC_KIND),
+            ErrorKindLabels::Error => out.label("kind", &ERROR_KIND),
+            ErrorKindLabels::Kind(e) => out.label("kind", e),
+        }
     }
 }
 
@@ -593,6 +687,8 @@ pub trait DynLabelValue {
     fn value_index(&self) -> usize;
     /// The label value, unescaped.
     fn value_string(&self) -> String;
+    /// The value itself, to recover its type (an [`ErrorKindLabels<E>`] family).
+    fn as_any(&self) -> &dyn Any;
 }
 
 impl<V: LabelValue> DynLabelValue for V {
@@ -609,6 +705,9 @@ impl<V: LabelValue> DynLabelValue for V {
         let mut escaped = String::new();
         self.encode(&mut LabelValueWriter::new(&mut escaped));
         unescape(&escaped)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 
