@@ -142,7 +142,10 @@ pub(crate) fn parse(kind: Kind, args: TokenStream) -> syn::Result<Args> {
                     if let Some(reason) = names::metric_name_error(&value) {
                         cx.error_spanned_by(
                             &lit,
-                            format!("invalid metric name `{value}`: {reason}"),
+                            format!(
+                                "invalid metric name `{value}`: {reason}{}",
+                                name_fix(&value)
+                            ),
                         );
                     }
                     name.set(&mut cx, &nv.path, lit);
@@ -408,9 +411,11 @@ fn bucket_list(e: &Expr) -> syn::Result<Vec<f64>> {
             if v <= *prev {
                 return Err(syn::Error::new_spanned(
                     elem,
-                    format!(
-                        "bucket bounds must be strictly increasing, but {v:?} follows {prev:?}"
-                    ),
+                    if v == *prev {
+                        format!("bucket bounds must be strictly increasing, but {v:?} is repeated; remove the repeated bound")
+                    } else {
+                        format!("bucket bounds must be strictly increasing, but {v:?} follows {prev:?}; sort the bounds in increasing order")
+                    },
                 ));
             }
         }
@@ -437,4 +442,21 @@ fn number(e: &Expr) -> Option<f64> {
 /// reported.
 pub(crate) fn metric_span(expr: &Expr) -> Span {
     expr.span()
+}
+
+/// What to write instead of an invalid metric name, when replacing each character a name
+/// cannot hold (`-`, `.`, a space) with `_` makes it valid.
+fn name_fix(name: &str) -> String {
+    let fixed: String = name
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '_' | ':' => c,
+            _ => '_',
+        })
+        .collect();
+    if fixed != name && names::metric_name_error(&fixed).is_none() {
+        format!("; use `{fixed}` instead")
+    } else {
+        String::new()
+    }
 }

@@ -76,6 +76,16 @@ impl Kind {
         }
     }
 
+    /// What the attribute does to a call, for messages.
+    fn verb(self) -> &'static str {
+        match self {
+            Kind::Timed => "time",
+            Kind::Counted | Kind::CountedExceptions => "count",
+            Kind::InProgress => "track",
+            Kind::Instrumented => "measure",
+        }
+    }
+
     /// Why a `const fn` cannot carry the attribute.
     fn const_reason(self) -> &'static str {
         match self {
@@ -245,6 +255,10 @@ pub(crate) fn expand(
             }
         }
         Ok(syn::Item::Impl(imp)) => impl_block(kind, &args, imp, plan),
+        Ok(syn::Item::Verbatim(_)) if bodyless_method(kind, &item).is_some() => {
+            let e = bodyless_method(kind, &item).expect("checked just above");
+            with_item(e, item)
+        }
         Ok(other) => {
             let e = syn::Error::new_spanned(
                 item_head(&other),
@@ -257,6 +271,23 @@ pub(crate) fn expand(
         }
         Err(e) => with_item(e, item),
     }
+}
+
+/// A trait method's declaration (no body), which syn reads as a verbatim item.
+fn bodyless_method(kind: Kind, item: &TokenStream) -> Option<syn::Error> {
+    let f = syn::parse2::<syn::TraitItemFn>(item.clone()).ok()?;
+    if f.default.is_some() {
+        return None;
+    }
+    let (tok, ident) = (&f.sig.fn_token, &f.sig.ident);
+    Some(syn::Error::new_spanned(
+        quote!(#tok #ident),
+        format!(
+            "a trait method without a body has nothing to {verb}; put `#[{k}]` on the impl's method or give the trait method a default body",
+            verb = kind.verb(),
+            k = kind.name()
+        ),
+    ))
 }
 
 fn with_item(e: syn::Error, item: TokenStream) -> TokenStream {

@@ -1,0 +1,7 @@
+/// Time to work.
+#[promenade::timed(name = "work_seconds", buckets = [0.1, 1.0, 1.0])]
+fn work() {}
+
+fn main() {
+    work();
+}
