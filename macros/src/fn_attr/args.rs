@@ -193,7 +193,7 @@ pub(crate) fn parse(kind: Kind, args: TokenStream) -> syn::Result<Args> {
         if metas.len() > 1 {
             cx.error_spanned_by(
                 skip,
-                format!("`{SKIP}` leaves the method alone, so it takes no other argument"),
+                format!("`{SKIP}` leaves the method alone, so it takes no other argument; remove `{SKIP}` or the other arguments"),
             );
         }
     }

@@ -1,0 +1,6 @@
+#[promenade::counted(crate = "::metrics_reexport")]
+fn work() {}
+
+fn main() {
+    work();
+}

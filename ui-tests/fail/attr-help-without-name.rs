@@ -1,0 +1,6 @@
+#[promenade::counted(help = "Jobs run.")]
+fn work() {}
+
+fn main() {
+    work();
+}
