@@ -79,6 +79,8 @@ impl Bag {
         self.items.iter().rev().copied()
     }
 
+    // The receiver shape is what is under test.
+    #[allow(clippy::boxed_local)]
     #[instrumented]
     fn into_total(self: Box<Self>) -> Result<u32, ShapeError> {
         match self.items.is_empty() {
@@ -87,6 +89,7 @@ impl Bag {
         }
     }
 
+    #[allow(clippy::boxed_local)]
     #[timed(outcome)]
     fn boxed_len(self: Box<Self>) -> usize {
         self.items.len()
@@ -215,12 +218,12 @@ where
 }
 
 #[counted_exceptions]
-fn first_shown<'a, T, E>(items: &'a [T], empty: E) -> Result<String, E>
+fn first_shown<'a, T, E>(items: &'a [T], fallback: &'a [T], empty: E) -> Result<&'a T, E>
 where
     T: Display,
     E: LabelValue,
 {
-    items.first().map(|t| t.to_string()).ok_or(empty)
+    items.first().or(fallback.first()).ok_or(empty)
 }
 
 #[instrumented]
@@ -238,9 +241,10 @@ where
 fn generics_with_lifetimes_and_where_clauses() {
     assert_eq!(longest(&[1, 2], &[3]), [1, 2]);
     assert_eq!(longest(&["a"], &["b", "c"]), ["b", "c"]);
-    assert_eq!(first_shown(&[7, 8], ShapeError::Empty), Ok("7".to_owned()));
+    assert_eq!(first_shown(&[7, 8], &[9], ShapeError::Empty), Ok(&7));
+    assert_eq!(first_shown(&[], &[9], ShapeError::Empty), Ok(&9));
     assert_eq!(
-        first_shown::<u8, _>(&[], ShapeError::Empty),
+        first_shown::<u8, _>(&[], &[], ShapeError::Empty),
         Err(ShapeError::Empty)
     );
     let words = ["x", "y"];
