@@ -695,7 +695,7 @@ pub use promenade_macros::LabelSet;
 ///
 /// Fields are any metric: [`Counter`], [`FloatCounter`], [`CounterWithExemplar`],
 /// [`Gauge`], [`IntGauge`], [`CallbackGauge`] (with `callback`), [`Histogram`],
-/// [`Summary`], [`Info`], [`StateSet`], [`Enum`](metrics::Enum), [`GaugeHistogram`], or a
+/// [`Summary`], [`Info`], [`StateSet`], [`Enum`], [`GaugeHistogram`], or a
 /// [`Family<L, M>`](Family) of them (all but `CallbackGauge`); or another
 /// `#[derive(Metrics)]` struct, nested with `#[metric(nested)]`.
 ///

@@ -8,7 +8,7 @@
 //! label, value, bucket list and timestamp is validated when it is added; a mistake is an
 //! [`Error`] saying what is wrong, never a panic and never a broken exposition.
 //!
-//! Labels are either a typed [`LabelSet`](crate::LabelSet) (checked by the compiler) or
+//! Labels are either a typed [`LabelSet`] (checked by the compiler) or
 //! [`Labels`], built from `(name, value)` pairs at run time.
 //!
 //! ```
