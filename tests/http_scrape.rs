@@ -94,23 +94,13 @@ async fn slow(State(release): State<Arc<Notify>>) -> &'static str {
 /// Starts the app on 127.0.0.1:0 in its own runtime; the runtime lives as long as the
 /// returned guard.
 fn start_app(release: Arc<Notify>) -> (SocketAddr, tokio::runtime::Runtime) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
     let app = Router::new()
         .route("/items/{id}", routing::get(get_item))
         .route("/orders", post(post_order))
         .route("/slow", routing::get(slow))
         .route("/metrics", promenade::axum::metrics())
         .with_state(release);
-    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (addr, rt)
+    common::serve_axum(app)
 }
 
 const MODULE: &str = module_path!();
@@ -368,18 +358,9 @@ fn a_private_registry_serves_a_derived_struct() {
     // The same names a second time in the same registry are refused.
     assert!(registry.register(Arc::new(AppMetrics::new())).is_err());
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
     let router: Router =
         Router::new().route("/metrics", promenade::axum::metrics_for(Arc::new(registry)));
-    rt.spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let (addr, _rt) = common::serve_axum(router);
 
     let r = get(addr, "/metrics");
     assert_eq!(r.status, 200);

@@ -2,7 +2,10 @@
 //! (code and class), the unmatched fallback, limits, registration errors, and the
 //! in-flight gauge returning to zero when a client disconnects mid-request.
 
-use std::io::{Read, Write};
+#[path = "../../tests/common/mod.rs"]
+mod common;
+
+use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,37 +16,11 @@ use axum::Router;
 use promenade::axum::{HttpMetricsLayer, StatusGrouping};
 use promenade::{Buckets, Registry};
 
-/// Serves `app` on 127.0.0.1:0 from a runtime that lives as long as the returned value.
-fn start(app: Router) -> (SocketAddr, tokio::runtime::Runtime) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (addr, rt)
-}
-
 /// One request on its own connection; the status code of the answer.
 fn request(addr: SocketAddr, method: &str, path: &str) -> u16 {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
-    )
-    .unwrap();
-    let mut answer = String::new();
-    s.read_to_string(&mut answer).unwrap();
-    answer
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or_else(|| panic!("no status line in {answer:?}"))
+    common::http(addr, method, path, "")
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+        .status
 }
 
 /// The exposition with each family's sample lines sorted (open families come out in map
@@ -96,7 +73,7 @@ fn every_request_is_counted_by_method_matched_route_and_status() {
         .route("/items", post(|| async { StatusCode::CREATED }))
         .layer(layer.clone())
         .route("/metrics", promenade::axum::metrics_for(registry.clone()));
-    let (addr, _rt) = start(app);
+    let (addr, _rt) = common::serve_axum(app);
 
     // Before any request: only the in-flight gauge has a series.
     assert_eq!(
@@ -206,7 +183,7 @@ fn names_buckets_and_status_classes_are_configurable() {
         .route("/teapot", get(|| async { StatusCode::IM_A_TEAPOT }))
         .route("/boom", get(|| async { StatusCode::BAD_GATEWAY }))
         .layer(layer);
-    let (addr, _rt) = start(app);
+    let (addr, _rt) = common::serve_axum(app);
     assert_eq!(request(addr, "GET", "/ok"), 200);
     assert_eq!(request(addr, "GET", "/teapot"), 418);
     assert_eq!(request(addr, "GET", "/boom"), 502);
@@ -331,7 +308,7 @@ fn the_default_registry_takes_one_layer() {
     let app = Router::new()
         .route("/", get(|| async { "hi" }))
         .layer(layer);
-    let (addr, _rt) = start(app);
+    let (addr, _rt) = common::serve_axum(app);
     assert_eq!(request(addr, "GET", "/"), 200);
     assert_eq!(
         promenade::default_registry().get_sample_value(
@@ -358,7 +335,7 @@ fn in_flight_returns_to_zero_when_the_client_disconnects_mid_request() {
             }),
         )
         .layer(layer.clone());
-    let (addr, _rt) = start(app);
+    let (addr, _rt) = common::serve_axum(app);
 
     let mut clients = Vec::new();
     for n in 1..=3 {
@@ -424,7 +401,7 @@ fn routes_past_the_series_limit_share_the_overflow_series() {
         .route("/b", get(|| async { "b" }))
         .route("/c", get(|| async { "c" }))
         .layer(layer);
-    let (addr, _rt) = start(app);
+    let (addr, _rt) = common::serve_axum(app);
     for path in ["/a", "/b", "/c", "/c", "/a"] {
         assert_eq!(request(addr, "GET", path), 200);
     }

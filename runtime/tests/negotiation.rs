@@ -4,7 +4,10 @@
 #[path = "om_validator.rs"]
 mod om_validator;
 
-use std::io::{Read, Write};
+#[path = "../../tests/common/mod.rs"]
+mod common;
+
+use std::io::Read;
 use std::sync::Arc;
 
 use promenade::encoding::negotiate::{accepts_gzip, choose_format, name_filter, respond, Format};
@@ -149,80 +152,40 @@ fn gzip_round_trip() {
     assert_eq!(plain.content_encoding, None);
 }
 
-/// Sends a raw GET with these headers and returns (head, body).
-fn get(addr: std::net::SocketAddr, path: &str, headers: &str) -> (String, Vec<u8>) {
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{headers}\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    let mut body = raw[split + 4..].to_vec();
-    if head.contains("transfer-encoding: chunked") {
-        body = dechunk(&body);
-    }
-    (head, body)
-}
-
-fn dechunk(mut b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let eol = b.windows(2).position(|w| w == b"\r\n").unwrap();
-        let n = usize::from_str_radix(std::str::from_utf8(&b[..eol]).unwrap().trim(), 16).unwrap();
-        if n == 0 {
-            return out;
-        }
-        out.extend_from_slice(&b[eol + 2..eol + 2 + n]);
-        b = &b[eol + 2 + n + 2..];
-    }
+/// `GET path` with these extra headers.
+fn get(addr: std::net::SocketAddr, path: &str, headers: &[(&str, &str)]) -> common::RawResponse {
+    common::http_raw(addr, "GET", path, headers, "").unwrap_or_else(|e| panic!("GET {path}: {e}"))
 }
 
 #[cfg(feature = "axum")]
 #[test]
 fn axum_route_negotiates_over_http() {
     let registry = Arc::new(registry());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
     let app: axum::Router =
         axum::Router::new().route("/metrics", promenade::axum::metrics_for(registry));
-    let server = rt.spawn(async move { axum::serve(listener, app).await });
+    let (addr, _rt) = common::serve_axum(app);
 
-    let (head, body) = get(addr, "/metrics", &format!("Accept: {PROMETHEUS_2_42}\r\n"));
-    assert!(
-        head.contains(&format!("content-type: {}", OM.to_ascii_lowercase())),
-        "{head}"
-    );
-    om_validator::check(std::str::from_utf8(&body).unwrap()).unwrap();
+    let r = get(addr, "/metrics", &[("Accept", PROMETHEUS_2_42)]);
+    assert_eq!(r.header("content-type"), Some(OM), "{r:?}");
+    om_validator::check(std::str::from_utf8(&r.body).unwrap()).unwrap();
 
-    let (head, body) = get(addr, "/metrics?name[]=jobs_total", "");
-    assert!(
-        head.contains(&format!("content-type: {}", TEXT.to_ascii_lowercase())),
-        "{head}"
-    );
+    let r = get(addr, "/metrics?name[]=jobs_total", &[]);
+    assert_eq!(r.header("content-type"), Some(TEXT), "{r:?}");
     assert_eq!(
-        body,
+        r.body,
         b"# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total 2\n"
     );
 
     #[cfg(feature = "gzip")]
     {
-        let (head, body) = get(
+        let r = get(
             addr,
             "/metrics?name%5B%5D=queue",
-            "Accept-Encoding: gzip\r\n",
+            &[("Accept-Encoding", "gzip")],
         );
-        assert!(head.contains("content-encoding: gzip"), "{head}");
+        assert_eq!(r.header("content-encoding"), Some("gzip"), "{r:?}");
         let mut unzipped = String::new();
-        flate2::read::GzDecoder::new(&body[..])
+        flate2::read::GzDecoder::new(&r.body[..])
             .read_to_string(&mut unzipped)
             .unwrap();
         assert_eq!(
@@ -230,5 +193,4 @@ fn axum_route_negotiates_over_http() {
             "# HELP queue Queue.\n# TYPE queue gauge\nqueue 0.0\n"
         );
     }
-    server.abort();
 }

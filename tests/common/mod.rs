@@ -420,14 +420,45 @@ impl Response {
     }
 }
 
-/// One HTTP/1.1 request with `Connection: close`; reads the whole response.
-pub fn http(addr: SocketAddr, method: &str, path: &str, body: &str) -> std::io::Result<Response> {
+/// A response whose body is kept as bytes (it may be gzipped).
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    /// Header names lowercased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP/1.1 request with `Connection: close` and these extra headers; reads the
+/// whole response and undoes a chunked transfer encoding.
+pub fn http_raw(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    extra_headers: &[(&str, &str)],
+    body: &str,
+) -> std::io::Result<RawResponse> {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
     );
+    for (name, value) in extra_headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
     stream.write_all(request.as_bytes())?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
@@ -455,12 +486,41 @@ pub fn http(addr: SocketAddr, method: &str, path: &str, body: &str) -> std::io::
     if chunked {
         body = dechunk(&body).ok_or_else(|| bad("bad chunked body"))?;
     }
-    let body = String::from_utf8(body).map_err(|_| bad("body not UTF-8"))?;
-    Ok(Response {
+    Ok(RawResponse {
         status,
         headers,
         body,
     })
+}
+
+/// One HTTP/1.1 request with `Connection: close`; reads the whole response, whose body
+/// must be UTF-8.
+pub fn http(addr: SocketAddr, method: &str, path: &str, body: &str) -> std::io::Result<Response> {
+    let raw = http_raw(addr, method, path, &[], body)?;
+    let body = String::from_utf8(raw.body).map_err(|_| {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, "body not UTF-8".to_owned())
+    })?;
+    Ok(Response {
+        status: raw.status,
+        headers: raw.headers,
+        body,
+    })
+}
+
+/// Serves `app` on 127.0.0.1:0 from a multi-threaded runtime that lives as long as the
+/// returned value (dropping it stops the server).
+pub fn serve_axum(app: axum::Router) -> (SocketAddr, tokio::runtime::Runtime) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (addr, rt)
 }
 
 fn dechunk(mut raw: &[u8]) -> Option<Vec<u8>> {
