@@ -1,5 +1,6 @@
 //! [`Family`]: one metric per label set.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Deref;
@@ -7,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock, RwLock};
 
 use crate::labels::{EncodeLabels, LabelSet, LabelWriter};
-use crate::metrics::Metric;
+use crate::metrics::{unix_now, Metric};
 
 /// The label value every label of the overflow series carries.
 pub const OVERFLOW_LABEL_VALUE: &str = "__overflow__";
@@ -47,13 +48,45 @@ pub const OVERFLOW_LABEL_VALUE: &str = "__overflow__";
 /// assert_eq!(errors.get(&peer("a")).map(|c| c.get()), Some(2));
 /// assert_eq!(errors.overflow_count(), 1);
 /// ```
-pub struct Family<L: LabelSet, M: Metric> {
-    config: M::Config,
-    dense: OnceLock<Box<[M]>>,
-    open: RwLock<HashMap<L, Arc<M>>>,
+///
+/// # Creation times
+/// A series' creation time (OpenMetrics' `_created`, for the metrics that have none of
+/// their own: [`Counter`](crate::Counter) and [`FloatCounter`](crate::FloatCounter)) is
+/// when the family allocated its dense array, or when an open family first saw the
+/// label set; [`Counter::reset`](crate::Counter::reset) (and so `remove`/`clear` on a finite
+/// family) renews it.
+//
+// The struct itself carries no bounds (they are on the impls), so that naming a
+// `Family<L, NotAMetric>` is one error at the use that needs `M: Metric`, not one at every
+// mention of the type; the configuration is kept type-erased for the same reason.
+pub struct Family<L, M> {
+    config: Box<dyn Any + Send + Sync>,
+    dense: OnceLock<Dense<M>>,
+    open: RwLock<HashMap<L, OpenSeries<M>>>,
     limit: usize,
-    overflow: OnceLock<Arc<M>>,
+    overflow: OnceLock<OpenSeries<M>>,
     overflowed: AtomicU64,
+}
+
+/// The series of a finite family, created together.
+struct Dense<M> {
+    series: Box<[M]>,
+    created: f64,
+}
+
+/// One series of an open family, with when it was created.
+struct OpenSeries<M> {
+    metric: Arc<M>,
+    created: f64,
+}
+
+impl<M> OpenSeries<M> {
+    fn new(metric: M) -> Self {
+        OpenSeries {
+            metric: Arc::new(metric),
+            created: unix_now(),
+        }
+    }
 }
 
 /// A handle to one series of a [`Family`]; dereferences to the metric.
@@ -138,7 +171,7 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
 
     fn build(config: M::Config, limit: usize) -> Self {
         Family {
-            config,
+            config: Box::new(config),
             dense: OnceLock::new(),
             open: RwLock::new(HashMap::new()),
             limit,
@@ -157,9 +190,18 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
 
     #[inline]
     fn dense(&self) -> &[M] {
+        &self.dense_series().series
+    }
+
+    #[inline]
+    fn dense_series(&self) -> &Dense<M> {
         self.dense.get_or_init(|| {
             let n = L::CARDINALITY.unwrap_or(0);
-            (0..n).map(|_| M::with_config(&self.config)).collect()
+            let config = self.config();
+            Dense {
+                series: (0..n).map(|_| M::with_config(config)).collect(),
+                created: unix_now(),
+            }
         })
     }
 
@@ -178,31 +220,32 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
             return Some(Series::Borrowed(&self.dense()[labels.index()]));
         }
         let map = self.open.read().unwrap_or_else(|e| e.into_inner());
-        map.get(labels).map(|m| Series::Shared(m.clone()))
+        map.get(labels).map(|s| Series::Shared(s.metric.clone()))
     }
 
     #[cold]
     fn open_series(&self, labels: L) -> Series<'_, M> {
         {
             let map = self.open.read().unwrap_or_else(|e| e.into_inner());
-            if let Some(m) = map.get(&labels) {
-                return Series::Shared(m.clone());
+            if let Some(s) = map.get(&labels) {
+                return Series::Shared(s.metric.clone());
             }
         }
         let mut map = self.open.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(m) = map.get(&labels) {
-            return Series::Shared(m.clone());
+        if let Some(s) = map.get(&labels) {
+            return Series::Shared(s.metric.clone());
         }
         if map.len() >= self.limit {
             drop(map);
             self.overflowed.fetch_add(1, Relaxed);
-            let m = self
+            let s = self
                 .overflow
-                .get_or_init(|| Arc::new(M::with_config(&self.config)));
-            return Series::Shared(m.clone());
+                .get_or_init(|| OpenSeries::new(M::with_config(self.config())));
+            return Series::Shared(s.metric.clone());
         }
-        let m = Arc::new(M::with_config(&self.config));
-        map.insert(labels, m.clone());
+        let s = OpenSeries::new(M::with_config(self.config()));
+        let m = s.metric.clone();
+        map.insert(labels, s);
         Series::Shared(m)
     }
 
@@ -267,8 +310,8 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
             return;
         }
         self.open.write().unwrap_or_else(|e| e.into_inner()).clear();
-        if let Some(m) = self.overflow.get() {
-            m.reset();
+        if let Some(s) = self.overflow.get() {
+            s.metric.reset();
         }
     }
 
@@ -301,30 +344,42 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
 
     /// The configuration every series shares.
     pub fn config(&self) -> &M::Config {
-        &self.config
+        // Only the constructors above store it, always as `M::Config`.
+        self.config
+            .downcast_ref()
+            .expect("a family's configuration is its metric's `Config`")
     }
 
     /// Calls `f` with every series: for finite families every possible label set (zeros
     /// included), in index order; for open ones the series created so far, then the
     /// overflow series if it was used. The map lock is released before `f` runs.
     pub fn for_each(&self, mut f: impl FnMut(&dyn EncodeLabels, &M)) {
+        self.for_each_created(|l, m, _| f(l, m))
+    }
+
+    /// [`for_each`](Self::for_each), with each series' creation time (seconds since the
+    /// epoch; see [Creation times](Self#creation-times)).
+    pub(crate) fn for_each_created(&self, mut f: impl FnMut(&dyn EncodeLabels, &M, f64)) {
         if self.is_dense() {
-            for (i, m) in self.dense().iter().enumerate() {
+            let dense = self.dense_series();
+            for (i, m) in dense.series.iter().enumerate() {
                 if let Some(l) = L::from_index(i) {
-                    f(&l, m);
+                    f(&l, m, dense.created);
                 }
             }
             return;
         }
-        let series: Vec<(L, Arc<M>)> = {
+        let series: Vec<(L, Arc<M>, f64)> = {
             let map = self.open.read().unwrap_or_else(|e| e.into_inner());
-            map.iter().map(|(l, m)| (l.clone(), m.clone())).collect()
+            map.iter()
+                .map(|(l, s)| (l.clone(), s.metric.clone(), s.created))
+                .collect()
         };
-        for (l, m) in &series {
-            f(l, m);
+        for (l, m, created) in &series {
+            f(l, m, *created);
         }
-        if let Some(m) = self.overflow.get() {
-            f(&OverflowLabels(L::NAMES), m);
+        if let Some(s) = self.overflow.get() {
+            f(&OverflowLabels(L::NAMES), &s.metric, s.created);
         }
     }
 }

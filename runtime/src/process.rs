@@ -294,7 +294,10 @@ impl Collector for ProcessCollector {
     fn collect(&self, sink: &mut dyn Sink) {
         let s = self.read();
         let values = [
-            s.cpu_seconds.map(|v| Point::Counter(Number::Float(v))),
+            s.cpu_seconds.map(|v| Point::Counter {
+                value: Number::Float(v),
+                created: None,
+            }),
             s.resident_memory_bytes
                 .map(|v| Point::Gauge(Number::Int(v))),
             s.virtual_memory_bytes.map(|v| Point::Gauge(Number::Int(v))),

@@ -280,11 +280,11 @@ fn existing_types_keep_their_text_and_gain_openmetrics() {
     common::parse_strict(&text_of(&r)).unwrap();
     let om = om_of(&r);
     om_validator::check(&om).unwrap_or_else(|e| panic!("{e}\n{om}"));
-    // A plain `Counter` has no `_created` (it is one atomic); a histogram with a negative
-    // bound has neither `_sum` nor `_count` in OpenMetrics.
+    // A plain `Counter` is created when registered; a histogram with a negative bound has
+    // neither `_sum` nor `_count` in OpenMetrics.
     assert_eq!(
         mask_times(&om),
-        "# TYPE requests counter\n# HELP requests Requests.\nrequests_total 4\n\
+        "# TYPE requests counter\n# HELP requests Requests.\nrequests_total 4\nrequests_created T\n\
          # TYPE delta histogram\n# HELP delta Deltas.\n\
          delta_bucket{le=\"-1.0\"} 1\ndelta_bucket{le=\"1.0\"} 2\ndelta_bucket{le=\"+Inf\"} 2\n\
          delta_created T\n# EOF\n"

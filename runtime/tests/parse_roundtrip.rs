@@ -314,6 +314,7 @@ fn build(case: &Case, om: bool) -> (Registry, Vec<ExpectedFamily>) {
                 }
                 for (p, total) in totals {
                     samples.insert((name.clone(), labels(&p)), (total as f64).to_bits());
+                    created.push(labels(&p));
                 }
                 (family_name, MetricType::Counter)
             }
@@ -620,8 +621,8 @@ fn check(case: Case, om: bool) -> bool {
         assert_eq!(got.metric_type, want.metric_type, "{text}");
         assert_eq!(got.help, want.help, "{text}");
         assert_eq!(got.unit, None);
-        // OpenMetrics: `_created` (seconds, now-ish) where the metric keeps one (plain
-        // `Counter` does not), exactly one per counter, histogram or summary series.
+        // OpenMetrics: `_created` (seconds, now-ish), exactly one per counter, histogram
+        // or summary series.
         let (created, rest): (Vec<_>, Vec<_>) = got
             .samples
             .iter()

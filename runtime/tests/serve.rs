@@ -218,10 +218,16 @@ fn negotiates_format_compression_and_names_like_the_axum_route() {
         r.header("content-type"),
         Some("application/openmetrics-text; version=1.0.0; charset=utf-8")
     );
+    // `_created` is when the counter was registered: seconds, now-ish.
+    let (created, body): (Vec<&str>, Vec<&str>) =
+        r.body.lines().partition(|l| l.starts_with("jobs_created "));
     assert_eq!(
-        r.body,
-        "# TYPE jobs counter\n# HELP jobs Jobs done.\njobs_total 3\n# TYPE queue gauge\n# HELP queue Queue depth.\nqueue 0.0\n# EOF\n"
+        body.join("\n"),
+        "# TYPE jobs counter\n# HELP jobs Jobs done.\njobs_total 3\n# TYPE queue gauge\n# HELP queue Queue depth.\nqueue 0.0\n# EOF"
     );
+    assert!(r.body.starts_with("# TYPE jobs counter\n# HELP jobs Jobs done.\njobs_total 3\njobs_created "));
+    let created: f64 = created[0]["jobs_created ".len()..].parse().unwrap();
+    assert!(created > 1.6e9, "{created}");
     assert_eq!(r.header("vary"), Some("Accept, Accept-Encoding"));
 
     // text/plain and name[] filters.

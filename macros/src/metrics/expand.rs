@@ -193,8 +193,7 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
                 /// The process-wide instance, built on first use. It joins the default
                 /// registry by itself, so its series are scraped (at zero) from the start.
                 #vis fn global() -> &'static Self {
-                    static __PROMENADE_GLOBAL: #private::OnceLock<#ident> = #private::OnceLock::new();
-                    __PROMENADE_GLOBAL.get_or_init(#ident::new)
+                    &__promenade_global().value
                 }
             }
 
@@ -235,10 +234,16 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
                 }
             }
 
+            fn __promenade_global() -> &'static #private::Global<#ident> {
+                static __PROMENADE_GLOBAL: #private::OnceLock<#private::Global<#ident>> =
+                    #private::OnceLock::new();
+                __PROMENADE_GLOBAL.get_or_init(|| #private::Global::new(#ident::new()))
+            }
+
             fn __promenade_register(
                 __promenade_registry: &#private::Registry,
             ) -> ::core::result::Result<(), #private::Error> {
-                #private::register_global(__promenade_registry, #ident::global())
+                #private::register_global(__promenade_registry, __promenade_global())
             }
 
             #private::inventory::submit! {

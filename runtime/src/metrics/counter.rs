@@ -1,6 +1,6 @@
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-use super::{atomic_f64_add, CreatedAt, ExemplarCell, ExemplarLabels, Metric};
+use super::{atomic_f64_add, created, CreatedAt, ExemplarCell, ExemplarLabels, Metric};
 use crate::metrics::Exemplar;
 use crate::Error;
 
@@ -8,8 +8,14 @@ use crate::Error;
 /// `fetch_add` per increment.
 ///
 /// Exposed with `_total` appended to its name (once: a name that already ends in `_total`
-/// is not doubled). It has no `_created` sample and takes no exemplars, so that it stays
-/// one atomic; [`CounterWithExemplar`] (72 bytes) has both.
+/// is not doubled). It takes no exemplars ([`CounterWithExemplar`], 72 bytes, does).
+///
+/// # `_created`
+/// To stay one atomic, a counter keeps no creation time itself; OpenMetrics' `_created`
+/// sample comes from where it lives: for a series of a [`Family`](crate::Family), when the
+/// family created it; for an unlabelled counter, when it was registered (a
+/// `#[derive(Metrics)]` struct's `global()`: when it was built). [`reset`](Self::reset)
+/// renews it, as in the Python client.
 ///
 /// ```
 /// static JOBS: promenade::Counter = promenade::Counter::new();
@@ -48,9 +54,26 @@ impl Counter {
         self.value.load(Relaxed)
     }
 
-    /// Sets the total back to zero.
+    /// Sets the total back to zero and renews the creation time (`_created`).
     pub fn reset(&self) {
         self.value.store(0, Relaxed);
+        created::note_reset(self.addr());
+    }
+
+    /// When this counter was last [`reset`](Self::reset), if it was.
+    pub(crate) fn reset_time(&self) -> Option<f64> {
+        created::reset_time(self.addr())
+    }
+
+    fn addr(&self) -> usize {
+        self as *const Self as usize
+    }
+}
+
+impl Drop for Counter {
+    #[inline]
+    fn drop(&mut self) {
+        created::forget_reset(self.addr());
     }
 }
 
@@ -164,7 +187,8 @@ impl Metric for CounterWithExemplar {
 }
 
 /// A monotonically increasing total that also takes fractional increments
-/// (`inc_by(1.6)`), stored as the bits of an `f64` in one atomic.
+/// (`inc_by(1.6)`), stored as the bits of an `f64` in one atomic. Its `_created` works as
+/// [`Counter`'s](Counter#_created).
 ///
 /// ```
 /// let bytes = promenade::FloatCounter::new();
@@ -210,9 +234,27 @@ impl FloatCounter {
         f64::from_bits(self.bits.load(Relaxed))
     }
 
-    /// Sets the total back to zero.
+    /// Sets the total back to zero and renews the creation time (`_created`, see
+    /// [`Counter`'s](Counter#_created)).
     pub fn reset(&self) {
         self.bits.store(0, Relaxed);
+        created::note_reset(self.addr());
+    }
+
+    /// When this counter was last [`reset`](Self::reset), if it was.
+    pub(crate) fn reset_time(&self) -> Option<f64> {
+        created::reset_time(self.addr())
+    }
+
+    fn addr(&self) -> usize {
+        self as *const Self as usize
+    }
+}
+
+impl Drop for FloatCounter {
+    #[inline]
+    fn drop(&mut self) {
+        created::forget_reset(self.addr());
     }
 }
 

@@ -16,7 +16,9 @@ mod summary;
 mod timer;
 
 pub use counter::{Counter, CounterWithExemplar, FloatCounter};
-pub use created::{created_metrics_enabled, disable_created_metrics, enable_created_metrics};
+pub use created::{
+    created_metrics_enabled, disable_created_metrics, enable_created_metrics, DISABLE_CREATED_ENV,
+};
 pub use exemplar::{Exemplar, ExemplarLabels, EXEMPLAR_MAX_CODE_POINTS};
 pub use gauge::{CallbackGauge, Gauge, InProgress, IntGauge, UpDown};
 pub use gauge_histogram::GaugeHistogram;
@@ -26,7 +28,7 @@ pub use state_set::{Enum, StateSet, States};
 pub use summary::{Quantiles, Summary};
 pub use timer::{HistogramTimer, TimedFuture};
 
-pub(crate) use created::{unix_now, CreatedAt};
+pub(crate) use created::{latest, unix_now, CreatedAt};
 pub(crate) use exemplar::ExemplarCell;
 
 /// A metric that can be created from a configuration, so that a

@@ -241,10 +241,33 @@ pub fn buckets(bounds: &'static [f64]) -> Buckets {
     }
 }
 
+/// A derived struct's process-wide instance (what `global()` returns) with when it was
+/// built: the creation time (`_created`) of its unlabelled counters, which may count
+/// before the default registry exists.
+pub struct Global<T> {
+    /// The instance.
+    pub value: T,
+    /// When it was built, in seconds since the epoch.
+    pub created: f64,
+}
+
+impl<T> Global<T> {
+    /// `value`, built now.
+    pub fn new(value: T) -> Self {
+        Global {
+            value,
+            created: crate::metrics::unix_now(),
+        }
+    }
+}
+
 /// Registers a derived struct's process-wide instance (what its `AutoRegistration` does),
 /// unless the struct is nested in another one: its parent exposes it then, under the
 /// parent's names, and registering it too would expose it twice.
-pub fn register_global<C: Collector>(registry: &Registry, global: &'static C) -> Result<(), Error> {
+pub fn register_global<C: Collector>(
+    registry: &Registry,
+    global: &'static Global<C>,
+) -> Result<(), Error> {
     let me = std::any::TypeId::of::<C>();
     if inventory::iter::<NestedIn>
         .into_iter()
@@ -252,7 +275,9 @@ pub fn register_global<C: Collector>(registry: &Registry, global: &'static C) ->
     {
         return Ok(());
     }
-    registry.register(global).map(drop)
+    registry
+        .register_created(std::sync::Arc::new(&global.value), global.created)
+        .map(drop)
 }
 
 /// Submitted by a `#[derive(Metrics)]` struct for each struct it nests.
@@ -681,6 +706,9 @@ pub trait MetricGroup: Collector + Sized {
             fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
                 self.inner.point(labels, point);
             }
+            fn registered_at(&self) -> Option<f64> {
+                self.inner.registered_at()
+            }
         }
         self.collect(&mut Renaming {
             inner: sink,
@@ -731,6 +759,9 @@ pub fn with_const_labels(
                 rest: labels,
             };
             self.inner.point(&both, point);
+        }
+        fn registered_at(&self) -> Option<f64> {
+            self.inner.registered_at()
         }
     }
     collect(&mut Prepend {

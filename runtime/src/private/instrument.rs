@@ -24,6 +24,7 @@ use crate::metrics::{
 };
 use crate::registry::{AutoRegistration, CollectMetric, Collector, Descriptor, Registry, Sink};
 use crate::Error;
+use super::derive::Global;
 
 // ---------------------------------------------------------------------------------------
 // The shared families
@@ -1258,7 +1259,7 @@ pub struct OwnMetric<M> {
     help: &'static str,
     bounds: &'static [f64],
     defined_at: &'static str,
-    metric: OnceLock<M>,
+    metric: OnceLock<Global<M>>,
 }
 
 impl<M: OwnKind> OwnMetric<M> {
@@ -1282,13 +1283,21 @@ impl<M: OwnKind> OwnMetric<M> {
     /// The metric, created on first use.
     #[inline]
     pub fn get(&self) -> &M {
-        self.metric.get_or_init(|| M::build(self.bounds))
+        &self.built().value
     }
 
-    /// Registers this metric into `registry`.
+    fn built(&self) -> &Global<M> {
+        self.metric
+            .get_or_init(|| Global::new(M::build(self.bounds)))
+    }
+
+    /// Registers this metric into `registry`; an unlabelled counter's `_created` is when
+    /// the metric was created (its first call, or this registration).
     pub fn register(&'static self, registry: &Registry) -> Result<(), Error> {
-        self.get();
-        registry.register(self).map(drop)
+        let created = self.built().created;
+        registry
+            .register_created(Arc::new(self), created)
+            .map(drop)
     }
 }
 
@@ -1306,11 +1315,15 @@ impl<M: OwnKind> Collector for OwnMetric<M> {
             sink.family(&d);
         }
         if let Some(m) = self.metric.get() {
-            m.collect_points(&(), sink);
+            m.value.collect_points(&(), sink);
         }
     }
     fn overflows(&self, report: &mut dyn FnMut(&str, u64)) {
-        if let Some(n) = self.metric.get().and_then(CollectMetric::overflow_count) {
+        if let Some(n) = self
+            .metric
+            .get()
+            .and_then(|m| CollectMetric::overflow_count(&m.value))
+        {
             report(self.name, n);
         }
     }

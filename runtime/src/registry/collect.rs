@@ -7,8 +7,8 @@ use std::sync::Arc;
 use crate::family::Family;
 use crate::labels::{EncodeLabels, LabelSet, LabelValue, LabelWriter};
 use crate::metrics::{
-    CallbackGauge, Counter, CounterWithExemplar, Enum, FloatCounter, Gauge, GaugeHistogram,
-    Histogram, Info, IntGauge, Metric, MetricType, StateSet, Summary,
+    latest, CallbackGauge, Counter, CounterWithExemplar, Enum, FloatCounter, Gauge,
+    GaugeHistogram, Histogram, Info, IntGauge, Metric, MetricType, StateSet, Summary,
 };
 use crate::Error;
 
@@ -189,6 +189,14 @@ pub trait Sink {
     /// The collector started by the last [`begin_collector`](Self::begin_collector)
     /// panicked or returned an error: forget everything it sent.
     fn abort_collector(&mut self) {}
+
+    /// When the running collector was registered, in seconds since the epoch: the
+    /// creation time (`_created`) of an unlabelled [`Counter`] or [`FloatCounter`], which
+    /// keep none of their own. The registry answers it; other sinks pass it on, and a sink
+    /// outside a registry has `None`.
+    fn registered_at(&self) -> Option<f64> {
+        None
+    }
 }
 
 impl<S: Sink + ?Sized> Sink for &mut S {
@@ -204,6 +212,9 @@ impl<S: Sink + ?Sized> Sink for &mut S {
     fn abort_collector(&mut self) {
         (**self).abort_collector()
     }
+    fn registered_at(&self) -> Option<f64> {
+        (**self).registered_at()
+    }
 }
 
 /// A metric that can report its series (every metric type, families, and shared handles
@@ -218,6 +229,14 @@ pub trait CollectMetric: Send + Sync {
     const TYPE: MetricType;
     /// Sends every series, labelled with `labels` (and the family's own labels).
     fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink);
+
+    /// Sends this metric as one series of a family that created it at `created` (seconds
+    /// since the epoch). Metrics that keep no creation time of their own ([`Counter`],
+    /// [`FloatCounter`]) expose it as `_created`; the default ignores it.
+    fn collect_series(&self, labels: &dyn EncodeLabels, created: f64, sink: &mut dyn Sink) {
+        let _ = created;
+        self.collect_points(labels, sink)
+    }
 
     /// For families with an open label set: how many lookups landed on the overflow
     /// series. `None` for everything that cannot overflow.
@@ -243,12 +262,32 @@ macro_rules! scalar_collect {
     )*};
 }
 scalar_collect!(
-    Counter => Counter(Int) as Counter,
-    FloatCounter => Counter(Float) as Counter,
     Gauge => Gauge(Float) as Gauge,
     IntGauge => Gauge(SignedInt) as Gauge,
     CallbackGauge => Gauge(Float) as Gauge,
 );
+
+macro_rules! counter_collect {
+    ($($ty:ty => $num:ident),* $(,)?) => {$(
+        impl CollectMetric for $ty {
+            const TYPE: MetricType = MetricType::Counter;
+            /// An unlabelled counter: created when its collector was registered, or when it
+            /// was last reset.
+            fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
+                let created = latest(sink.registered_at(), self.reset_time());
+                let value = Number::$num(self.get());
+                sink.point(labels, Point::Counter { value, created });
+            }
+            /// A family's series: created with it, or when it was last reset.
+            fn collect_series(&self, labels: &dyn EncodeLabels, created: f64, sink: &mut dyn Sink) {
+                let created = latest(Some(created), self.reset_time());
+                let value = Number::$num(self.get());
+                sink.point(labels, Point::Counter { value, created });
+            }
+        }
+    )*};
+}
+counter_collect!(Counter => Int, FloatCounter => Float);
 
 macro_rules! ref_collect {
     ($($ty:ty => $variant:ident as $t:ident),* $(,)?) => {$(
@@ -285,7 +324,7 @@ impl<S: LabelValue> CollectMetric for Enum<S> {
 impl<L: LabelSet, M: Metric + CollectMetric> CollectMetric for Family<L, M> {
     const TYPE: MetricType = M::TYPE;
     fn collect_points(&self, _labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
-        self.for_each(|labels, m| m.collect_points(labels, sink));
+        self.for_each_created(|labels, m, created| m.collect_series(labels, created, sink));
     }
     fn overflow_count(&self) -> Option<u64> {
         (!self.is_dense()).then(|| Family::overflow_count(self))
@@ -300,6 +339,9 @@ impl<M: CollectMetric + ?Sized> CollectMetric for &'static M {
     fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
         (**self).collect_points(labels, sink)
     }
+    fn collect_series(&self, labels: &dyn EncodeLabels, created: f64, sink: &mut dyn Sink) {
+        (**self).collect_series(labels, created, sink)
+    }
     fn overflow_count(&self) -> Option<u64> {
         (**self).overflow_count()
     }
@@ -312,6 +354,9 @@ impl<M: CollectMetric + ?Sized> CollectMetric for Arc<M> {
     const TYPE: MetricType = M::TYPE;
     fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
         (**self).collect_points(labels, sink)
+    }
+    fn collect_series(&self, labels: &dyn EncodeLabels, created: f64, sink: &mut dyn Sink) {
+        (**self).collect_series(labels, created, sink)
     }
     fn overflow_count(&self) -> Option<u64> {
         (**self).overflow_count()
@@ -531,6 +576,8 @@ pub(crate) struct CheckedSink<'s> {
     buf: String,
     series_labels: String,
     info: PointData,
+    /// When the running collector was registered.
+    registered_at: Option<f64>,
 }
 
 impl<'s> CheckedSink<'s> {
@@ -552,11 +599,13 @@ impl<'s> CheckedSink<'s> {
                 value: DataValue::Info(String::new()),
                 timestamp: None,
             },
+            registered_at: None,
         }
     }
 
-    /// A collector starts.
-    pub(crate) fn begin(&mut self) {
+    /// A collector, registered at `registered_at` (seconds since the epoch), starts.
+    pub(crate) fn begin(&mut self, registered_at: f64) {
+        self.registered_at = Some(registered_at);
         self.inner.begin_collector();
         self.current.clear();
         self.family_type = None;
@@ -698,4 +747,8 @@ impl Sink for CheckedSink<'_> {
 
     /// Ignored: the registry brackets each collector itself.
     fn abort_collector(&mut self) {}
+
+    fn registered_at(&self) -> Option<f64> {
+        self.registered_at
+    }
 }

@@ -70,6 +70,10 @@ impl<S: Sink + ?Sized> Sink for NameFilter<'_, S> {
         self.inner.begin_collector();
     }
 
+    fn registered_at(&self) -> Option<f64> {
+        self.inner.registered_at()
+    }
+
     fn abort_collector(&mut self) {
         self.pass = false;
         self.inner.abort_collector();

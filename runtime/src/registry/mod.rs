@@ -64,6 +64,9 @@ struct Entry {
     descriptors: Vec<Descriptor>,
     collector: Arc<dyn Collector>,
     failures: Arc<AtomicU64>,
+    /// When it was registered (or built, for a derived struct's `global()`), in seconds
+    /// since the epoch: the `_created` of its unlabelled counters.
+    created: f64,
 }
 
 /// Proof of a registration; give it back to [`Registry::unregister`].
@@ -84,6 +87,16 @@ impl Registry {
 
     /// [`register`](Self::register) for a collector already behind an `Arc`.
     pub fn register_arc(&self, collector: Arc<dyn Collector>) -> Result<Registration, Error> {
+        self.register_created(collector, crate::metrics::unix_now())
+    }
+
+    /// [`register_arc`](Self::register_arc) for a collector built at `created` (seconds
+    /// since the epoch), the creation time of its unlabelled counters.
+    pub(crate) fn register_created(
+        &self,
+        collector: Arc<dyn Collector>,
+        created: f64,
+    ) -> Result<Registration, Error> {
         let descriptors = collector.describe();
         for d in &descriptors {
             crate::validate::metric_name(&d.name)?;
@@ -130,6 +143,7 @@ impl Registry {
             descriptors,
             collector,
             failures: Arc::new(AtomicU64::new(0)),
+            created,
         });
         Ok(Registration(id))
     }
@@ -172,11 +186,11 @@ impl Registry {
     /// [`Info`](crate::Info)).
     pub fn collect(&self, sink: &mut dyn Sink) {
         #[allow(clippy::type_complexity)]
-        let collectors: Vec<(Arc<dyn Collector>, Arc<AtomicU64>)> = {
+        let collectors: Vec<(Arc<dyn Collector>, Arc<AtomicU64>, f64)> = {
             let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
             entries
                 .iter()
-                .map(|e| (e.collector.clone(), e.failures.clone()))
+                .map(|e| (e.collector.clone(), e.failures.clone(), e.created))
                 .collect()
         };
         let mut overflows: Vec<(String, u64)> = Vec::new();
@@ -186,8 +200,8 @@ impl Registry {
             (COLLECTOR_FAILURES_FAMILY, MetricType::Counter),
         ];
         let mut checked = CheckedSink::new(sink, &reserved);
-        for (c, failed) in &collectors {
-            checked.begin();
+        for (c, failed, created) in &collectors {
+            checked.begin(*created);
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 c.try_collect(&mut checked)
             }));
@@ -211,7 +225,10 @@ impl Registry {
             for (family, n) in overflows {
                 sink.point(
                     &FamilyLabel("family", &family),
-                    Point::Counter(Number::Int(n)),
+                    Point::Counter {
+                        value: Number::Int(n),
+                        created: None,
+                    },
                 );
             }
         }
@@ -225,7 +242,10 @@ impl Registry {
             for (collector, n) in failures {
                 sink.point(
                     &FamilyLabel("collector", &collector),
-                    Point::Counter(Number::Int(n)),
+                    Point::Counter {
+                        value: Number::Int(n),
+                        created: None,
+                    },
                 );
             }
         }

@@ -18,8 +18,13 @@ use super::Number;
 #[derive(Clone, Copy)]
 #[non_exhaustive]
 pub enum Point<'a> {
-    /// A counter total.
-    Counter(Number),
+    /// A counter total, with its creation time (seconds since the epoch) if it has one.
+    Counter {
+        /// The total.
+        value: Number,
+        /// When the counter was created or last reset: OpenMetrics' `_created`.
+        created: Option<f64>,
+    },
     /// A gauge value.
     Gauge(Number),
     /// A live histogram.
@@ -202,7 +207,7 @@ impl Point<'_> {
     /// The type of family this point belongs to.
     pub fn metric_type(&self) -> MetricType {
         match self {
-            Point::Counter(_) | Point::CounterWithExemplar(_) => MetricType::Counter,
+            Point::Counter { .. } | Point::CounterWithExemplar(_) => MetricType::Counter,
             Point::Gauge(_) => MetricType::Gauge,
             Point::Histogram(_) => MetricType::Histogram,
             Point::Untyped(_) => MetricType::Untyped,
@@ -241,7 +246,9 @@ impl Point<'_> {
             _ => None,
         };
         match *self {
-            Point::Counter(n) => f(&SampleView::new("_total", n, None)),
+            Point::Counter { value, created } => {
+                counter(value, created.filter(|_| created_on), None, None, &mut f)
+            }
             Point::Gauge(n) | Point::Untyped(n) => f(&SampleView::new("", n, None)),
             Point::CounterWithExemplar(c) => {
                 let value = Number::Int(c.get());
