@@ -9,7 +9,7 @@
 //! - const checks for what only the type system knows (see [`const_checks`]).
 
 use proc_macro2::{Literal, Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::spanned::Spanned;
 
 use super::valid::{Checked, Field, Member, Nested};
@@ -155,7 +155,7 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
         let parts = s.members.iter().map(|m| match m {
             Member::Metric(f) => {
                 let ty = f.ty;
-                quote_spanned!(ty.span()=> <<#ty as #private::MetricField>::Labels as #private::LabelSet>::NAMES)
+                quote_spanned!(ty.span()=> <#ty as #private::MetricField>::LABEL_NAMES)
             }
             Member::Nested(n) => {
                 let ty = n.ty;
@@ -309,9 +309,9 @@ fn share(m: &Member<'_>, c: &Consts, private: &TokenStream) -> TokenStream {
         Member::Metric(f) => {
             let ty = f.ty;
             let type_const = &c.ty;
-            let labels = quote_spanned! {ty.span()=>
-                <<#ty as #private::MetricField>::Labels as #private::LabelSet>
-            };
+            // Every item through `<T as MetricField>`, so a field of the wrong type is one
+            // unsatisfied obligation at one span: one message.
+            let field = quote_spanned!(ty.span()=> <#ty as #private::MetricField>);
             let samples =
                 quote_spanned!(ty.span()=> <#ty as #private::MetricField>::SAMPLES_PER_SERIES);
             // Only a literal or a named constant can be read at compile time; another
@@ -333,7 +333,7 @@ fn share(m: &Member<'_>, c: &Consts, private: &TokenStream) -> TokenStream {
             quote! {
                 #private::SeriesShare {
                     what: #what,
-                    series: #private::field_series(#type_const, #labels::CARDINALITY, #labels::MAX_SERIES, #limit, #buckets, #samples),
+                    series: #private::field_series(#type_const, #field::LABEL_CARDINALITY, #field::LABEL_MAX_SERIES, #limit, #buckets, #samples),
                 }
             }
         }
@@ -354,13 +354,31 @@ fn share(m: &Member<'_>, c: &Consts, private: &TokenStream) -> TokenStream {
     }
 }
 
+/// `<#ty as #trait_path>::#item`, spanned so that rustc reports an unsatisfied
+/// `#ty: #trait_path` at the whole type: `<` takes the type's first token's span, the rest
+/// its last token's. (An associated const is reported at the type by itself; a function
+/// path at the path, which this makes the same span, so the two messages are one.)
+fn qualified(ty: &syn::Type, trait_path: TokenStream, item: &str) -> TokenStream {
+    let first = ty.span();
+    let last = ty
+        .to_token_stream()
+        .into_iter()
+        .last()
+        .map_or(first, |t| t.span());
+    let item = syn::Ident::new(item, last);
+    let open = quote_spanned!(first=> <);
+    let rest = quote_spanned!(last=> as #trait_path>::#item);
+    quote!(#open #ty #rest)
+}
+
 /// The expression building one field.
 fn build(f: &Field<'_>, private: &TokenStream) -> TokenStream {
     let ty = f.ty;
     // `callback` on anything but a `CallbackGauge` reads "`Gauge` takes no callback" at the
     // type; a function of the wrong signature is reported at the path.
     if let Some(callback) = &f.callback {
-        return quote_spanned!(ty.span()=> <#ty as #private::TakesCallback>::build_with_callback(#callback));
+        let path = qualified(ty, quote!(#private::TakesCallback), "build_with_callback");
+        return quote_spanned!(ty.span()=> #path(#callback));
     }
     // Spanned at the field type: `buckets` on a counter reads "`Counter` takes no buckets"
     // there, `limit` on a plain metric "`Gauge` takes no series limit".
@@ -368,16 +386,21 @@ fn build(f: &Field<'_>, private: &TokenStream) -> TokenStream {
         Some(bounds) => {
             let bounds = bounds.iter().map(|b| Literal::f64_suffixed(*b));
             let buckets = quote!(#private::buckets(&[#(#bounds),*]));
-            quote_spanned!(ty.span()=> <#ty as #private::WithBuckets>::bucket_config(#buckets))
+            let path = qualified(ty, quote!(#private::WithBuckets), "bucket_config");
+            quote_spanned!(ty.span()=> #path(#buckets))
         }
         // Spanned too: its type is the field's `Config`.
         None => quote_spanned!(ty.span()=> ::core::default::Default::default()),
     };
     match &f.limit {
         Some(limit) => {
-            quote_spanned!(ty.span()=> <#ty as #private::TakesLimit>::build_limited(#config, #limit))
+            let path = qualified(ty, quote!(#private::TakesLimit), "build_limited");
+            quote_spanned!(ty.span()=> #path(#config, #limit))
         }
-        None => quote_spanned!(ty.span()=> <#ty as #private::MetricField>::build(#config)),
+        None => {
+            let path = qualified(ty, quote!(#private::MetricField), "build");
+            quote_spanned!(ty.span()=> #path(#config))
+        }
     }
 }
 
@@ -398,9 +421,9 @@ fn const_checks(s: &Checked<'_>, private: &TokenStream) -> Vec<TokenStream> {
         let type_const = consts(i).ty;
         let ty = f.ty;
         let span = f.member.span();
-        let labels = quote_spanned!(ty.span()=> <<#ty as #private::MetricField>::Labels as #private::LabelSet>);
-        let bounded = quote_spanned!(ty.span()=> #private::is_finite(#labels::MAX_SERIES));
-        let names = quote_spanned!(ty.span()=> #labels::NAMES);
+        let field = quote_spanned!(ty.span()=> <#ty as #private::MetricField>);
+        let bounded = quote_spanned!(ty.span()=> #private::is_finite(#field::LABEL_MAX_SERIES));
+        let names = quote_spanned!(ty.span()=> #field::LABEL_NAMES);
         let member = f.member;
         if f.limit.is_none() {
             let message = format!(
@@ -450,7 +473,7 @@ fn const_checks(s: &Checked<'_>, private: &TokenStream) -> Vec<TokenStream> {
                 Member::Metric(f) => {
                     let ty = f.ty;
                     (
-                        quote_spanned!(ty.span()=> <<#ty as #private::MetricField>::Labels as #private::LabelSet>::NAMES),
+                        quote_spanned!(ty.span()=> <#ty as #private::MetricField>::LABEL_NAMES),
                         f.member,
                     )
                 }

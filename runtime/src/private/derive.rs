@@ -68,14 +68,26 @@ pub const fn index_in(index: usize, cardinality: Option<usize>) -> bool {
     label = "not a metric",
     note = "a metric field is a `Counter`, `FloatCounter`, `CounterWithExemplar`, `Gauge`, `IntGauge`, `CallbackGauge`, `Histogram`, `Summary`, `Info`, `StateSet`, `Enum`, `GaugeHistogram`, or a `Family<L, M>` of them; a struct deriving `Metrics` is nested with `#[metric(nested)]`"
 )]
-pub trait MetricField: CollectMetric + Sized + 'static {
+//
+// It has no supertraits: a field type that is not one is then exactly one unsatisfied
+// obligation (`T: MetricField`, or for a family `M: SeriesField`) wherever the derive
+// uses it, which rustc reports once.
+pub trait MetricField: Sized + 'static {
     /// The label set of each series: `()` for a plain metric.
     type Labels: LabelSet;
     /// What every series shares (the buckets of a histogram).
     type Config: Default;
     /// The family type (the derive reads it here rather than from [`CollectMetric`], so a
     /// field of the wrong type gets one message, about this trait).
-    const FIELD_TYPE: MetricType = <Self as CollectMetric>::TYPE;
+    const FIELD_TYPE: MetricType;
+    /// The label names of each series: `<Self::Labels as LabelSet>::NAMES`. The derive
+    /// reads the label set through this trait only, so a field of the wrong type is one
+    /// unsatisfied obligation at one span.
+    const LABEL_NAMES: &'static [&'static str] = <Self::Labels as LabelSet>::NAMES;
+    /// `<Self::Labels as LabelSet>::CARDINALITY`.
+    const LABEL_CARDINALITY: Option<usize> = <Self::Labels as LabelSet>::CARDINALITY;
+    /// `<Self::Labels as LabelSet>::MAX_SERIES`.
+    const LABEL_MAX_SERIES: Option<usize> = <Self::Labels as LabelSet>::MAX_SERIES;
     /// Samples per series beyond what the type implies (a state set writes one per
     /// state), for the `max_series` budget.
     const SAMPLES_PER_SERIES: usize = 1;
@@ -88,13 +100,11 @@ pub trait MetricField: CollectMetric + Sized + 'static {
     fn build(config: Self::Config) -> Self;
 
     /// Sends the field's series to `sink` (after the derive sent its descriptor).
-    fn collect_field(&self, sink: &mut dyn Sink) {
-        self.collect_points(&(), sink)
-    }
+    fn collect_field(&self, sink: &mut dyn Sink);
 
     /// How many lookups landed on the overflow series, for an open family.
     fn field_overflows(&self) -> Option<u64> {
-        self.overflow_count()
+        None
     }
 }
 
@@ -134,7 +144,11 @@ pub trait TakesCallback: MetricField {
 impl MetricField for CallbackGauge {
     type Labels = ();
     type Config = ();
+    const FIELD_TYPE: MetricType = <Self as CollectMetric>::TYPE;
     const NEEDS_CALLBACK: bool = true;
+    fn collect_field(&self, sink: &mut dyn Sink) {
+        self.collect_points(&(), sink)
+    }
     /// Never called by the derive: `NEEDS_CALLBACK` makes a `CallbackGauge` field without
     /// `callback` a compile error. Reads NaN ("no value") if called by hand.
     fn build(_: ()) -> Self {
@@ -148,15 +162,32 @@ impl TakesCallback for CallbackGauge {
     }
 }
 
+/// A metric a family field can hold: every [`Metric`] the derive knows as a field.
+///
+/// It is the one bound `Family<L, M>`'s field impls put on `M`, so a family of a
+/// non-metric (`Family<Job, u32>`) is this trait's one message rather than one for each of
+/// `Metric`, `CollectMetric` and `MetricField`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a metric a `Family` can hold",
+    label = "not a metric",
+    note = "a family holds one metric per label set: `Counter`, `FloatCounter`, `CounterWithExemplar`, `Gauge`, `IntGauge`, `Histogram`, `Summary`, `Info`, `StateSet<S>`, `Enum<S>` or `GaugeHistogram`, as in `Family<Request, Counter>`; a `CallbackGauge` is one value read from a function, so it cannot be in a family"
+)]
+pub trait SeriesField: MetricField + Metric + CollectMetric {}
+
 macro_rules! plain_metric_field {
     ($($ty:ty),*) => {$(
         impl MetricField for $ty {
             type Labels = ();
             type Config = <$ty as Metric>::Config;
+            const FIELD_TYPE: MetricType = <Self as CollectMetric>::TYPE;
             fn build(config: Self::Config) -> Self {
                 <$ty as Metric>::with_config(&config)
             }
+            fn collect_field(&self, sink: &mut dyn Sink) {
+                self.collect_points(&(), sink)
+            }
         }
+        impl SeriesField for $ty {}
     )*};
 }
 plain_metric_field!(Counter, FloatCounter, Gauge, IntGauge, Histogram);
@@ -165,6 +196,10 @@ plain_metric_field!(CounterWithExemplar, Summary, Info, GaugeHistogram);
 impl<S: crate::labels::LabelValue> MetricField for StateSet<S> {
     type Labels = ();
     type Config = ();
+    const FIELD_TYPE: MetricType = <Self as CollectMetric>::TYPE;
+    fn collect_field(&self, sink: &mut dyn Sink) {
+        self.collect_points(&(), sink)
+    }
     const SAMPLES_PER_SERIES: usize = match S::CARDINALITY {
         Some(n) => n,
         None => usize::MAX,
@@ -174,9 +209,16 @@ impl<S: crate::labels::LabelValue> MetricField for StateSet<S> {
     }
 }
 
+impl<S: crate::labels::LabelValue> SeriesField for StateSet<S> {}
+impl<S: crate::labels::LabelValue> SeriesField for Enum<S> {}
+
 impl<S: crate::labels::LabelValue> MetricField for Enum<S> {
     type Labels = ();
     type Config = ();
+    const FIELD_TYPE: MetricType = <Self as CollectMetric>::TYPE;
+    fn collect_field(&self, sink: &mut dyn Sink) {
+        self.collect_points(&(), sink)
+    }
     const SAMPLES_PER_SERIES: usize = match S::CARDINALITY {
         Some(n) => n,
         None => usize::MAX,
@@ -186,9 +228,16 @@ impl<S: crate::labels::LabelValue> MetricField for Enum<S> {
     }
 }
 
-impl<L: LabelSet, M: Metric + MetricField> MetricField for Family<L, M> {
+impl<L: LabelSet, M: SeriesField> MetricField for Family<L, M> {
     type Labels = L;
     type Config = <M as Metric>::Config;
+    const FIELD_TYPE: MetricType = <M as MetricField>::FIELD_TYPE;
+    fn collect_field(&self, sink: &mut dyn Sink) {
+        self.collect_points(&(), sink)
+    }
+    fn field_overflows(&self) -> Option<u64> {
+        CollectMetric::overflow_count(self)
+    }
     /// Each label set's series writes what one `M` writes (a state set, one per state).
     const SAMPLES_PER_SERIES: usize = M::SAMPLES_PER_SERIES;
     fn build(config: <M as Metric>::Config) -> Self {
@@ -226,7 +275,7 @@ impl<L: LabelSet> WithBuckets for Family<L, GaugeHistogram> {
     }
 }
 
-impl<L: LabelSet, M: Metric + MetricField> TakesLimit for Family<L, M> {
+impl<L: LabelSet, M: SeriesField> TakesLimit for Family<L, M> {
     fn build_limited(config: <M as Metric>::Config, limit: usize) -> Self {
         Family::with_limit_and_config(limit, config)
     }
