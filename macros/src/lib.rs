@@ -8,6 +8,7 @@
 mod counted;
 mod counted_exceptions;
 mod ctxt;
+mod families;
 mod fn_attr;
 mod in_progress;
 mod instrumented;
@@ -68,4 +69,10 @@ pub fn in_progress(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn instrumented(args: TokenStream, item: TokenStream) -> TokenStream {
     instrumented::expand(args.into(), item.into()).into()
+}
+
+/// See `promenade::families`.
+#[proc_macro_attribute]
+pub fn families(args: TokenStream, item: TokenStream) -> TokenStream {
+    families::expand(args.into(), item.into()).into()
 }

@@ -27,6 +27,9 @@ pub(crate) const UNBOUNDED: &str = "unbounded";
 pub(crate) const RANGE: &str = "range";
 pub(crate) const CALLBACK: &str = "callback";
 
+/// `#[promenade::families]`, the attribute that turns `labels = T` fields into families.
+pub(crate) const FAMILIES: &str = "families";
+
 // The function attributes' keywords (`#[timed(...)]`, `#[counted(...)]`, ...). `name`,
 // `help`, `buckets`, `metric` and `crate` are shared with the derives above.
 pub(crate) const OUTCOME: &str = "outcome";

@@ -744,8 +744,13 @@ pub use promenade_macros::LabelSet;
 /// - `prefix = "..."`: with `nested`, one more segment before the nested names (to nest
 ///   the same struct twice: `primary`, `replica`).
 ///
-/// There is no `labels = ...` attribute: a derive cannot change a field's type, so the
-/// labels are the `L` of a `Family<L, M>` field (`labels = ...` is refused with that fix).
+/// - `labels = T`: only on a field whose type is written `Family<L, M>`, where it must
+///   name that family's label set (`T` is `L`, checked at compile time). A derive cannot
+///   change a field's type, so to write `#[metric(labels = Request)] requests: Counter`,
+///   put [`#[promenade::families]`](families) above `#[derive(Metrics)]`: it makes that
+///   field a `Family<Request, Counter>` first. On a field that is not a family (the
+///   attribute missing, or written below the derive), on a `nested` field and with
+///   `callback`, `labels` is refused, saying which.
 ///
 /// A counter named `x` or `x_total` is exposed as `x_total`, never `x_total_total`.
 ///
@@ -941,6 +946,111 @@ pub use promenade_macros::LabelSet;
 /// ");
 /// ```
 pub use promenade_macros::Metrics;
+
+/// Makes each field marked `#[metric(labels = T)]` of a `#[derive(Metrics)]` struct a
+/// family: `field: M` becomes `field: Family<T, M>`, before the derive sees it.
+///
+/// A derive cannot change the type of a field, so the label set of a family is the `L` of
+/// its `Family<L, M>` type. This attribute lets the label set sit beside the field's other
+/// settings instead: written above `#[derive(Metrics)]`, it rewrites the type of every
+/// field whose `#[metric(...)]` has `labels = T` (any `#[metric(...)]` of the field; the
+/// other keys stay) and changes nothing else: the attributes (`labels = T` included,
+/// which the derive then checks against the family), the other fields, the order, and
+/// the spans of your tokens, so errors about a field still point at it. Everything
+/// `#[derive(Metrics)]` does with a family works the same: names, HELP from doc comments,
+/// `buckets`, `limit`, units, the `max_series` budget. A struct without any `labels = `
+/// field is left as it is.
+///
+/// The path to `Family` is `::promenade::Family`, or `<path>::Family` with
+/// `#[metrics(crate = "path")]` on the struct. The attribute takes no arguments.
+///
+/// # What it generates
+/// Only the struct, with the marked fields' types rewritten:
+/// `#[metric(labels = Request)] requests: Counter` becomes
+/// `#[metric(labels = Request)] requests: ::promenade::Family<Request, Counter>`. The
+/// field is used like any family: `metrics.requests.labels(Request { .. }).inc()`.
+///
+/// ```
+/// use promenade::{Counter, Gauge, Histogram, LabelSet, LabelValue, Metrics, Registry};
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+/// enum Method { Get, Post }
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelSet)]
+/// struct Request { method: Method }
+///
+/// #[promenade::families]
+/// #[derive(Metrics)]
+/// #[metrics(namespace = "http", max_series = 20)]
+/// struct HttpMetrics {
+///     /// Requests served.
+///     #[metric(labels = Request)]
+///     requests: Counter, // a `Family<Request, Counter>`
+///     /// Time to serve a request.
+///     #[metric(labels = Request, buckets = [0.1, 1.0])]
+///     duration_seconds: Histogram, // a `Family<Request, Histogram>`
+///     /// Requests in flight.
+///     in_flight: Gauge, // as written
+/// }
+///
+/// let registry = Registry::new();
+/// let metrics = std::sync::Arc::new(HttpMetrics::new());
+/// registry.register(metrics.clone()).unwrap();
+/// let post = Request { method: Method::Post };
+/// metrics.requests.labels(post).inc();
+/// metrics.duration_seconds.labels(post).observe(0.25);
+///
+/// let mut text = String::new();
+/// promenade::encoding::text::encode(&registry, &mut text);
+/// assert_eq!(text, "\
+/// ## HELP http_requests_total Requests served.
+/// ## TYPE http_requests_total counter
+/// http_requests_total{method=\"get\"} 0
+/// http_requests_total{method=\"post\"} 1
+/// ## HELP http_duration_seconds Time to serve a request.
+/// ## TYPE http_duration_seconds histogram
+/// http_duration_seconds_bucket{method=\"get\",le=\"0.1\"} 0
+/// http_duration_seconds_bucket{method=\"get\",le=\"1.0\"} 0
+/// http_duration_seconds_bucket{method=\"get\",le=\"+Inf\"} 0
+/// http_duration_seconds_sum{method=\"get\"} 0.0
+/// http_duration_seconds_count{method=\"get\"} 0
+/// http_duration_seconds_bucket{method=\"post\",le=\"0.1\"} 0
+/// http_duration_seconds_bucket{method=\"post\",le=\"1.0\"} 1
+/// http_duration_seconds_bucket{method=\"post\",le=\"+Inf\"} 1
+/// http_duration_seconds_sum{method=\"post\"} 0.25
+/// http_duration_seconds_count{method=\"post\"} 1
+/// ## HELP http_in_flight Requests in flight.
+/// ## TYPE http_in_flight gauge
+/// http_in_flight 0.0
+/// ");
+/// ```
+///
+/// # Restrictions
+/// The attribute goes above the derive: an attribute below a derive runs after it, so the
+/// derive would see a `Counter` with `labels`. That order is reported.
+/// ```compile_fail
+/// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelSet)]
+/// struct Request { cached: bool }
+/// #[derive(promenade::Metrics)]
+/// #[promenade::families]
+/// struct M { /// Requests.
+///     #[metric(labels = Request)] requests: promenade::Counter }
+/// ```
+/// A field already written `Family<L, M>` needs no `labels` from the attribute (without
+/// the attribute, `labels = L` may repeat the family's label set, and is checked).
+/// ```compile_fail
+/// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelSet)]
+/// struct Request { cached: bool }
+/// #[promenade::families]
+/// #[derive(promenade::Metrics)]
+/// struct M { /// Requests.
+///     #[metric(labels = Request)] requests: promenade::Family<Request, promenade::Counter> }
+/// ```
+/// Whether a field is a family is read from how its type is written (the attribute runs
+/// before types exist): a type alias of a `Family` is not one, to the attribute and to
+/// `labels`. Structs with named fields only; `labels` at most once per field; not on a
+/// `nested` or `callback` field.
+pub use promenade_macros::families;
 
 /// The README's tour, compiled and run as a doctest so it cannot drift from the API.
 #[cfg(doctest)]

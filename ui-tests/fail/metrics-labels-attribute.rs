@@ -5,6 +5,7 @@ struct Request {
     cached: bool,
 }
 
+// Without `#[promenade::families]` above the derive, `requests` stays a `Counter`.
 #[derive(Metrics)]
 struct Http {
     /// Requests served.

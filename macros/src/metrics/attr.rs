@@ -4,12 +4,14 @@ use proc_macro2::Span;
 
 use crate::ctxt::{for_each_key, parse_flag, parse_str, unknown_key, Attr, Ctxt};
 use crate::symbol::{
-    BUCKETS, CALLBACK, CONST_LABELS, CRATE, HELP, LABELS, LIMIT, MAX_SERIES, METRIC, METRICS, NAME,
-    NAMESPACE, NESTED, PREFIX, SUBSYSTEM, UNIT,
+    BUCKETS, CALLBACK, CONST_LABELS, CRATE, FAMILIES, HELP, LABELS, LIMIT, MAX_SERIES, METRIC,
+    METRICS, NAME, NAMESPACE, NESTED, PREFIX, SUBSYSTEM, UNIT,
 };
 
 const CONTAINER_KEYS: &[&str] = &[NAMESPACE, SUBSYSTEM, CONST_LABELS, MAX_SERIES, CRATE];
-const FIELD_KEYS: &[&str] = &[NAME, HELP, UNIT, BUCKETS, LIMIT, CALLBACK, NESTED, PREFIX];
+const FIELD_KEYS: &[&str] = &[
+    NAME, HELP, UNIT, BUCKETS, LIMIT, LABELS, CALLBACK, NESTED, PREFIX,
+];
 
 /// `#[metrics(namespace = "...", subsystem = "...", const_labels(k = "v", ...),
 /// max_series = N, crate = "...")]`.
@@ -22,6 +24,9 @@ pub(crate) struct Container {
     /// The budget of series the whole struct may expose, checked at compile time.
     pub(crate) max_series: Option<syn::LitInt>,
     pub(crate) krate: Option<syn::Path>,
+    /// `#[promenade::families]` written below `#[derive(Metrics)]` (reported here): the
+    /// derive saw the fields before it rewrote them, so `labels` on them says nothing more.
+    pub(crate) families_below: bool,
 }
 
 impl Container {
@@ -37,6 +42,7 @@ impl Container {
                 "`#[metric(...)]` goes on a field; on the struct, use `#[metrics(namespace = \"...\", subsystem = \"...\")]`",
             );
         }
+        let families_below = families_below(cx, attrs);
         for_each_key(cx, attrs, METRICS, |cx, meta| {
             if meta.path.is_ident(NAMESPACE) {
                 parse_str(cx, meta, &mut namespace)
@@ -85,8 +91,27 @@ impl Container {
             const_labels: const_labels.get().unwrap_or_default(),
             max_series: max_series.get(),
             krate: krate.get(),
+            families_below,
         }
     }
+}
+
+/// An attribute macro below the derive runs after it, on the struct the derive already
+/// saw: `#[promenade::families]` there (by any path ending in `families`) is reported, and
+/// is the one message (it still rewrites the struct, and the derive emits its stub).
+fn families_below(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> bool {
+    let mut found = false;
+    for attr in attrs {
+        let path = attr.path();
+        if path.segments.last().is_some_and(|s| s.ident == FAMILIES) {
+            cx.error_spanned_by(
+                attr,
+                "`#[promenade::families]` must come above `#[derive(Metrics)]`: an attribute below a derive runs after it, so the derive saw each `labels = ...` field before it became a family; move this line above `#[derive(Metrics)]`",
+            );
+            found = true;
+        }
+    }
+    found
 }
 
 /// `#[metric(name = "...", help = "...", unit = "...", buckets = [...], limit = N,
@@ -101,6 +126,9 @@ pub(crate) struct Field {
     pub(crate) limit: Option<syn::Expr>,
     /// `callback = path::to_fn`: the `fn() -> f64` a `CallbackGauge` reads at each scrape.
     pub(crate) callback: Option<syn::ExprPath>,
+    /// `labels = T`: the key (for spans) and the label set, which must be the `L` of the
+    /// field's `Family<L, M>` (what `#[promenade::families]` makes of `M`).
+    pub(crate) labels: Option<(syn::Path, syn::Type)>,
     /// `nested`: the field is a `#[derive(Metrics)]` struct.
     pub(crate) nested: Option<Span>,
     /// `prefix = "..."`: a nested struct's names start with it.
@@ -119,6 +147,7 @@ impl Field {
         let mut buckets = Attr::none(BUCKETS);
         let mut limit = Attr::none(LIMIT);
         let mut callback = Attr::none(CALLBACK);
+        let mut labels = Attr::none(LABELS);
         let mut nested = Attr::none(NESTED);
         let mut prefix = Attr::none(PREFIX);
         let mut keys = Vec::new();
@@ -182,13 +211,12 @@ impl Field {
                 }
                 Ok(())
             } else if meta.path.is_ident(LABELS) {
-                // A derive cannot change a field's type, so `labels = T` on a `Counter`
-                // could not make it a family: the type says it, once.
-                cx.error_spanned_by(
-                    &meta.path,
-                    "`labels = ...` cannot turn a field into a family (a derive cannot change a field's type); write the type as `Family<Labels, Metric>`, like `requests: Family<Request, Counter>`",
-                );
-                crate::ctxt::skip_meta_value(meta)
+                // Checked against the field's type in `valid` (a derive cannot change it:
+                // `#[promenade::families]` does) and against the family's `L` at const time.
+                // Twice reads as `#[promenade::families]` says it: one message.
+                let ty: syn::Type = meta.value()?.parse()?;
+                labels.set(cx, &meta.path, (meta.path.clone(), ty));
+                Ok(())
             } else {
                 let hint = if CONTAINER_KEYS.iter().any(|k| meta.path.is_ident(k)) {
                     "; this key goes on the struct, in `#[metrics(...)]`"
@@ -205,6 +233,7 @@ impl Field {
             buckets: buckets.get(),
             limit: limit.get(),
             callback: callback.get(),
+            labels: labels.get(),
             nested: nested.get(),
             prefix: prefix.get(),
             doc,

@@ -411,6 +411,7 @@ fn build(f: &Field<'_>, private: &TokenStream) -> TokenStream {
 /// - a `CallbackGauge` needs `callback = path`;
 /// - a histogram's label set cannot have `le` (nor a summary's `quantile`);
 /// - a unit only on types that take one;
+/// - `labels = T` names the label set of the field's family;
 /// - constant labels cannot repeat a label of any family (nested ones included);
 /// - two fields cannot expose a common sample name (`x` as a counter, `x_total` as a gauge);
 /// - the `max_series` budget, naming the biggest contributors.
@@ -464,6 +465,15 @@ fn const_checks(s: &Checked<'_>, private: &TokenStream) -> Vec<TokenStream> {
                 quote!(!#private::takes_unit(#type_const)),
                 &message,
             ));
+        }
+        if let Some((key, labels)) = &f.labels {
+            // Only type-checks when `labels` names the family's `L`. The field type is
+            // moved to `labels`, so the trait's message (about the type) lands there; each
+            // token keeps its hygiene (`#[promenade::families]`'s path stays the macro's,
+            // which no lint reads as the user's).
+            let family = crate::families::relocate(quote!(#ty), key.span());
+            let same = quote_spanned!(key.span()=> #private::same_labels::<#family, #labels>);
+            checks.push(quote!(const _: fn() = #same;));
         }
     }
     if let Some((_, _, span)) = s.const_labels.first() {

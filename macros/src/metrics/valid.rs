@@ -8,8 +8,9 @@ use proc_macro2::Span;
 use super::ast::{self, Struct};
 use super::attr::{doc_to_help, Container};
 use crate::ctxt::Ctxt;
+use crate::families::type_text;
 use crate::names::{label_name_error, metric_name_error, unraw};
-use crate::symbol::{BUCKETS, CALLBACK, LIMIT, NESTED, PREFIX};
+use crate::symbol::{BUCKETS, CALLBACK, LABELS, LIMIT, NESTED, PREFIX};
 
 pub(crate) struct Checked<'a> {
     pub(crate) ident: &'a syn::Ident,
@@ -48,6 +49,9 @@ pub(crate) struct Field<'a> {
     pub(crate) limit: Option<syn::Expr>,
     /// `callback = path`: the function a `CallbackGauge` field is built from.
     pub(crate) callback: Option<syn::ExprPath>,
+    /// `labels = T` on a field written `Family<L, M>`: the key and `T`, checked at const
+    /// time to be `L`.
+    pub(crate) labels: Option<(syn::Path, syn::Type)>,
 }
 
 /// `#[metric(nested)] db: DbMetrics`: its families exposed under this struct's prefix.
@@ -74,7 +78,12 @@ pub(crate) fn check<'a>(cx: &mut Ctxt, container: &Container, s: Struct<'a>) -> 
     for f in s.fields {
         members.push(match f.attrs.nested {
             Some(_) => Member::Nested(nested(cx, prefix.as_deref(), f)),
-            None => Member::Metric(Box::new(field(cx, prefix.as_deref(), f))),
+            None => Member::Metric(Box::new(field(
+                cx,
+                prefix.as_deref(),
+                container.families_below,
+                f,
+            ))),
         });
     }
     let fields = || {
@@ -205,7 +214,12 @@ fn prefix_message(what: &str, part: &str, reason: &str) -> String {
 
 fn nested<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Nested<'a> {
     for (key, span) in &f.attrs.keys {
-        if ![NESTED, PREFIX].contains(key) {
+        if *key == LABELS {
+            cx.syn_error(syn::Error::new(
+                *span,
+                "`labels` does not apply to a nested struct: its families carry their own label sets (and this struct's `const_labels` reach all of them); remove `labels = ...`",
+            ));
+        } else if ![NESTED, PREFIX].contains(key) {
             cx.syn_error(syn::Error::new(
                 *span,
                 format!("`{key}` does not apply to a nested struct (its fields carry their own); a nested field takes only `prefix = \"...\"`"),
@@ -305,7 +319,12 @@ fn with_unit(name: &str, unit: &str) -> String {
     }
 }
 
-fn field<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Field<'a> {
+fn field<'a>(
+    cx: &mut Ctxt,
+    prefix: Option<&str>,
+    families_below: bool,
+    f: ast::Field<'a>,
+) -> Field<'a> {
     if let Some(lit) = &f.attrs.prefix {
         cx.error_spanned_by(
             lit,
@@ -384,7 +403,7 @@ fn field<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Field<'a
             .attrs
             .keys
             .iter()
-            .filter(|(k, _)| [BUCKETS, LIMIT].contains(k))
+            .filter(|(k, _)| [BUCKETS, LIMIT, LABELS].contains(k))
         {
             cx.syn_error(syn::Error::new(
                 *span,
@@ -392,6 +411,26 @@ fn field<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Field<'a
             ));
         }
     }
+
+    let labels = match &f.attrs.labels {
+        // Reported with `callback` above.
+        Some(_) if f.attrs.callback.is_some() => None,
+        Some((key, labels)) if !crate::families::is_family(f.ty) => {
+            // With the attribute below the derive, that misplacement is the one message.
+            if !families_below {
+                let (labels, metric) = (type_text(labels), type_text(f.ty));
+                cx.error_spanned_by(
+                    key,
+                    format!(
+                        "field `{}` is a `{metric}`, not a family, so `labels = {labels}` has no family to name (a derive cannot change a field's type); put `#[promenade::families]` above `#[derive(Metrics)]` to make it a `Family<{labels}, {metric}>`, or write that type yourself",
+                        f.member
+                    ),
+                );
+            }
+            None
+        }
+        other => other.clone(),
+    };
 
     Field {
         member: f.member,
@@ -404,6 +443,7 @@ fn field<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Field<'a
         buckets,
         limit: f.attrs.limit.clone(),
         callback: f.attrs.callback.clone(),
+        labels,
     }
 }
 

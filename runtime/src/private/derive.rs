@@ -839,6 +839,20 @@ pub const fn takes_unit(ty: MetricType) -> bool {
     !(str_eq(t, "info") || str_eq(t, "stateset"))
 }
 
+/// What `#[metric(labels = L)]` checks: the field is a `Family<L, M>` over that `L`
+/// (implemented for nothing else, so a mismatch is this trait's one message).
+#[diagnostic::on_unimplemented(
+    message = "`labels = {L}` does not name the label set of this field's family `{Self}`",
+    label = "the field's family is over another label set",
+    note = "a `Family<L, M>` field's labels are its `L`: make `labels = ...` and the field's type name the same label set (or remove `labels = ...`, the type says it)"
+)]
+pub trait FamilyOver<L> {}
+
+impl<L, M> FamilyOver<L> for Family<L, M> {}
+
+/// Type-checks only when `F` is a family over `L` (see [`FamilyOver`]).
+pub const fn same_labels<F: FamilyOver<L>, L>() {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,6 @@
+#[promenade::families]
+enum Http {
+    Requests,
+}
+
+fn main() {}
