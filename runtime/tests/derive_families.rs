@@ -240,3 +240,29 @@ shim_requests_total{method=\"post\"} 0
 "
     );
 }
+
+/// No `labels = ` field: the attribute leaves the struct as written.
+#[families]
+#[derive(Metrics)]
+#[metrics(namespace = "plain")]
+struct NothingToRewrite {
+    /// Jobs run.
+    jobs: Counter,
+}
+
+#[test]
+fn a_struct_without_labels_is_left_as_written() {
+    let registry = Registry::new();
+    let m = Arc::new(NothingToRewrite::new());
+    registry.register(m.clone()).unwrap();
+    let _: &Counter = &m.jobs;
+    m.jobs.inc();
+    assert_eq!(
+        text(&registry),
+        "\
+# HELP plain_jobs_total Jobs run.
+# TYPE plain_jobs_total counter
+plain_jobs_total 1
+"
+    );
+}
