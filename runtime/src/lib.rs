@@ -743,7 +743,6 @@ pub use promenade_macros::LabelSet;
 ///   so nothing is exposed twice.
 /// - `prefix = "..."`: with `nested`, one more segment before the nested names (to nest
 ///   the same struct twice: `primary`, `replica`).
-///
 /// - `labels = T`: only on a field whose type is written `Family<L, M>`, where it must
 ///   name that family's label set (`T` is `L`, checked at compile time). A derive cannot
 ///   change a field's type, so to write `#[metric(labels = Request)] requests: Counter`,
