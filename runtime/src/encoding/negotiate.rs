@@ -251,10 +251,10 @@ pub struct Response {
 /// let registry = Registry::new();
 /// registry.register_metric("jobs", "Jobs.", Arc::new(Counter::new())).unwrap();
 /// registry.register_metric("queue", "Queue.", Arc::new(Gauge::new())).unwrap();
-/// let r = respond(&registry, Some("application/openmetrics-text"), None, Some("name[]=jobs_total"));
+/// let r = respond(&registry, Some("application/openmetrics-text"), None, Some("name[]=queue"));
 /// assert_eq!(r.content_type, "application/openmetrics-text; version=1.0.0; charset=utf-8");
 /// assert_eq!(r.content_encoding, None);
-/// assert_eq!(r.body, b"# TYPE jobs counter\n# HELP jobs Jobs.\njobs_total 0\n# EOF\n");
+/// assert_eq!(r.body, b"# TYPE queue gauge\n# HELP queue Queue.\nqueue 0.0\n# EOF\n");
 /// ```
 pub fn respond(
     registry: &Registry,

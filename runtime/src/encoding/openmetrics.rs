@@ -41,7 +41,11 @@ pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; cha
 /// c.inc_by(3);
 /// let mut out = String::new();
 /// promenade::encoding::openmetrics::encode(&registry, &mut out);
-/// assert_eq!(out, "# TYPE jobs counter\n# HELP jobs Jobs \\\"done\\\".\njobs_total 3\n# EOF\n");
+/// // `_created`: when the counter was registered, in seconds since the epoch.
+/// let (head, created) = out.split_once("jobs_created ").unwrap();
+/// assert_eq!(head, "# TYPE jobs counter\n# HELP jobs Jobs \\\"done\\\".\njobs_total 3\n");
+/// let created: f64 = created.strip_suffix("\n# EOF\n").unwrap().parse().unwrap();
+/// assert!(created > 1.6e9);
 /// ```
 pub fn encode(registry: &Registry, out: &mut String) {
     let mut encoder = OpenMetricsEncoder::new(out);
