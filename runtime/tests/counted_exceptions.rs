@@ -206,6 +206,21 @@ fn recursion_counts_each_failing_frame() {
 }
 
 #[counted_exceptions]
+fn countdown_failing(n: u32) -> Result<u32, BackupError> {
+    if n == 0 {
+        return Err(BackupError::Timeout);
+    }
+    countdown_failing(n - 1)?; // the error travels up: every frame fails
+    Ok(n)
+}
+
+#[test]
+fn recursion_counts_every_frame_an_error_passes_through() {
+    assert_eq!(countdown_failing(4), Err(BackupError::Timeout));
+    assert_eq!(errors("countdown_failing", "timed-out"), Some(5.0));
+}
+
+#[counted_exceptions]
 fn generic<E: LabelValue>(e: E) -> Result<(), E> {
     Err(e)
 }

@@ -179,6 +179,31 @@ fn depth(n: u32) -> Result<u32, FetchError> {
     Ok(depth(n - 1).unwrap_or(0) + 1)
 }
 
+#[instrumented]
+fn depth_failing(n: u32) -> Result<u32, FetchError> {
+    if n == 0 {
+        return Err(FetchError::Timeout);
+    }
+    Ok(depth_failing(n - 1)? + 1) // the error travels up: every frame fails
+}
+
+#[test]
+fn recursion_records_an_error_in_every_frame_it_passes_through() {
+    assert_eq!(depth_failing(3), Err(FetchError::Timeout));
+    assert_eq!(
+        recorded("depth_failing"),
+        [
+            "function_calls_total{} 4",
+            "function_errors_total{kind=panic} 0",
+            "function_errors_total{kind=timeout} 4",
+            "function_in_progress{} 0",
+            "function_outcome_duration_seconds_count{outcome=error} 4",
+            "function_outcome_duration_seconds_count{outcome=ok} 0",
+            "function_outcome_duration_seconds_count{outcome=panicked} 0",
+        ]
+    );
+}
+
 #[test]
 fn recursion_records_every_frame() {
     assert_eq!(depth(3), Ok(3));
