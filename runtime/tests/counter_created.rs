@@ -67,7 +67,11 @@ fn a_finite_family_creates_its_series_together_and_reset_renews_one() {
     r.register_metric("requests", "Requests.", family.clone())
         .unwrap();
     let before = now();
-    family.labels(Request { method: Method::Get }).inc_by(2);
+    family
+        .labels(Request {
+            method: Method::Get,
+        })
+        .inc_by(2);
     let after = now();
     let out = om(&r);
     assert_eq!(
@@ -90,7 +94,11 @@ fn a_finite_family_creates_its_series_together_and_reset_renews_one() {
 
     tick();
     let reset_at = now();
-    family.labels(Request { method: Method::Post }).reset();
+    family
+        .labels(Request {
+            method: Method::Post,
+        })
+        .reset();
     let out = om(&r);
     assert_eq!(created(&out, "requests_created{method=\"get\"}"), get);
     let post = created(&out, "requests_created{method=\"post\"}");
@@ -99,7 +107,9 @@ fn a_finite_family_creates_its_series_together_and_reset_renews_one() {
     // `remove` on a finite family resets the series: a new creation time too.
     tick();
     let removed_at = now();
-    assert!(family.remove(&Request { method: Method::Get }));
+    assert!(family.remove(&Request {
+        method: Method::Get
+    }));
     let out = om(&r);
     assert!(created(&out, "requests_created{method=\"get\"}") >= removed_at);
     assert_eq!(created(&out, "requests_created{method=\"post\"}"), post);
@@ -143,7 +153,10 @@ fn an_unlabelled_counter_is_created_when_registered_and_reset_renews_it() {
     let out = om(&r);
     assert!(out.starts_with("# TYPE jobs counter\n# HELP jobs Jobs.\njobs_total 3\njobs_created "));
     let first = created(&out, "jobs_created");
-    assert!(before <= first && first <= after, "{before} {first} {after}");
+    assert!(
+        before <= first && first <= after,
+        "{before} {first} {after}"
+    );
 
     tick();
     let reset_at = now();
@@ -191,6 +204,35 @@ fn a_counter_built_where_a_reset_one_lived_keeps_its_own_creation_time() {
     assert!(created(&om(&r), "slot_created") >= before);
 }
 
+#[test]
+fn a_collector_sending_a_creation_time_that_is_not_finite_is_faulty() {
+    use promenade::registry::{Collector, Descriptor, Number, Point, Sink};
+    use promenade::MetricType;
+    struct Bad;
+    impl Collector for Bad {
+        fn describe(&self) -> Vec<Descriptor> {
+            vec![Descriptor::new("bad", "Bad.", MetricType::Counter, "test")]
+        }
+        fn collect(&self, sink: &mut dyn Sink) {
+            sink.family(&self.describe()[0]);
+            let created = Some(f64::NAN);
+            let value = Number::Int(1);
+            sink.point(&(), Point::Counter { value, created });
+        }
+        fn collector_name(&self) -> std::borrow::Cow<'static, str> {
+            "bad".into()
+        }
+    }
+    let r = Registry::new();
+    r.register(Bad).unwrap();
+    let out = om(&r);
+    assert!(!out.contains("bad_total"), "{out}");
+    assert!(
+        out.contains("promenade_collector_failures_total{collector=\"bad\"} 1\n"),
+        "{out}"
+    );
+}
+
 /// A struct whose `global()` is built long before the default registry exists.
 #[derive(Metrics)]
 #[metrics(namespace = "created_test")]
@@ -224,7 +266,10 @@ fn child_with_created_disabled_by_the_environment() {
     let r = Registry::new();
     r.register_metric("jobs", "Jobs.", Arc::new(Counter::new()))
         .unwrap();
-    assert_eq!(om(&r), "# TYPE jobs counter\n# HELP jobs Jobs.\njobs_total 0\n# EOF\n");
+    assert_eq!(
+        om(&r),
+        "# TYPE jobs counter\n# HELP jobs Jobs.\njobs_total 0\n# EOF\n"
+    );
     // An explicit call still wins over the environment.
     promenade::enable_created_metrics();
     assert!(om(&r).contains("jobs_created "));

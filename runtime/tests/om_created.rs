@@ -7,7 +7,9 @@ mod om_validator;
 use std::sync::Arc;
 
 use promenade::encoding::{openmetrics, text};
-use promenade::{Buckets, Counter, CounterWithExemplar, FloatCounter, Histogram, Registry, Summary};
+use promenade::{
+    Buckets, Counter, CounterWithExemplar, FloatCounter, Histogram, Registry, Summary,
+};
 
 #[test]
 fn created_samples_can_be_switched_off_and_on() {

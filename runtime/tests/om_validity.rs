@@ -345,7 +345,13 @@ fn collector_sending_a_point_before_any_family_is_rolled_back() {
 fn collector_sending_a_point_of_another_type_is_rolled_back() {
     let r = with_bad_collector(Raw("wrong_type", |s| {
         s.family(&Descriptor::new("jobs", "", MetricType::Gauge, "test"));
-        s.point(&(), Point::Counter { value: Number::Int(1), created: None });
+        s.point(
+            &(),
+            Point::Counter {
+                value: Number::Int(1),
+                created: None,
+            },
+        );
     }));
     assert_eq!(om_lines(&r), served_with_failure_of("wrong_type"));
 }
@@ -370,7 +376,13 @@ fn collector_sending_a_family_already_sent_is_rolled_back() {
     let r = with_bad_collector(Raw("clash", |s| {
         gauge(s, "jobs_total", 5.0);
         s.family(&Descriptor::new("jobs", "", MetricType::Counter, "test"));
-        s.point(&(), Point::Counter { value: Number::Int(1), created: None });
+        s.point(
+            &(),
+            Point::Counter {
+                value: Number::Int(1),
+                created: None,
+            },
+        );
     }));
     assert_eq!(om_lines(&r), served_with_failure_of("clash"));
 
@@ -406,7 +418,13 @@ fn a_failed_collector_frees_its_names_for_the_next() {
     let r = Registry::new();
     r.register(Raw("fails", |s| {
         gauge(s, "shared", 1.0);
-        s.point(&(), Point::Counter { value: Number::Int(1), created: None });
+        s.point(
+            &(),
+            Point::Counter {
+                value: Number::Int(1),
+                created: None,
+            },
+        );
     }))
     .unwrap();
     r.register(Raw("second", |s| gauge(s, "shared", 2.0)))

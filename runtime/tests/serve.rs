@@ -225,7 +225,9 @@ fn negotiates_format_compression_and_names_like_the_axum_route() {
         body.join("\n"),
         "# TYPE jobs counter\n# HELP jobs Jobs done.\njobs_total 3\n# TYPE queue gauge\n# HELP queue Queue depth.\nqueue 0.0\n# EOF"
     );
-    assert!(r.body.starts_with("# TYPE jobs counter\n# HELP jobs Jobs done.\njobs_total 3\njobs_created "));
+    assert!(r
+        .body
+        .starts_with("# TYPE jobs counter\n# HELP jobs Jobs done.\njobs_total 3\njobs_created "));
     let created: f64 = created[0]["jobs_created ".len()..].parse().unwrap();
     assert!(created > 1.6e9, "{created}");
     assert_eq!(r.header("vary"), Some("Accept, Accept-Encoding"));

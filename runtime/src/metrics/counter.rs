@@ -15,7 +15,10 @@ use crate::Error;
 /// sample comes from where it lives: for a series of a [`Family`](crate::Family), when the
 /// family created it; for an unlabelled counter, when it was registered (a
 /// `#[derive(Metrics)]` struct's `global()`: when it was built). [`reset`](Self::reset)
-/// renews it, as in the Python client.
+/// renews it, as in the Python client, for a counter that stays where it is — as every
+/// counter promenade registers does (in a family, a `static`, an `Arc`, a registered
+/// struct). A counter a hand-written collector moves after resetting it (in a `Vec` that
+/// grows) shows its family's or registration's time again.
 ///
 /// ```
 /// static JOBS: promenade::Counter = promenade::Counter::new();

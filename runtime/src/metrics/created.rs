@@ -1,9 +1,10 @@
 //! Creation times (`_created`) and the process-wide switch that hides them.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering::Relaxed};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Whether `_created` samples are shown: [`UNSET`] until the environment was read or a
@@ -57,7 +58,11 @@ pub fn created_metrics_enabled() -> bool {
 /// Whether the value of [`DISABLE_CREATED_ENV`] hides `_created` (the Python client's
 /// spellings: `true`, `1`, `t`, in any case).
 fn env_disables(value: Option<&str>) -> bool {
-    value.is_some_and(|v| ["true", "1", "t"].iter().any(|y| v.trim().eq_ignore_ascii_case(y)))
+    value.is_some_and(|v| {
+        ["true", "1", "t"]
+            .iter()
+            .any(|y| v.trim().eq_ignore_ascii_case(y))
+    })
 }
 
 /// Seconds since the Unix epoch, negative before it.
@@ -92,30 +97,72 @@ impl CreatedAt {
 ///
 /// Such a counter's `_created` is its family's (or registration's) creation time, which
 /// `reset()` renews through this table. An entry is removed when its counter is dropped.
-/// A counter moved after a reset leaves its entry behind at the old address; a counter
-/// later built at that address was created after that reset, so taking the later of its
-/// own creation time and the entry (see [`latest`]) still gives the right answer.
-static RESETS: RwLock<Option<HashMap<usize, f64, BuildHasherDefault<AddrHasher>>>> =
-    RwLock::new(None);
+/// Every counter promenade registers stays where it is (in a family's array or `Arc`, a
+/// `static`, a registered struct); a counter moved after a reset (a `Vec` of counters that
+/// grows, in a hand-written collector) leaves its entry behind at the old address. A counter
+/// built there later was created after that reset, so taking the later of its own creation
+/// time and the entry (see [`latest`]) still gives the right answer for it; the moved
+/// counter shows its creation time again.
+///
+/// Copy on write behind an `Arc`: a scrape takes one snapshot (see [`with_reset_snapshot`])
+/// and looks series up without a lock; a reset while no scrape holds a snapshot updates the
+/// map in place.
+static RESETS: RwLock<Option<Arc<ResetMap>>> = RwLock::new(None);
+type ResetMap = HashMap<usize, f64, BuildHasherDefault<AddrHasher>>;
 /// Whether [`RESETS`] ever held an entry: until then nothing takes its lock.
 static ANY_RESET: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    /// The snapshot of [`RESETS`] the scrape running on this thread reads.
+    static SNAPSHOT: RefCell<Option<Arc<ResetMap>>> = const { RefCell::new(None) };
+}
 
 /// Notes that the counter at `addr` was reset now.
 pub(crate) fn note_reset(addr: usize) {
     let now = unix_now();
     let mut table = RESETS.write().unwrap_or_else(|e| e.into_inner());
-    table.get_or_insert_with(HashMap::default).insert(addr, now);
+    Arc::make_mut(table.get_or_insert_with(Arc::default)).insert(addr, now);
     ANY_RESET.store(true, Relaxed);
 }
 
-/// When the counter at `addr` was last reset, if it was.
+/// When the counter at `addr` was last reset, if it was: from the running scrape's
+/// snapshot, or else from the table.
 #[inline]
 pub(crate) fn reset_time(addr: usize) -> Option<f64> {
     if !ANY_RESET.load(Relaxed) {
         return None;
     }
-    let table = RESETS.read().unwrap_or_else(|e| e.into_inner());
-    table.as_ref()?.get(&addr).copied()
+    let from_snapshot = SNAPSHOT.with(|s| s.borrow().as_ref().map(|map| map.get(&addr).copied()));
+    match from_snapshot {
+        Some(found) => found,
+        None => {
+            let table = RESETS.read().unwrap_or_else(|e| e.into_inner());
+            table.as_ref()?.get(&addr).copied()
+        }
+    }
+}
+
+/// Runs `scrape` with one snapshot of the reset table for every counter it reads on this
+/// thread (nothing when no counter was ever reset).
+pub(crate) fn with_reset_snapshot<T>(scrape: impl FnOnce() -> T) -> T {
+    if !ANY_RESET.load(Relaxed) || SNAPSHOT.with(|s| s.borrow().is_some()) {
+        return scrape();
+    }
+    let snapshot = RESETS
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+        .unwrap_or_default();
+    SNAPSHOT.with(|s| *s.borrow_mut() = Some(snapshot));
+    /// Clears the snapshot however the scrape ends.
+    struct Clear;
+    impl Drop for Clear {
+        fn drop(&mut self) {
+            SNAPSHOT.with(|s| s.borrow_mut().take());
+        }
+    }
+    let _clear = Clear;
+    scrape()
 }
 
 /// Forgets the counter at `addr` (it is being dropped).
@@ -123,8 +170,10 @@ pub(crate) fn reset_time(addr: usize) -> Option<f64> {
 pub(crate) fn forget_reset(addr: usize) {
     if ANY_RESET.load(Relaxed) {
         let mut table = RESETS.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(t) = table.as_mut() {
-            t.remove(&addr);
+        if let Some(map) = table.as_mut() {
+            if map.contains_key(&addr) {
+                Arc::make_mut(map).remove(&addr);
+            }
         }
     }
 }
@@ -170,6 +219,30 @@ mod tests {
             assert!(!env_disables(Some(no)), "{no:?}");
         }
         assert!(!env_disables(None));
+    }
+
+    #[test]
+    fn a_scrape_reads_one_snapshot_and_leaves_none_behind() {
+        // Boxed: dropped where it lives (a plain `drop(c)` would move it first).
+        let c = Box::new(crate::Counter::new());
+        c.reset();
+        let first = c.reset_time().unwrap();
+        with_reset_snapshot(|| {
+            assert_eq!(c.reset_time(), Some(first));
+            // Nested scrapes reuse the outer snapshot.
+            with_reset_snapshot(|| assert_eq!(c.reset_time(), Some(first)));
+        });
+        let panicked = std::panic::catch_unwind(|| with_reset_snapshot(|| panic!("collector")));
+        assert!(panicked.is_err());
+        assert!(SNAPSHOT.with(|s| s.borrow().is_none()));
+        // Resets after the snapshot are seen by the next scrape.
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        c.reset();
+        let second = with_reset_snapshot(|| c.reset_time()).unwrap();
+        assert!(second > first);
+        let addr = &*c as *const crate::Counter as usize;
+        drop(c);
+        assert_eq!(reset_time(addr), None, "dropping a counter forgets it");
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub use state_set::{Enum, StateSet, States};
 pub use summary::{Quantiles, Summary};
 pub use timer::{HistogramTimer, TimedFuture};
 
-pub(crate) use created::{latest, unix_now, CreatedAt};
+pub(crate) use created::{latest, unix_now, with_reset_snapshot, CreatedAt};
 pub(crate) use exemplar::ExemplarCell;
 
 /// A metric that can be created from a configuration, so that a

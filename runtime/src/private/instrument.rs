@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::sync::{Arc, LazyLock, OnceLock};
 use std::time::Instant;
 
+use super::derive::Global;
 use crate::family::{Family, Series};
 use crate::labels::{LabelSet, LabelValue, LabelValueWriter, LabelWriter};
 use crate::metrics::{
@@ -24,7 +25,6 @@ use crate::metrics::{
 };
 use crate::registry::{AutoRegistration, CollectMetric, Collector, Descriptor, Registry, Sink};
 use crate::Error;
-use super::derive::Global;
 
 // ---------------------------------------------------------------------------------------
 // The shared families
@@ -1295,9 +1295,7 @@ impl<M: OwnKind> OwnMetric<M> {
     /// the metric was created (its first call, or this registration).
     pub fn register(&'static self, registry: &Registry) -> Result<(), Error> {
         let created = self.built().created;
-        registry
-            .register_created(Arc::new(self), created)
-            .map(drop)
+        registry.register_created(Arc::new(self), created).map(drop)
     }
 }
 

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use crate::family::Family;
 use crate::labels::{EncodeLabels, LabelSet, LabelValue, LabelWriter};
 use crate::metrics::{
-    latest, CallbackGauge, Counter, CounterWithExemplar, Enum, FloatCounter, Gauge,
-    GaugeHistogram, Histogram, Info, IntGauge, Metric, MetricType, StateSet, Summary,
+    latest, CallbackGauge, Counter, CounterWithExemplar, Enum, FloatCounter, Gauge, GaugeHistogram,
+    Histogram, Info, IntGauge, Metric, MetricType, StateSet, Summary,
 };
 use crate::Error;
 
@@ -735,6 +735,17 @@ impl Sink for CheckedSink<'_> {
         if self.family_type != Some(point.metric_type()) {
             self.faulty = true;
             return;
+        }
+        // A creation time is seconds since the epoch: a hand-written collector sending NaN
+        // or an infinity is faulty, as the family builders refuse them.
+        if let Point::Counter {
+            created: Some(c), ..
+        } = point
+        {
+            if !c.is_finite() {
+                self.faulty = true;
+                return;
+            }
         }
         match point {
             Point::Info(info) => self.info_point(labels, info),

@@ -200,20 +200,23 @@ impl Registry {
             (COLLECTOR_FAILURES_FAMILY, MetricType::Counter),
         ];
         let mut checked = CheckedSink::new(sink, &reserved);
-        for (c, failed, created) in &collectors {
-            checked.begin(*created);
-            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                c.try_collect(&mut checked)
-            }));
-            if !checked.end(matches!(outcome, Ok(Ok(())))) {
-                failed.fetch_add(1, Relaxed);
+        // One look at the counters' reset times for the whole scrape.
+        crate::metrics::with_reset_snapshot(|| {
+            for (c, failed, created) in &collectors {
+                checked.begin(*created);
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    c.try_collect(&mut checked)
+                }));
+                if !checked.end(matches!(outcome, Ok(Ok(())))) {
+                    failed.fetch_add(1, Relaxed);
+                }
+                let n = failed.load(Relaxed);
+                if n > 0 {
+                    failures.push((c.collector_name().into_owned(), n));
+                }
+                c.overflows(&mut |name, n| overflows.push((name.to_owned(), n)));
             }
-            let n = failed.load(Relaxed);
-            if n > 0 {
-                failures.push((c.collector_name().into_owned(), n));
-            }
-            c.overflows(&mut |name, n| overflows.push((name.to_owned(), n)));
-        }
+        });
         let sink = checked.inner();
         if !overflows.is_empty() {
             sink.family(&Descriptor::new(
