@@ -31,6 +31,19 @@ impl Ctxt {
         self.errors.is_empty()
     }
 
+    /// How many errors were found so far: compare before and after reading one part of
+    /// the input (a field, the container) to know whether that part is sound.
+    pub(crate) fn error_count(&self) -> usize {
+        self.errors.len()
+    }
+
+    /// Runs `f`, and says whether it reported no error (the part it read is sound).
+    pub(crate) fn sound<T>(&mut self, f: impl FnOnce(&mut Ctxt) -> T) -> (T, bool) {
+        let before = self.error_count();
+        let value = f(self);
+        (value, self.error_count() == before)
+    }
+
     /// All errors combined into one, or `Ok` if there were none.
     pub(crate) fn check(self) -> syn::Result<()> {
         let mut errors = self.errors.into_iter();
@@ -125,8 +138,9 @@ pub(crate) fn unknown_key_message(attr: &str, key: &syn::Path, accepted: &[&str]
 }
 
 /// Runs `f` on every key of every `#[<name>(...)]` in `attrs`. A key `f` cannot parse
-/// (syn's own error) is reported and parsing goes on with the next attribute, so one build
-/// shows every mistake.
+/// (syn's own error) is reported, its tokens are skipped up to the next `,`, and parsing
+/// goes on with the next key, so one build shows every mistake. (Values are read as
+/// expressions and checked by the callers, so that error is only for broken syntax.)
 pub(crate) fn for_each_key(
     cx: &mut Ctxt,
     attrs: &[syn::Attribute],
@@ -134,10 +148,79 @@ pub(crate) fn for_each_key(
     mut f: impl FnMut(&mut Ctxt, &syn::meta::ParseNestedMeta<'_>) -> syn::Result<()>,
 ) {
     for attr in attrs.iter().filter(|a| a.path().is_ident(name)) {
-        if let Err(e) = attr.parse_nested_meta(|meta| f(cx, &meta)) {
+        let parsed = attr.parse_nested_meta(|meta| {
+            if let Err(e) = f(cx, &meta) {
+                cx.syn_error(e);
+                skip_to_comma(meta.input)?;
+            }
+            Ok(())
+        });
+        if let Err(e) = parsed {
             cx.syn_error(e);
         }
     }
+}
+
+/// Consumes the rest of a key that failed to parse, up to the `,` before the next key.
+fn skip_to_comma(input: syn::parse::ParseStream<'_>) -> syn::Result<()> {
+    while !input.is_empty() && !input.peek(syn::Token![,]) {
+        input.parse::<proc_macro2::TokenTree>()?;
+    }
+    Ok(())
+}
+
+/// The value of `key = value`, read as any expression so that a value of the wrong type
+/// is reported by the caller (naming the form it expects) and the next key still parsed.
+pub(crate) fn expr_value(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<syn::Expr> {
+    meta.value()?.parse()
+}
+
+/// The string literal in `expr` (through the invisible group a `macro_rules!` adds).
+pub(crate) fn lit_str(expr: &syn::Expr) -> Option<&syn::LitStr> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s),
+        syn::Expr::Group(g) => lit_str(&g.expr),
+        _ => None,
+    }
+}
+
+/// The integer literal in `expr` (through the invisible group a `macro_rules!` adds).
+pub(crate) fn lit_int(expr: &syn::Expr) -> Option<&syn::LitInt> {
+    match expr {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(n),
+            ..
+        }) => Some(n),
+        syn::Expr::Group(g) => lit_int(&g.expr),
+        _ => None,
+    }
+}
+
+/// `limit = N`: a number literal or a named constant (any expression of type `usize`, so
+/// only a literal of another kind can be refused here); that is reported at the value
+/// with `form` (which names the form), and parsing goes on.
+pub(crate) fn limit_value(
+    cx: &mut Ctxt,
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    form: &str,
+) -> syn::Result<Option<syn::Expr>> {
+    let value = expr_value(meta)?;
+    if matches!(value, syn::Expr::Lit(_)) && lit_int(&value).is_none() {
+        cx.error_spanned_by(&value, form);
+        return Ok(None);
+    }
+    Ok(Some(value))
+}
+
+/// The name of a key, for messages (`namespace`, or the path as written).
+fn key_name(meta: &syn::meta::ParseNestedMeta<'_>) -> String {
+    meta.path
+        .get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| meta.path.to_token_stream().to_string().replace(' ', ""))
 }
 
 /// Reports an unknown key (naming the accepted ones, then `hint`) and skips its value.
@@ -155,16 +238,49 @@ pub(crate) fn unknown_key(
     skip_meta_value(meta)
 }
 
-/// `key = "..."`: a string literal, kept for spans, set at most once.
+/// `key = "..."`: a string literal, kept for spans, set at most once. Another value is
+/// reported at the value, naming the form with `example` (`key = "example"`), and parsing
+/// goes on.
 pub(crate) fn parse_str(
     cx: &mut Ctxt,
     meta: &syn::meta::ParseNestedMeta<'_>,
     slot: &mut Attr<syn::LitStr>,
+    example: &str,
 ) -> syn::Result<()> {
-    let lit: syn::LitStr = meta.value()?.parse()?;
-    slot.set(cx, &meta.path, lit);
+    let value = expr_value(meta)?;
+    match lit_str(&value) {
+        Some(lit) => slot.set(cx, &meta.path, lit.clone()),
+        None => {
+            let key = key_name(meta);
+            cx.error_spanned_by(
+                &value,
+                format!("`{key}` takes a string literal, like `{key} = \"{example}\"`"),
+            );
+        }
+    }
     Ok(())
 }
+
+/// `crate = "path"` (see [`crate::krate::parse`]); another value is reported at the value,
+/// naming the form, and parsing goes on.
+pub(crate) fn parse_crate(
+    cx: &mut Ctxt,
+    meta: &syn::meta::ParseNestedMeta<'_>,
+    slot: &mut Attr<syn::Path>,
+) -> syn::Result<()> {
+    let value = expr_value(meta)?;
+    match lit_str(&value) {
+        Some(lit) => match lit.parse::<syn::Path>() {
+            Ok(path) => slot.set(cx, &meta.path, path),
+            Err(_) => cx.error_spanned_by(lit, CRATE_FORM),
+        },
+        None => cx.error_spanned_by(&value, CRATE_FORM),
+    }
+    Ok(())
+}
+
+const CRATE_FORM: &str =
+    "`crate` takes a path to the promenade crate in a string, like `crate = \"::my_crate::promenade\"`";
 
 /// A bare flag (`#[label(flatten)]`): the key's span, set at most once. `key = ...` is
 /// an error naming the flag's form.

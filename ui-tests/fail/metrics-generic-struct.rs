@@ -1,4 +1,4 @@
-use promenade::Metrics;
+use promenade::{Counter, Metrics};
 
 #[derive(Metrics)]
 struct JobMetrics<M> {
@@ -6,4 +6,8 @@ struct JobMetrics<M> {
     finished: M,
 }
 
-fn main() {}
+fn main() {
+    // The struct's items still exist (with its generics), so using them adds no errors.
+    let _ = JobMetrics::<Counter>::new();
+    JobMetrics::<Counter>::global().finished.inc();
+}

@@ -12,12 +12,16 @@ pub(crate) struct Struct<'a> {
     pub(crate) fields: Vec<Field<'a>>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Field<'a> {
     pub(crate) member: &'a syn::Ident,
     pub(crate) ty: &'a syn::Type,
     pub(crate) kind: Kind,
+    /// Whether its attributes were read without an error.
+    pub(crate) sound: bool,
 }
 
+#[derive(Clone)]
 pub(crate) enum Kind {
     /// One label of this set.
     Label {
@@ -94,7 +98,7 @@ impl<'a> Struct<'a> {
             .iter()
             .filter_map(|f| {
                 let member = f.ident.as_ref()?;
-                let attrs = attr::Field::from_attrs(cx, &f.attrs);
+                let (attrs, mut sound) = cx.sound(|cx| attr::Field::from_attrs(cx, &f.attrs));
                 let kind = match attrs.flatten {
                     Some(span) => {
                         if input.generics.type_params().next().is_some() {
@@ -102,6 +106,7 @@ impl<'a> Struct<'a> {
                                 span,
                                 "`flatten` is not supported in a generic label set (its label names are joined at compile time); make the struct concrete",
                             ));
+                            sound = false;
                         }
                         Kind::Flatten
                     }
@@ -122,6 +127,7 @@ impl<'a> Struct<'a> {
                     member,
                     ty: &f.ty,
                     kind,
+                    sound,
                 })
             })
             .collect();

@@ -3,7 +3,9 @@
 
 use proc_macro2::Span;
 
-use crate::ctxt::{for_each_key, parse_flag, parse_str, unknown_key, Attr, Ctxt};
+use crate::ctxt::{
+    for_each_key, limit_value, parse_crate, parse_flag, parse_str, unknown_key, Attr, Ctxt,
+};
 use crate::symbol::{CRATE, FLATTEN, LABEL, LIMIT, RANGE, RENAME, RENAME_ALL, UNBOUNDED};
 
 /// `#[label(crate = "...")]` on the struct: the runtime's path, if overridden.
@@ -11,7 +13,7 @@ pub(crate) fn container(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Option<syn::
     let mut krate = Attr::none(CRATE);
     for_each_key(cx, attrs, LABEL, |cx, meta| {
         if meta.path.is_ident(CRATE) {
-            return crate::krate::parse(cx, meta, &mut krate);
+            return parse_crate(cx, meta, &mut krate);
         }
         let hint = if [RENAME, LIMIT, UNBOUNDED, FLATTEN]
             .iter()
@@ -29,7 +31,7 @@ pub(crate) fn container(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Option<syn::
 }
 
 /// `#[label(...)]` on a field.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Field {
     /// `rename = "..."`: the literal, kept for spans.
     pub(crate) rename: Option<syn::LitStr>,
@@ -49,9 +51,16 @@ impl Field {
         let mut flatten = Attr::none(FLATTEN);
         for_each_key(cx, attrs, LABEL, |cx, meta| {
             if meta.path.is_ident(RENAME) {
-                parse_str(cx, meta, &mut rename)
+                parse_str(cx, meta, &mut rename, "method")
             } else if meta.path.is_ident(LIMIT) {
-                let expr: syn::Expr = meta.value()?.parse()?;
+                let Some(expr) = limit_value(
+                    cx,
+                    meta,
+                    "`limit` takes the most values this label may take, like `limit = 100` (or a `usize` constant)",
+                )?
+                else {
+                    return Ok(());
+                };
                 if let syn::Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Int(n),
                     ..

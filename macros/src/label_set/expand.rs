@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::ast::{Kind, Struct};
+use super::ast::{Field, Kind, Struct};
 
 pub(crate) fn expand(s: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     let ident = s.ident;
@@ -28,19 +28,8 @@ pub(crate) fn expand(s: &Struct<'_>, krate: &TokenStream) -> TokenStream {
         quote!(#where_clause)
     };
 
-    // Every use of a field's type is spanned at that type, so a type that is not a
-    // `LabelValue` (or, flattened, a `LabelSet`) gets the trait's own message there.
-    let as_trait = |f: &super::ast::Field<'_>| {
-        let ty = f.ty;
-        match f.kind {
-            Kind::Label { .. } => quote_spanned!(ty.span()=> <#ty as #krate::LabelValue>),
-            Kind::Flatten => quote_spanned!(ty.span()=> <#ty as #krate::LabelSet>),
-        }
-    };
-    let cardinality = |f: &super::ast::Field<'_>| {
-        let t = as_trait(f);
-        quote!(#t::CARDINALITY)
-    };
+    let as_trait = |f: &Field<'_>| as_trait(f, krate);
+    let cardinality = |f: &Field<'_>| cardinality(f, krate);
 
     let flattened = s.fields.iter().any(|f| matches!(f.kind, Kind::Flatten));
     let (names_items, names) = if flattened {
@@ -65,7 +54,7 @@ pub(crate) fn expand(s: &Struct<'_>, krate: &TokenStream) -> TokenStream {
         (TokenStream::new(), quote!(&[#(#names),*]))
     };
 
-    let product = |each: &dyn Fn(&super::ast::Field<'_>) -> TokenStream| {
+    let product = |each: &dyn Fn(&Field<'_>) -> TokenStream| {
         s.fields
             .iter()
             .fold(quote!(::core::option::Option::Some(1)), |acc, f| {
@@ -74,44 +63,12 @@ pub(crate) fn expand(s: &Struct<'_>, krate: &TokenStream) -> TokenStream {
             })
     };
     let card_product = product(&cardinality);
-    let max_product = product(&|f| match &f.kind {
-        Kind::Label { limit, .. } => {
-            let card = cardinality(f);
-            let limit = match limit {
-                Some(limit) => quote!(::core::option::Option::Some(#limit)),
-                None => quote!(::core::option::Option::None),
-            };
-            quote!(#private::label_max_series(#card, #limit))
-        }
-        Kind::Flatten => {
-            let t = as_trait(f);
-            quote!(#t::MAX_SERIES)
-        }
-    });
+    let max_product = product(&|f| max_series(f, krate));
 
-    let open_checks = s.fields.iter().filter_map(|f| {
-        let Kind::Label {
-            name,
-            limit: None,
-            unbounded: false,
-            ..
-        } = &f.kind
-        else {
-            return None;
-        };
-        let ty = f.ty;
-        let ty_str = quote!(#ty).to_string().replace(' ', "");
-        let card = cardinality(f);
-        let message = format!(
-            "label `{name}` of `{ident_str}` is open (a `{ty_str}` can take any number of values), so a family over `{ident_str}` could grow without bound; declare how many values it may take with `#[label(limit = N)]` (a family keeps that many, more share an overflow series), or opt out with `#[label(unbounded)]`"
-        );
-        let panic = quote_spanned!(ty.span()=> ::core::panic!("{}", #message));
-        Some(quote! {
-            if !#private::is_finite(#card) {
-                #panic
-            }
-        })
-    });
+    let open_checks = s
+        .fields
+        .iter()
+        .filter_map(|f| open_check(f, &ident_str, krate));
     let duplicate_check = flattened.then(|| {
         let span = s
             .fields
@@ -229,6 +186,101 @@ pub(crate) fn expand(s: &Struct<'_>, krate: &TokenStream) -> TokenStream {
             }
 
             #force
+        };
+    }
+}
+
+/// `<T as LabelValue>` for a label field, `<T as LabelSet>` for a flattened one. Every use
+/// of a field's type is spanned at that type, so a type that is not a `LabelValue` (or,
+/// flattened, a `LabelSet`) gets the trait's own message there.
+fn as_trait(f: &Field<'_>, krate: &TokenStream) -> TokenStream {
+    let ty = f.ty;
+    match f.kind {
+        Kind::Label { .. } => quote_spanned!(ty.span()=> <#ty as #krate::LabelValue>),
+        Kind::Flatten => quote_spanned!(ty.span()=> <#ty as #krate::LabelSet>),
+    }
+}
+
+fn cardinality(f: &Field<'_>, krate: &TokenStream) -> TokenStream {
+    let t = as_trait(f, krate);
+    quote!(#t::CARDINALITY)
+}
+
+/// The most series one field allows: a label's cardinality or `limit`, a flattened set's
+/// own `MAX_SERIES`.
+fn max_series(f: &Field<'_>, krate: &TokenStream) -> TokenStream {
+    let private = quote!(#krate::__private);
+    match &f.kind {
+        Kind::Label { limit, .. } => {
+            let card = cardinality(f, krate);
+            let limit = match limit {
+                Some(limit) => quote!(::core::option::Option::Some(#limit)),
+                None => quote!(::core::option::Option::None),
+            };
+            quote!(#private::label_max_series(#card, #limit))
+        }
+        Kind::Flatten => {
+            let t = as_trait(f, krate);
+            quote!(#t::MAX_SERIES)
+        }
+    }
+}
+
+/// For a label with neither `limit` nor `unbounded`: a statement that panics (the message
+/// the user reads, at the field type) if its type is open.
+fn open_check(f: &Field<'_>, ident_str: &str, krate: &TokenStream) -> Option<TokenStream> {
+    let Kind::Label {
+        name,
+        limit: None,
+        unbounded: false,
+        ..
+    } = &f.kind
+    else {
+        return None;
+    };
+    let ty = f.ty;
+    let ty_str = quote!(#ty).to_string().replace(' ', "");
+    let card = cardinality(f, krate);
+    let message = format!(
+        "label `{name}` of `{ident_str}` is open (a `{ty_str}` can take any number of values), so a family over `{ident_str}` could grow without bound; declare how many values it may take with `#[label(limit = N)]` (a family keeps that many, more share an overflow series), or opt out with `#[label(unbounded)]`"
+    );
+    let panic = quote_spanned!(ty.span()=> ::core::panic!("{}", #message));
+    Some(quote! {
+        if !#krate::__private::is_finite(#card) {
+            #panic
+        }
+    })
+}
+
+/// What is emitted next to the errors: the stub impl, and for each field that validated
+/// (`s` holds only those) what the impl would check of it against its type: that it is a
+/// `LabelValue` (flattened: a `LabelSet`), that its `limit` is a `usize`, and that an open
+/// label has a limit. So each mistake is reported once, in the same build. (For a generic
+/// struct those checks run where a family uses it, which the stub cannot do.)
+pub(crate) fn expand_sound_parts(
+    s: &Struct<'_>,
+    input: &syn::DeriveInput,
+    krate: &TokenStream,
+) -> TokenStream {
+    let stub = stub(input, krate);
+    if s.generics.type_params().next().is_some() {
+        return stub;
+    }
+    let ident_str = s.ident.to_string();
+    let checks = s.fields.iter().map(|f| {
+        let open = open_check(f, &ident_str, krate);
+        let max = max_series(f, krate);
+        quote! {
+            const _: ::core::option::Option<::core::primitive::usize> = {
+                #open
+                #max
+            };
+        }
+    });
+    quote! {
+        #stub
+        const _: () = {
+            #(#checks)*
         };
     }
 }

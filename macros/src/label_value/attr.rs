@@ -1,6 +1,8 @@
 //! `#[label(...)]` on the type and on its variants.
 
-use crate::ctxt::{for_each_key, parse_str, unknown_key, Attr, Ctxt};
+use crate::ctxt::{
+    expr_value, for_each_key, lit_str, parse_crate, parse_str, unknown_key, Attr, Ctxt,
+};
 use crate::names::{apply_rename_all, RENAME_ALL_RULES};
 use crate::symbol::{CRATE, LABEL, RANGE, RENAME, RENAME_ALL};
 
@@ -27,7 +29,14 @@ impl Container {
         let mut krate = Attr::none(CRATE);
         for_each_key(cx, attrs, LABEL, |cx, meta| {
             if meta.path.is_ident(RENAME_ALL) {
-                let lit: syn::LitStr = meta.value()?.parse()?;
+                let value = expr_value(meta)?;
+                let Some(lit) = lit_str(&value).cloned() else {
+                    cx.error_spanned_by(
+                        &value,
+                        "`rename_all` takes a string literal, like `rename_all = \"snake_case\"`",
+                    );
+                    return Ok(());
+                };
                 let rule = lit.value();
                 if apply_rename_all(&rule, "X").is_none() {
                     let list = RENAME_ALL_RULES
@@ -43,12 +52,12 @@ impl Container {
                     rename_all.set(cx, &meta.path, (rule, lit));
                 }
             } else if meta.path.is_ident(RANGE) {
-                let expr: syn::Expr = meta.value()?.parse()?;
+                let expr = expr_value(meta)?;
                 if let Some(r) = parse_range(cx, &expr) {
                     range.set(cx, &meta.path, r);
                 }
             } else if meta.path.is_ident(CRATE) {
-                crate::krate::parse(cx, meta, &mut krate)?;
+                parse_crate(cx, meta, &mut krate)?;
             } else {
                 let hint = if meta.path.is_ident(RENAME) {
                     "; `rename` goes on a variant"
@@ -72,7 +81,7 @@ pub(crate) fn variant_rename(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Option<
     let mut rename = Attr::none(RENAME);
     for_each_key(cx, attrs, LABEL, |cx, meta| {
         if meta.path.is_ident(RENAME) {
-            parse_str(cx, meta, &mut rename)
+            parse_str(cx, meta, &mut rename, "get")
         } else {
             let hint = if [RENAME_ALL, CRATE, RANGE]
                 .iter()

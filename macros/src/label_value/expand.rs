@@ -199,6 +199,30 @@ fn expand_range(n: &Newtype<'_>, krate: &TokenStream) -> TokenStream {
     }
 }
 
+/// What is emitted next to the errors: the stub impl and, for a newtype over another
+/// label value (`sound` is the input when the parts that say so validated), the check that
+/// its field is a `LabelValue`, as the impl would make it: one message at the field type,
+/// in the same build as the others. (A generic newtype states that as a bound instead.)
+pub(crate) fn expand_sound_parts(
+    sound: Option<&Input<'_>>,
+    input: &syn::DeriveInput,
+    krate: &TokenStream,
+) -> TokenStream {
+    let stub = stub(input, krate);
+    let Some(Input::Newtype(n)) = sound else {
+        return stub;
+    };
+    if n.range.is_some() || !n.generics.params.is_empty() {
+        return stub;
+    }
+    let ty = n.ty;
+    let field = quote_spanned!(ty.span()=> <#ty as #krate::LabelValue>);
+    quote! {
+        #stub
+        const _: ::core::option::Option<::core::primitive::usize> = #field::CARDINALITY;
+    }
+}
+
 /// What is emitted next to the errors: an impl with the right shape, so code using the
 /// type as a label value does not add errors of its own.
 pub(crate) fn stub(input: &syn::DeriveInput, krate: &TokenStream) -> TokenStream {
@@ -206,12 +230,18 @@ pub(crate) fn stub(input: &syn::DeriveInput, krate: &TokenStream) -> TokenStream
     let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
     // Bounds on type parameters, so the stub adds no errors of its own about them.
     let where_clause = crate::ctxt::where_with_bound(&input.generics, &quote!(#krate::LabelValue));
+    // Finite, so a label set over the type adds no "open label" error of its own: an
+    // enum's count of variants (what the impl would say), or 1.
+    let cardinality = match &input.data {
+        syn::Data::Enum(e) => e.variants.len().max(1),
+        _ => 1,
+    };
     quote! {
         const _: () = {
             #[automatically_derived]
             impl #impl_generics #krate::LabelValue for #ident #ty_generics #where_clause {
                 const CARDINALITY: ::core::option::Option<::core::primitive::usize> =
-                    ::core::option::Option::None;
+                    ::core::option::Option::Some(#cardinality);
                 fn index(&self) -> ::core::primitive::usize {
                     ::core::unimplemented!()
                 }

@@ -1,7 +1,9 @@
 //! `#[derive(LabelValue)]` on fieldless enums and on newtypes (over another label value,
 //! or over an integer with `#[label(range = A..=B)]`): parse (`ast`, `attr`) → validate
-//! (`valid`) → expand (`expand`). Every mistake is collected; on error a stub impl is
-//! still emitted so that one mistake gives one message.
+//! (`valid`) → expand (`expand`). Every mistake is collected. On error the impl is a stub
+//! (so that one mistake gives one message), and a newtype's field is still checked to be a
+//! `LabelValue` when the type's attribute was read without error (it says whether the
+//! field is a label value or a `range`), so one build shows every mistake.
 
 mod ast;
 mod attr;
@@ -12,7 +14,7 @@ use crate::ctxt::Ctxt;
 
 pub(crate) fn derive(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
     let mut cx = Ctxt::new();
-    let container = attr::Container::from_attrs(&mut cx, &input.attrs);
+    let (container, container_sound) = cx.sound(|cx| attr::Container::from_attrs(cx, &input.attrs));
     let krate = crate::krate::path(container.krate.as_ref());
     let parsed = ast::Input::from_input(&mut cx, input, &container);
     if let Some(ast::Input::Enum(e)) = &parsed {
@@ -21,6 +23,9 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
     match parsed {
         Some(parsed) if cx.is_ok() => expand::expand(&parsed, &krate),
         // Errors, and next to them a stub with the right shape.
-        _ => cx.with_stub(expand::stub(input, &krate)),
+        parsed => {
+            let sound = parsed.filter(|_| container_sound && container.range.is_none());
+            cx.with_stub(expand::expand_sound_parts(sound.as_ref(), input, &krate))
+        }
     }
 }

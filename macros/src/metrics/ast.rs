@@ -3,16 +3,20 @@
 use super::attr;
 use crate::ctxt::Ctxt;
 
+#[derive(Clone)]
 pub(crate) struct Struct<'a> {
     pub(crate) ident: &'a syn::Ident,
     pub(crate) vis: &'a syn::Visibility,
     pub(crate) fields: Vec<Field<'a>>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Field<'a> {
     pub(crate) member: &'a syn::Ident,
     pub(crate) ty: &'a syn::Type,
     pub(crate) attrs: attr::Field,
+    /// Whether its attributes were read without an error.
+    pub(crate) sound: bool,
 }
 
 impl<'a> Struct<'a> {
@@ -65,10 +69,12 @@ impl<'a> Struct<'a> {
             .named
             .iter()
             .filter_map(|f| {
+                let (attrs, sound) = cx.sound(|cx| attr::Field::from_attrs(cx, &f.attrs));
                 Some(Field {
                     member: f.ident.as_ref()?,
                     ty: &f.ty,
-                    attrs: attr::Field::from_attrs(cx, &f.attrs),
+                    attrs,
+                    sound,
                 })
             })
             .collect();

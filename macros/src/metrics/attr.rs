@@ -2,20 +2,25 @@
 
 use proc_macro2::Span;
 
-use crate::ctxt::{for_each_key, parse_flag, parse_str, unknown_key, Attr, Ctxt};
+use crate::ctxt::{
+    expr_value, for_each_key, limit_value, lit_int, lit_str, parse_crate, parse_flag, parse_str,
+    unknown_key, Attr, Ctxt,
+};
 use crate::symbol::{
     BUCKETS, CALLBACK, CONST_LABELS, CRATE, FAMILIES, HELP, LABELS, LIMIT, MAX_SERIES, METRIC,
     METRICS, NAME, NAMESPACE, NESTED, PREFIX, SUBSYSTEM, UNIT,
 };
 
 const CONTAINER_KEYS: &[&str] = &[NAMESPACE, SUBSYSTEM, CONST_LABELS, MAX_SERIES, CRATE];
+const LIMIT_FORM: &str =
+    "`limit` takes a number of series, like `limit = 100` (or a `usize` constant)";
 const FIELD_KEYS: &[&str] = &[
     NAME, HELP, UNIT, BUCKETS, LIMIT, LABELS, CALLBACK, NESTED, PREFIX,
 ];
 
 /// `#[metrics(namespace = "...", subsystem = "...", const_labels(k = "v", ...),
 /// max_series = N, crate = "...")]`.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Container {
     pub(crate) namespace: Option<syn::LitStr>,
     pub(crate) subsystem: Option<syn::LitStr>,
@@ -45,19 +50,23 @@ impl Container {
         let families_below = families_below(cx, attrs);
         for_each_key(cx, attrs, METRICS, |cx, meta| {
             if meta.path.is_ident(NAMESPACE) {
-                parse_str(cx, meta, &mut namespace)
+                parse_str(cx, meta, &mut namespace, "myapp")
             } else if meta.path.is_ident(SUBSYSTEM) {
-                parse_str(cx, meta, &mut subsystem)
+                parse_str(cx, meta, &mut subsystem, "http")
             } else if meta.path.is_ident(MAX_SERIES) {
-                let lit: syn::LitInt = meta.value()?.parse()?;
-                if lit.base10_parse::<usize>().is_err() {
-                    cx.error_spanned_by(&lit, "`max_series` must be a whole number of series");
-                } else {
-                    max_series.set(cx, &meta.path, lit);
+                let value = expr_value(meta)?;
+                match lit_int(&value) {
+                    Some(lit) if lit.base10_parse::<usize>().is_ok() => {
+                        max_series.set(cx, &meta.path, lit.clone());
+                    }
+                    _ => cx.error_spanned_by(
+                        &value,
+                        "`max_series` takes a whole number of series, like `max_series = 1000`",
+                    ),
                 }
                 Ok(())
             } else if meta.path.is_ident(CRATE) {
-                crate::krate::parse(cx, meta, &mut krate)
+                parse_crate(cx, meta, &mut krate)
             } else if meta.path.is_ident(CONST_LABELS) {
                 let mut labels = Vec::new();
                 meta.parse_nested_meta(|label| {
@@ -68,8 +77,14 @@ impl Container {
                         );
                         return crate::ctxt::skip_meta_value(&label);
                     };
-                    let value: syn::LitStr = label.value()?.parse()?;
-                    labels.push((name, value));
+                    let value = expr_value(&label)?;
+                    match lit_str(&value) {
+                        Some(lit) => labels.push((name, lit.clone())),
+                        None => cx.error_spanned_by(
+                            &value,
+                            "a constant label's value is a string literal, like `const_labels(env = \"prod\")`",
+                        ),
+                    }
                     Ok(())
                 })?;
                 const_labels.set(cx, &meta.path, labels);
@@ -116,7 +131,7 @@ fn families_below(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> bool {
 
 /// `#[metric(name = "...", help = "...", unit = "...", buckets = [...], limit = N,
 /// callback = path)]`, or `#[metric(nested, prefix = "...")]`, and the doc comment.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Field {
     pub(crate) name: Option<syn::LitStr>,
     pub(crate) help: Option<syn::LitStr>,
@@ -177,13 +192,13 @@ impl Field {
                 keys.push((*key, syn::spanned::Spanned::span(&meta.path)));
             }
             if meta.path.is_ident(NAME) {
-                parse_str(cx, meta, &mut name)
+                parse_str(cx, meta, &mut name, "requests_total")
             } else if meta.path.is_ident(HELP) {
-                parse_str(cx, meta, &mut help)
+                parse_str(cx, meta, &mut help, "Requests served.")
             } else if meta.path.is_ident(UNIT) {
-                parse_str(cx, meta, &mut unit)
+                parse_str(cx, meta, &mut unit, "seconds")
             } else if meta.path.is_ident(PREFIX) {
-                parse_str(cx, meta, &mut prefix)
+                parse_str(cx, meta, &mut prefix, "db")
             } else if meta.path.is_ident(NESTED) {
                 parse_flag(cx, meta, &mut nested)
             } else if meta.path.is_ident(BUCKETS) {
@@ -199,10 +214,12 @@ impl Field {
                 }
                 Ok(())
             } else if meta.path.is_ident(LIMIT) {
-                limit.set(cx, &meta.path, meta.value()?.parse()?);
+                if let Some(value) = limit_value(cx, meta, LIMIT_FORM)? {
+                    limit.set(cx, &meta.path, value);
+                }
                 Ok(())
             } else if meta.path.is_ident(CALLBACK) {
-                match meta.value()?.parse()? {
+                match expr_value(meta)? {
                     syn::Expr::Path(path) => callback.set(cx, &meta.path, path),
                     other => cx.error_spanned_by(
                         other,
@@ -214,8 +231,19 @@ impl Field {
                 // Checked against the field's type in `valid` (a derive cannot change it:
                 // `#[promenade::families]` does) and against the family's `L` at const time.
                 // Twice reads as `#[promenade::families]` says it: one message.
-                let ty: syn::Type = meta.value()?.parse()?;
-                labels.set(cx, &meta.path, (meta.path.clone(), ty));
+                let value = meta.value()?;
+                let fork = value.fork();
+                let is_type = fork.parse::<syn::Type>().is_ok()
+                    && (fork.is_empty() || fork.peek(syn::Token![,]));
+                if is_type {
+                    labels.set(cx, &meta.path, (meta.path.clone(), value.parse()?));
+                } else {
+                    let expr: syn::Expr = value.parse()?;
+                    cx.error_spanned_by(
+                        expr,
+                        "`labels` takes the type of a label set, like `labels = RequestLabels` (a struct that derives `LabelSet`)",
+                    );
+                }
                 Ok(())
             } else {
                 let hint = if CONTAINER_KEYS.iter().any(|k| meta.path.is_ident(k)) {

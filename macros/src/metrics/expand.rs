@@ -35,20 +35,11 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
     let vis = s.vis;
     let ident_str = ident.to_string();
 
-    let items = s.members.iter().enumerate().map(|(i, m)| match m {
-        Member::Metric(f) => metric_consts(f, &consts(i), &ident_str, &private),
-        Member::Nested(n) => nested_items(n, i, &ident_str, &private),
-    });
+    let items = member_items(s, &ident_str, &private);
 
     let builds = s.members.iter().map(|m| {
         let member = m.member();
-        let build = match m {
-            Member::Metric(f) => build(f, &private),
-            Member::Nested(n) => {
-                let ty = n.ty;
-                quote_spanned!(ty.span()=> <#ty as #private::MetricGroup>::build_group())
-            }
-        };
+        let build = build_member(m, &private);
         quote!(#member: #build)
     });
 
@@ -256,6 +247,29 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
                 }
             )*
         };
+    }
+}
+
+/// Each member's items: a metric field's consts, a nested field's renamed descriptors.
+fn member_items(s: &Checked<'_>, ident_str: &str, private: &TokenStream) -> Vec<TokenStream> {
+    s.members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| match m {
+            Member::Metric(f) => metric_consts(f, &consts(i), ident_str, private),
+            Member::Nested(n) => nested_items(n, i, ident_str, private),
+        })
+        .collect()
+}
+
+/// The expression building one member, as `new()` does.
+fn build_member(m: &Member<'_>, private: &TokenStream) -> TokenStream {
+    match m {
+        Member::Metric(f) => build(f, private),
+        Member::Nested(n) => {
+            let ty = n.ty;
+            quote_spanned!(ty.span()=> <#ty as #private::MetricGroup>::build_group())
+        }
     }
 }
 
@@ -556,20 +570,68 @@ fn check(span: Span, condition: TokenStream, message: &str) -> TokenStream {
     }
 }
 
-/// What is emitted next to the errors: the same items with empty bodies, so that code
-/// using the struct (`HttpMetrics::global().requests`, nesting it) adds no errors of its
-/// own.
-pub(crate) fn stub(input: &syn::DeriveInput, krate: &TokenStream) -> TokenStream {
-    if !input.generics.params.is_empty() {
-        return TokenStream::new();
+/// What is emitted next to the errors. The struct-wide items (`new()`, `global()`, the
+/// impls) need every part, so they are the stub; `s` holds only the parts that validated
+/// (see `super::sound_parts`), and everything that checks those against their types is
+/// emitted as the full expansion would: each field's consts (its type must be a metric),
+/// its const checks, its `build` (its attributes against its type, never run), and the
+/// checks between sound parts. So each mistake is reported once, in the same build, and
+/// none follows from the stub.
+pub(crate) fn expand_sound_parts(
+    s: &Checked<'_>,
+    input: &syn::DeriveInput,
+    krate: &TokenStream,
+) -> TokenStream {
+    let private = quote!(#krate::__private);
+    let items = member_items(s, &s.ident.to_string(), &private);
+    let builds = s.members.iter().map(|m| build_member(m, &private));
+    let shares = s
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| share(m, &consts(i), &private));
+    let checks = const_checks(s, &private);
+    let stub = stub(input, krate);
+    quote! {
+        #stub
+
+        // What the stub does not use (the consts, the shares without a budget) is still
+        // evaluated: it carries the checks.
+        #[allow(dead_code)]
+        const _: () = {
+            #(#items)*
+
+            const __PROMENADE_SHARES: &[#private::SeriesShare] = &[#(#shares),*];
+
+            #(#checks)*
+
+            const _: fn() = || {
+                #(let _ = #builds;)*
+            };
+        };
     }
+}
+
+/// What is emitted next to the errors: the same items with empty bodies, so that code
+/// using the struct (`HttpMetrics::global().requests`, `JobMetrics::<Counter>::new()` for a
+/// generic one, nesting it) adds no errors of its own.
+pub(crate) fn stub(input: &syn::DeriveInput, krate: &TokenStream) -> TokenStream {
     let ident = &input.ident;
     let vis = &input.vis;
     let private = quote!(#krate::__private);
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    // A generic struct's impls state what `Collector` needs of it, so the stub adds no
+    // errors about its parameters (a concrete struct is checked as it is).
+    let where_clause = if input.generics.params.is_empty() {
+        quote!(#where_clause)
+    } else {
+        let existing = where_clause.map(|w| &w.predicates);
+        quote!(where #existing Self: ::core::marker::Send + ::core::marker::Sync + 'static,)
+    };
     quote! {
         const _: () = {
             #[automatically_derived]
-            impl #ident {
+            impl #impl_generics #ident #ty_generics #where_clause {
                 /// Every metric of this struct, at zero.
                 #vis fn new() -> Self {
                     ::core::unimplemented!()
@@ -581,14 +643,14 @@ pub(crate) fn stub(input: &syn::DeriveInput, krate: &TokenStream) -> TokenStream
             }
 
             #[automatically_derived]
-            impl ::core::default::Default for #ident {
+            impl #impl_generics ::core::default::Default for #ident #ty_generics #where_clause {
                 fn default() -> Self {
                     ::core::unimplemented!()
                 }
             }
 
             #[automatically_derived]
-            impl #krate::Collector for #ident {
+            impl #impl_generics #krate::Collector for #ident #ty_generics #where_clause {
                 fn describe(&self) -> #private::Vec<#private::Descriptor> {
                     ::core::unimplemented!()
                 }
@@ -598,7 +660,7 @@ pub(crate) fn stub(input: &syn::DeriveInput, krate: &TokenStream) -> TokenStream
             }
 
             #[automatically_derived]
-            impl #private::MetricGroup for #ident {
+            impl #impl_generics #private::MetricGroup for #ident #ty_generics #where_clause {
                 const SERIES: ::core::primitive::usize = 0;
                 const LABEL_NAMES: &'static [&'static ::core::primitive::str] = &[];
                 fn build_group() -> Self {
