@@ -117,3 +117,37 @@ impl Field {
         f
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_with_a_value_of_the_wrong_type_is_reported_and_the_rest_read() {
+        let attrs: Vec<syn::Attribute> = vec![syn::parse_quote!(
+            #[label(rename = method, limit = "10", unbounded)]
+        )];
+        let mut cx = Ctxt::new();
+        let f = Field::from_attrs(&mut cx, &attrs);
+        let messages: Vec<String> = match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        };
+        assert_eq!(
+            messages,
+            [
+                "`rename` takes a string literal, like `rename = \"method\"`",
+                "`limit` takes the most values this label may take, like `limit = 100` (or a `usize` constant)",
+            ]
+        );
+        assert!(f.unbounded.is_some() && f.rename.is_none() && f.limit.is_none());
+
+        let attrs: Vec<syn::Attribute> = vec![syn::parse_quote!(#[label(crate = promenade)])];
+        let mut cx = Ctxt::new();
+        assert!(container(&mut cx, &attrs).is_none());
+        assert_eq!(
+            cx.check().unwrap_err().to_string(),
+            "`crate` takes a path to the promenade crate in a string, like `crate = \"::my_crate::promenade\"`"
+        );
+    }
+}

@@ -145,3 +145,41 @@ fn int(expr: &syn::Expr) -> Option<i128> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_with_a_value_of_the_wrong_type_is_reported_and_the_rest_read() {
+        let attrs: Vec<syn::Attribute> = vec![syn::parse_quote!(
+            #[label(rename_all = snake_case, range = "0..9", crate = 1, rename_all = "kebab-case")]
+        )];
+        let mut cx = Ctxt::new();
+        let c = Container::from_attrs(&mut cx, &attrs);
+        let messages: Vec<String> = match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        };
+        assert_eq!(
+            messages,
+            [
+                "`rename_all` takes a string literal, like `rename_all = \"snake_case\"`",
+                "`range` must be a range of integer literals, like `range = 0..=9`",
+                "`crate` takes a path to the promenade crate in a string, like `crate = \"::my_crate::promenade\"`",
+            ]
+        );
+        assert_eq!(
+            c.rename_all.map(|(rule, _)| rule).as_deref(),
+            Some("kebab-case")
+        );
+
+        let attrs: Vec<syn::Attribute> = vec![syn::parse_quote!(#[label(rename = 7)])];
+        let mut cx = Ctxt::new();
+        assert!(variant_rename(&mut cx, &attrs).is_none());
+        assert_eq!(
+            cx.check().unwrap_err().to_string(),
+            "`rename` takes a string literal, like `rename = \"get\"`"
+        );
+    }
+}

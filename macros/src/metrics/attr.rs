@@ -293,3 +293,79 @@ pub(crate) fn doc_to_help(lines: &[String]) -> String {
     }
     paragraphs.join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(cx: Ctxt) -> Vec<String> {
+        match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn every_struct_key_with_a_value_of_the_wrong_type_is_reported_and_the_rest_read() {
+        let attrs: Vec<syn::Attribute> = vec![
+            syn::parse_quote!(
+                #[metrics(max_series = "10", namespace = 5, subsystem = http, const_labels(env = 1, region = "eu"), crate = 3)]
+            ),
+            syn::parse_quote!(#[metrics(namespace = "jobs")]),
+        ];
+        let mut cx = Ctxt::new();
+        let c = Container::from_attrs(&mut cx, &attrs);
+        assert_eq!(
+            messages(cx),
+            [
+                "`max_series` takes a whole number of series, like `max_series = 1000`",
+                "`namespace` takes a string literal, like `namespace = \"myapp\"`",
+                "`subsystem` takes a string literal, like `subsystem = \"http\"`",
+                "a constant label's value is a string literal, like `const_labels(env = \"prod\")`",
+                "`crate` takes a path to the promenade crate in a string, like `crate = \"::my_crate::promenade\"`",
+            ]
+        );
+        // What was right is kept: the second attribute's namespace, the other label.
+        assert_eq!(c.namespace.map(|l| l.value()).as_deref(), Some("jobs"));
+        let labels: Vec<_> = c
+            .const_labels
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.value()))
+            .collect();
+        assert_eq!(labels, [("region".to_owned(), "eu".to_owned())]);
+    }
+
+    #[test]
+    fn every_field_key_with_a_value_of_the_wrong_type_is_reported_and_the_rest_read() {
+        let attrs: Vec<syn::Attribute> = vec![syn::parse_quote!(
+            #[metric(name = 5, help = x, unit = 1.0, prefix = db, limit = "10", labels = 5, callback = 1, buckets = 1, unit = "seconds")]
+        )];
+        let mut cx = Ctxt::new();
+        let f = Field::from_attrs(&mut cx, &attrs);
+        assert_eq!(
+            messages(cx),
+            [
+                "`name` takes a string literal, like `name = \"requests_total\"`",
+                "`help` takes a string literal, like `help = \"Requests served.\"`",
+                "`unit` takes a string literal, like `unit = \"seconds\"`",
+                "`prefix` takes a string literal, like `prefix = \"db\"`",
+                "`limit` takes a number of series, like `limit = 100` (or a `usize` constant)",
+                "`labels` takes the type of a label set, like `labels = RequestLabels` (a struct that derives `LabelSet`)",
+                "`callback` names a function, like `callback = queue_depth`: write a `fn() -> f64` and give its path here",
+                "`buckets` must be a list of number literals, like `buckets = [0.1, 0.5, 1.0]`",
+            ]
+        );
+        assert_eq!(f.unit.map(|l| l.value()).as_deref(), Some("seconds"));
+        assert!(f.name.is_none() && f.limit.is_none() && f.labels.is_none());
+    }
+
+    #[test]
+    fn broken_syntax_in_one_key_still_reads_the_next() {
+        let attrs: Vec<syn::Attribute> =
+            vec![syn::parse_quote!(#[metric(name = , help = "Jobs run.")])];
+        let mut cx = Ctxt::new();
+        let f = Field::from_attrs(&mut cx, &attrs);
+        assert_eq!(messages(cx).len(), 1);
+        assert_eq!(f.help.map(|l| l.value()).as_deref(), Some("Jobs run."));
+    }
+}
