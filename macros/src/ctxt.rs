@@ -261,7 +261,7 @@ pub(crate) fn parse_str(
     Ok(())
 }
 
-/// `crate = "path"` (see [`crate::krate::parse`]); another value is reported at the value,
+/// `crate = "path"` (see [`crate::krate::path`]); another value is reported at the value,
 /// naming the form, and parsing goes on.
 pub(crate) fn parse_crate(
     cx: &mut Ctxt,

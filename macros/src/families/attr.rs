@@ -58,7 +58,7 @@ pub(crate) fn krate(attrs: &[syn::Attribute]) -> Option<syn::Path> {
     let mut krate = Attr::none(CRATE);
     for_each_key(&mut reported_by_the_derive, attrs, METRICS, |cx, meta| {
         if meta.path.is_ident(CRATE) {
-            crate::krate::parse(cx, meta, &mut krate)
+            crate::ctxt::parse_crate(cx, meta, &mut krate)
         } else {
             skip_meta_value(meta)
         }
