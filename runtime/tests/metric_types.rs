@@ -407,3 +407,53 @@ fn nothing_is_lost_under_concurrency_and_every_exposition_stays_valid() {
     assert_eq!(s.sum(), 8.0 * (4_999.0 * 5_000.0 / 2.0));
     assert!(h.exemplars().iter().all(Option::is_some));
 }
+
+/// A state set writes its states as a label named after it, so a family of state sets
+/// whose label set has a label of that name would repeat the label on every series
+/// (`lights{lights="false",lights="red"}`): refused when registered by hand, as the
+/// derive refuses it at compile time.
+#[test]
+fn a_state_set_family_with_a_label_named_after_it_is_refused() {
+    #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelSet)]
+    struct Lit {
+        features: bool,
+    }
+    let r = Registry::new();
+    let family: Arc<Family<Lit, StateSet<Feature>>> = Arc::new(Family::new());
+    let e = r
+        .register_metric("features", "Enabled features.", family.clone())
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid label name \"features\": a stateset family uses the label `features` for its own samples; rename it"
+    );
+    let e = r
+        .register_metric(
+            "features",
+            "Phases.",
+            Arc::new(Family::<Lit, Enum<Phase>>::new()),
+        )
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid label name \"features\": a stateset family uses the label `features` for its own samples; rename it"
+    );
+    assert_eq!(text_of(&r), "");
+
+    // Under another name, the same family is exposed with each label once.
+    r.register_metric("enabled", "Enabled features.", family.clone())
+        .unwrap();
+    family
+        .labels(Lit { features: true })
+        .set(Feature::Upload, true);
+    assert_eq!(
+        om_of(&r),
+        "# TYPE enabled stateset\n\
+         # HELP enabled Enabled features.\n\
+         enabled{features=\"false\",enabled=\"search\"} 0\n\
+         enabled{features=\"false\",enabled=\"upload\"} 0\n\
+         enabled{features=\"true\",enabled=\"search\"} 0\n\
+         enabled{features=\"true\",enabled=\"upload\"} 1\n\
+         # EOF\n"
+    );
+}

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::ast::Struct;
 use crate::ctxt::Ctxt;
-use crate::names::label_name_error;
+use crate::names::{label_name_error, unraw};
 
 pub(crate) fn check(cx: &mut Ctxt, s: &Struct<'_>) {
     let mut seen: HashMap<&str, &syn::Ident> = HashMap::new();
@@ -17,13 +17,15 @@ pub(crate) fn check(cx: &mut Ctxt, s: &Struct<'_>) {
             continue;
         };
         if let Some(reason) = label_name_error(name) {
-            cx.syn_error(syn::Error::new(
-                name_span,
-                format!(
-                    "invalid label name `{}`: {reason}; rename it with `#[label(rename = \"...\")]`",
-                    name
-                ),
-            ));
+            // A field's own name is fixed with `rename`; a `rename` by another name.
+            let message = if name.is_empty() {
+                format!("{reason}; write a name in `rename = \"...\"`, or remove `rename` to use the field's name `{}`", f.member)
+            } else if *name != unraw(f.member) {
+                format!("invalid label name `{name}`: {reason}; choose another name in `rename = \"...\"`")
+            } else {
+                format!("invalid label name `{name}`: {reason}; rename it with `#[label(rename = \"...\")]`")
+            };
+            cx.syn_error(syn::Error::new(name_span, message));
         }
         if let Some(first) = seen.get(name) {
             cx.syn_error(syn::Error::new(

@@ -20,6 +20,8 @@ pub(crate) struct Variant<'a> {
     pub(crate) ident: &'a syn::Ident,
     /// The exposed label value, after `rename` / `rename_all`.
     pub(crate) value: String,
+    /// `#[label(rename = "...")]`, kept for spans.
+    pub(crate) rename: Option<syn::LitStr>,
 }
 
 /// `struct Shard(u8);` or `struct Cached { hit: bool }`.
@@ -195,7 +197,8 @@ impl<'a> Enum<'a> {
                     );
                 }
                 let ident = v.ident.to_string();
-                let value = match attr::variant_rename(cx, &v.attrs) {
+                let rename = attr::variant_rename(cx, &v.attrs);
+                let value = match &rename {
                     Some(lit) => lit.value(),
                     None => match &container.rename_all {
                         Some((rule, _)) => apply_rename_all(rule, &ident).unwrap_or_default(),
@@ -205,6 +208,7 @@ impl<'a> Enum<'a> {
                 Variant {
                     ident: &v.ident,
                     value,
+                    rename,
                 }
             })
             .collect();

@@ -453,22 +453,20 @@ fn const_checks(s: &Checked<'_>, private: &TokenStream) -> Vec<TokenStream> {
             let needs = quote_spanned!(ty.span()=> <#ty as #private::MetricField>::NEEDS_CALLBACK);
             checks.push(check(span, needs, &message));
         }
-        for (label, kind, what) in [
-            ("le", "histogram", "bucket bounds"),
-            ("quantile", "summary", "quantiles"),
-        ] {
-            let message = format!(
-                "{kind} field `{member}` has a label named `{label}`, which Prometheus reserves for a {kind}'s {what}; rename that field of the label set with `#[label(rename = \"...\")]`",
-            );
-            checks.push(check(
-                span,
-                quote! {
-                    #private::reserves_label(#type_const, #label)
-                        && #private::contains_label(#names, #label)
-                },
-                &message,
-            ));
-        }
+        // `le` (histograms), `quantile` (summaries), a state set's own name: one check, the
+        // message (which names the label) built at const time.
+        let name_const = consts(i).name;
+        let member_str = member.to_string();
+        let panic = quote_spanned!(span=> ::core::panic!("{}", __promenade_message.as_str()));
+        checks.push(quote! {
+            const _: () = if let ::core::option::Option::Some(__promenade_label) =
+                #private::first_reserved(#type_const, #name_const, #names)
+            {
+                let __promenade_message =
+                    #private::reserved_label_message(#type_const, #member_str, __promenade_label);
+                #panic
+            };
+        });
         if let Some(unit) = &f.unit {
             let message = format!(
                 "field `{member}` is an info or state set metric, which cannot have a unit; remove `unit = {}`",
@@ -527,6 +525,27 @@ fn const_checks(s: &Checked<'_>, private: &TokenStream) -> Vec<TokenStream> {
                     #panic
                 };
             });
+        }
+    }
+    // A constant label named like a field's metric clashes if that field is a state set
+    // (its states are a label named after it). `le` and `quantile` are refused in `valid`.
+    for (i, m) in s.members.iter().enumerate() {
+        let Member::Metric(f) = m else { continue };
+        let (type_const, name_const) = (consts(i).ty, consts(i).name);
+        for (label, _, span) in s
+            .const_labels
+            .iter()
+            .filter(|(label, ..)| *label == f.name && label != "le" && label != "quantile")
+        {
+            let message = format!(
+                "constant label `{label}` is also the name of state set field `{}`, whose states are a label named after the metric, so its series would carry `{label}` twice; rename the constant label, or rename the metric with `#[metric(name = \"...\")]`",
+                f.member
+            );
+            checks.push(check(
+                *span,
+                quote!(#private::reserves_label(#type_const, #name_const, #label)),
+                &message,
+            ));
         }
     }
     for &(i, j) in &s.maybe_clashing {

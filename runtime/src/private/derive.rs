@@ -394,15 +394,61 @@ pub const fn contains_label(names: &[&str], name: &str) -> bool {
     false
 }
 
-/// Whether a family of type `ty` reserves the label `label` for itself: `le` for
-/// histogram buckets (and `quantile` for summaries, once they exist).
-pub const fn reserves_label(ty: MetricType, label: &str) -> bool {
+/// Whether a family of type `ty` exposed as `name` reserves the label `label` for its own
+/// samples: `le` for histogram buckets, `quantile` for summary quantiles, and a state
+/// set's own name (its states are a label named after it). The registry refuses the same
+/// labels at run time.
+pub const fn reserves_label(ty: MetricType, name: &str, label: &str) -> bool {
     // By name, so a type added to `MetricType` later needs no change here.
     match ty.as_str().as_bytes() {
         b"histogram" | b"gaugehistogram" => str_eq(label, "le"),
         b"summary" => str_eq(label, "quantile"),
+        b"stateset" => str_eq(label, name),
         _ => false,
     }
+}
+
+/// The first of `labels` (a family's label set) that a family of type `ty` exposed as
+/// `name` reserves (see [`reserves_label`]).
+pub const fn first_reserved(
+    ty: MetricType,
+    name: &str,
+    labels: &[&'static str],
+) -> Option<&'static str> {
+    let mut i = 0;
+    while i < labels.len() {
+        if reserves_label(ty, name, labels[i]) {
+            return Some(labels[i]);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Why field `member`, a family of type `ty`, cannot have the label `label` in its label
+/// set (one [`first_reserved`] found), and the fix.
+pub const fn reserved_label_message(ty: MetricType, member: &str, label: &str) -> ConstMessage {
+    let (kind, why) = match ty.as_str().as_bytes() {
+        b"histogram" | b"gaugehistogram" => (
+            "histogram",
+            "`, which Prometheus reserves for a histogram's bucket bounds; rename that field of the label set with `#[label(rename = \"...\")]`",
+        ),
+        b"summary" => (
+            "summary",
+            "`, which Prometheus reserves for a summary's quantiles; rename that field of the label set with `#[label(rename = \"...\")]`",
+        ),
+        _ => (
+            "state set",
+            "`, the metric's own name: a state set writes its states as a label named after the metric, so each series would carry that label twice; rename that field of the label set with `#[label(rename = \"...\")]`, or rename the metric with `#[metric(name = \"...\")]`",
+        ),
+    };
+    ConstMessage::new()
+        .str(kind)
+        .str(" field `")
+        .str(member)
+        .str("` has a label named `")
+        .str(label)
+        .str(why)
 }
 
 /// The name a family is exposed under: a counter's `_total` is stripped (the encoders add
@@ -950,8 +996,24 @@ mod tests {
 
     #[test]
     fn reserved_labels() {
-        assert!(reserves_label(MetricType::Histogram, "le"));
-        assert!(!reserves_label(MetricType::Counter, "le"));
+        assert!(reserves_label(MetricType::Histogram, "x", "le"));
+        assert!(!reserves_label(MetricType::Counter, "x", "le"));
+        assert!(reserves_label(MetricType::StateSet, "lights", "lights"));
+        assert!(!reserves_label(MetricType::StateSet, "lights", "le"));
+        assert!(!reserves_label(MetricType::Gauge, "lights", "lights"));
+        assert_eq!(
+            first_reserved(MetricType::StateSet, "lights", &["method", "lights"]),
+            Some("lights")
+        );
+        assert_eq!(first_reserved(MetricType::Summary, "s", &["le"]), None);
+        assert_eq!(
+            reserved_label_message(MetricType::StateSet, "lights", "lights").as_str(),
+            "state set field `lights` has a label named `lights`, the metric's own name: a state set writes its states as a label named after the metric, so each series would carry that label twice; rename that field of the label set with `#[label(rename = \"...\")]`, or rename the metric with `#[metric(name = \"...\")]`"
+        );
+        assert_eq!(
+            reserved_label_message(MetricType::GaugeHistogram, "wait", "le").as_str(),
+            "histogram field `wait` has a label named `le`, which Prometheus reserves for a histogram's bucket bounds; rename that field of the label set with `#[label(rename = \"...\")]`"
+        );
         assert!(contains_label(&["a", "le"], "le"));
         assert!(!contains_label(&["a"], "le"));
     }

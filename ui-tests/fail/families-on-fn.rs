@@ -1,0 +1,4 @@
+#[promenade::families]
+fn handle() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use promenade::Counter;
+
+#[promenade::families]
+struct Http(Counter);
+
+fn main() {}

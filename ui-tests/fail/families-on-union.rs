@@ -1,0 +1,6 @@
+#[promenade::families]
+union Http {
+    requests: u64,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use promenade::LabelValue;
+
+#[derive(Clone, PartialEq, Eq, Hash, LabelValue)]
+enum Method {
+    Get,
+    #[label(rename = "")]
+    Other,
+}
+
+fn main() {}

@@ -1,0 +1,15 @@
+use promenade::{LabelSet, LabelValue};
+
+#[derive(Clone, PartialEq, Eq, Hash, LabelValue)]
+enum Method {
+    Get,
+    Post,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, LabelSet)]
+struct Request {
+    #[label(rename = "")]
+    method: Method,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use promenade::{Counter, Metrics};
+
+#[derive(Metrics)]
+struct JobMetrics {
+    #[metric(help = "")]
+    finished: Counter,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use promenade::{Counter, Metrics};
+
+#[derive(Metrics)]
+struct JobMetrics(Counter, Counter);
+
+fn main() {}

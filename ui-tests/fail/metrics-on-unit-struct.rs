@@ -1,0 +1,6 @@
+use promenade::Metrics;
+
+#[derive(Metrics)]
+struct JobMetrics;
+
+fn main() {}
