@@ -422,11 +422,23 @@ pub use promenade_macros::counted_exceptions;
 pub use promenade_macros::in_progress;
 
 /// The common case in one attribute: calls, calls in flight, failures by kind and the
-/// duration by outcome, into the shared families.
+/// duration by outcome.
 ///
 /// `#[instrumented]` is [`counted`], [`in_progress`], [`counted_exceptions`] and
 /// [`timed`]`(outcome)` at once, with the returned value classified once for both of the
-/// latter. It records into:
+/// latter. It works on everything they work on: sync and `async` functions, methods,
+/// generic functions, `impl Trait` returns, `#[async_trait]` methods (in either attribute
+/// order), and `impl` blocks with `#[skip]` (or `#[instrumented(skip)]`) per method. What
+/// it records, it records in guards dropped on every exit: an early `return`, a `?`, a
+/// panic (counted as `kind="panic"` and `outcome="panicked"`, then resumed), and an
+/// `async fn`'s future dropped unfinished (`outcome="cancelled"`, the call no longer in
+/// flight).
+///
+/// # Forms
+/// **Bare**, `#[instrumented]`: the four shared families of the
+/// [default registry](crate::default_registry), labelled with the function's name and
+/// module. Each function's series exist at zero from the first scrape (`cancelled` only
+/// for `async fn`s; error kinds other than `panic` appear with their first error).
 ///
 /// | family | type | labels |
 /// |---|---|---|
@@ -435,18 +447,62 @@ pub use promenade_macros::in_progress;
 /// | `function_errors_total` | counter | `function`, `module`, `kind` |
 /// | `function_outcome_duration_seconds` | histogram | `function`, `module`, `outcome` |
 ///
-/// It takes `crate = "path"`, and works on an `impl` block with `#[skip]` (or
-/// `#[instrumented(skip)]`) per method. For metrics of a function's own, stack the
-/// individual attributes.
+/// **Named**, `#[instrumented(name = "backup", help = "Nightly backups.", buckets = [...])]`:
+/// the function's own four families, registered in the default registry, named after
+/// `name` (a prefix: it cannot end with `_total`, `_seconds`, `_count`, `_sum`, `_bucket`,
+/// `_created`, `_info` or `_`). `help` defaults to the doc comment (one of the two is
+/// required); each family's HELP is it followed by what the family counts, in
+/// parentheses. `buckets` (number literals, strictly increasing) default to
+/// [`DEFAULT_BUCKETS`]. Every series but the error kinds other than `panic` exists at zero
+/// from the first scrape.
+///
+/// | family | type | labels | HELP |
+/// |---|---|---|---|
+/// | `backup_calls_total` | counter | | `Nightly backups. (calls)` |
+/// | `backup_in_progress` | gauge | | `Nightly backups. (calls in flight)` |
+/// | `backup_errors_total` | counter | `kind` | `Nightly backups. (failed calls by kind)` |
+/// | `backup_duration_seconds` | histogram | `outcome` | `Nightly backups. (duration in seconds by outcome)` |
+///
+/// **Into metrics you have**, `#[instrumented(metric = EXPR)]`: a [`FunctionMetrics`]
+/// holding the same four metrics: a field of a `#[derive(Metrics)]` struct marked
+/// `#[metric(nested, prefix = "backup")]` (exposed under the struct's prefix, as
+/// `<namespace>_backup_calls_total` and so on), or a static you register yourself
+/// (`metric = *BACKUP` for a `LazyLock<FunctionMetrics>`). The expression is evaluated at
+/// each call; the compiler checks that it is a `FunctionMetrics` and says so at the
+/// expression. On an `impl` block, every method records into the same one.
+///
+/// `kind` is the error's [`LabelValue`](trait@LabelValue) value when the function returns
+/// `Result<T, E>` with a finite `E` (an error enum deriving it), `error` for other errors,
+/// and `panic`; `outcome` is `ok`, `error`, `panicked` or `cancelled` ([`Outcome`]).
+/// `crate = "path"` says where the `promenade` crate is.
 ///
 /// # Example
 /// ```
-/// use promenade::default_registry;
+/// use promenade::{default_registry, FunctionMetrics, LabelValue, Metrics};
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+/// enum BackupError { DiskFull }
 ///
 /// #[promenade::instrumented]
 /// async fn fetch(fail: bool) -> Result<u8, String> {
 ///     if fail { Err("unreachable".to_owned()) } else { Ok(7) }
 /// }
+///
+/// /// Nightly backups.
+/// #[promenade::instrumented(name = "backup", buckets = [1.0, 60.0])]
+/// fn backup(fail: bool) -> Result<(), BackupError> {
+///     if fail { Err(BackupError::DiskFull) } else { Ok(()) }
+/// }
+///
+/// #[derive(Metrics)]
+/// #[metrics(namespace = "jobs")]
+/// struct Jobs {
+///     #[metric(nested, prefix = "cleanup")]
+///     cleanup: FunctionMetrics,
+/// }
+///
+/// #[promenade::instrumented(metric = Jobs::global().cleanup)]
+/// fn cleanup() {}
 ///
 /// fn block_on<F: std::future::Future>(f: F) -> F::Output {
 ///     struct Noop;
@@ -483,17 +539,62 @@ pub use promenade_macros::in_progress;
 /// assert_eq!(by_outcome("ok"), Some(1.0));
 /// assert_eq!(by_outcome("error"), Some(1.0));
 /// assert_eq!(by_outcome("cancelled"), Some(0.0));
+///
+/// backup(false).unwrap();
+/// backup(true).unwrap_err();
+/// assert_eq!(r.get_sample_value("backup_calls_total", &[]), Some(2.0));
+/// assert_eq!(r.get_sample_value("backup_errors_total", &[("kind", "disk_full")]), Some(1.0));
+/// assert_eq!(r.get_sample_value("backup_errors_total", &[("kind", "panic")]), Some(0.0));
+/// assert_eq!(
+///     r.get_sample_value("backup_duration_seconds_bucket", &[("outcome", "ok"), ("le", "60.0")]),
+///     Some(1.0)
+/// );
+///
+/// cleanup();
+/// assert_eq!(Jobs::global().cleanup.calls().get(), 1);
+/// assert_eq!(r.get_sample_value("jobs_cleanup_calls_total", &[]), Some(1.0));
 /// ```
 ///
 /// # Restrictions
-/// The shared families only: no `name`, `help` or `metric`.
+/// The named form needs a help text (`help = "..."` or a doc comment):
 /// ```compile_fail
-/// #[promenade::instrumented(name = "work_seconds")]
+/// #[promenade::instrumented(name = "work")]
 /// fn work() {}
+/// ```
+/// `name` is a prefix, not a metric's name:
+/// ```compile_fail
+/// #[promenade::instrumented(name = "work_duration_seconds", help = "Work.")]
+/// fn work() {}
+/// ```
+/// `buckets` only apply to the function's own histogram (the shared family's are fixed):
+/// ```compile_fail
+/// #[promenade::instrumented(buckets = [0.1, 1.0])]
+/// fn work() {}
+/// ```
+/// `metric = ...` must be a [`FunctionMetrics`] (to record into metrics of other kinds,
+/// stack the individual attributes, each with its own `metric = ...`):
+/// ```compile_fail
+/// static CALLS: promenade::Counter = promenade::Counter::new();
+/// #[promenade::instrumented(metric = CALLS)]
+/// fn work() {}
+/// ```
+/// `name` and `metric` do not go together:
+/// ```compile_fail
+/// static WORK: std::sync::LazyLock<promenade::FunctionMetrics> =
+///     std::sync::LazyLock::new(promenade::FunctionMetrics::new);
+/// #[promenade::instrumented(name = "work", help = "Work.", metric = *WORK)]
+/// fn work() {}
+/// ```
+/// A `const fn` cannot be measured:
+/// ```compile_fail
+/// #[promenade::instrumented]
+/// const fn answer() -> u32 { 42 }
 /// ```
 pub use promenade_macros::instrumented;
 
 pub use __private::Outcome;
+
+pub use __private::FunctionMetrics;
 
 pub use __private::ErrorKindLabels;
 

@@ -6,12 +6,6 @@ fn parse(input: &str) -> u32 {
     n
 }
 
-#[promenade::timed]
-async fn fetch() -> String {
-    42
-}
-
 fn main() {
     let _ = parse("1");
-    let _ = fetch();
 }

@@ -147,6 +147,10 @@ pub(crate) fn parse(kind: Kind, args: TokenStream) -> syn::Result<Args> {
                                 name_fix(&value)
                             ),
                         );
+                    } else if kind == Kind::Instrumented {
+                        if let Some(message) = prefix_error(&value) {
+                            cx.error_spanned_by(&lit, message);
+                        }
                     }
                     name.set(&mut cx, &nv.path, lit);
                 }
@@ -218,9 +222,15 @@ pub(crate) fn parse(kind: Kind, args: TokenStream) -> syn::Result<Args> {
             );
         }
         if let Some((_, meta)) = &args.buckets {
+            // `#[instrumented]`'s histogram is its outcome duration.
+            let family = if kind == Kind::Instrumented {
+                Kind::Timed.shared_family(true)
+            } else {
+                kind.shared_family(args.outcome)
+            };
             cx.error_spanned_by(
                 meta,
-                format!("`buckets` only apply to a function's own histogram (the shared `{}` family has fixed buckets); add `name = \"...\"` or remove `buckets`", kind.shared_family(args.outcome)),
+                format!("`buckets` only apply to a function's own histogram (the shared `{family}` family has fixed buckets); add `name = \"...\"` or remove `buckets`"),
             );
         }
     }
@@ -242,9 +252,13 @@ pub(crate) fn resolve(
             let help = match &args.help {
                 Some((help, _)) => help.clone(),
                 None => doc_comment(attrs).ok_or_else(|| {
+                    let what = match kind {
+                        Kind::Instrumented => String::from("the four metrics of `#[instrumented(name = ...)]` have"),
+                        _ => format!("this {} has", kind.own_metric()),
+                    };
                     syn::Error::new_spanned(
                         lit,
-                        format!("this {} has no help text; add `help = \"...\"` or a doc comment on the function", kind.own_metric()),
+                        format!("{what} no help text; add `help = \"...\"` or a doc comment on the function"),
                     )
                 })?,
             };
@@ -394,6 +408,7 @@ fn bucket_list(e: &Expr) -> syn::Result<Vec<f64>> {
         ));
     }
     let mut out: Vec<f64> = Vec::with_capacity(arr.elems.len());
+    let mut prev_elem: Option<&Expr> = None;
     for elem in &arr.elems {
         let v = number(elem).ok_or_else(|| {
             syn::Error::new_spanned(
@@ -407,19 +422,21 @@ fn bucket_list(e: &Expr) -> syn::Result<Vec<f64>> {
                 "bucket bounds must be finite (`+Inf` is implied)",
             ));
         }
-        if let Some(prev) = out.last() {
+        if let Some((prev, prev_elem)) = out.last().zip(prev_elem) {
             if v <= *prev {
+                // The wording of `#[derive(Metrics)]`'s `buckets`.
                 return Err(syn::Error::new_spanned(
                     elem,
-                    if v == *prev {
-                        format!("bucket bounds must be strictly increasing, but {v:?} is repeated; remove the repeated bound")
-                    } else {
-                        format!("bucket bounds must be strictly increasing, but {v:?} follows {prev:?}; sort the bounds in increasing order")
-                    },
+                    format!(
+                        "histogram buckets must be strictly increasing, but `{}` follows `{}`; sort the bounds and remove duplicates",
+                        tokens(elem),
+                        tokens(prev_elem),
+                    ),
                 ));
             }
         }
         out.push(v);
+        prev_elem = Some(elem);
     }
     Ok(out)
 }
@@ -442,6 +459,37 @@ fn number(e: &Expr) -> Option<f64> {
 /// reported.
 pub(crate) fn metric_span(expr: &Expr) -> Span {
     expr.span()
+}
+
+/// A bound as written (`1.0`, `-0.5`).
+fn tokens(e: &Expr) -> String {
+    quote::ToTokens::to_token_stream(e)
+        .to_string()
+        .replace(' ', "")
+}
+
+/// Why `name` cannot prefix `#[instrumented]`'s four names, or `None` if it can: a name
+/// ending like one of them (`backup_seconds` would give `backup_seconds_duration_seconds`)
+/// or a sample (`_count`) is a metric's name written where a prefix belongs.
+fn prefix_error(name: &str) -> Option<String> {
+    const SUFFIXES: [&str; 8] = [
+        "_total", "_seconds", "_count", "_sum", "_bucket", "_created", "_info", "_",
+    ];
+    let suffix = SUFFIXES.iter().find(|s| name.ends_with(*s))?;
+    let stem = name.trim_end_matches(suffix).trim_end_matches('_');
+    // `backup_duration_seconds` meant `backup`.
+    let stem = ["_duration", "_calls", "_errors", "_in_progress"]
+        .iter()
+        .find_map(|part| stem.strip_suffix(part))
+        .unwrap_or(stem);
+    let fix = if stem.is_empty() || names::metric_name_error(stem).is_some() {
+        String::from("a prefix such as `name = \"backup\"`")
+    } else {
+        format!("`name = \"{stem}\"`")
+    };
+    Some(format!(
+        "`name` of `#[instrumented]` prefixes its four metrics (`{name}_calls_total`, `{name}_in_progress`, `{name}_errors_total`, `{name}_duration_seconds`), so it cannot end with `{suffix}`; write {fix}"
+    ))
 }
 
 /// What to write instead of an invalid metric name, when replacing each character a name

@@ -50,7 +50,7 @@ impl Kind {
             Kind::Timed => &[NAME, HELP, BUCKETS, METRIC, OUTCOME, SKIP, CRATE],
             Kind::Counted | Kind::InProgress => &[NAME, HELP, METRIC, SKIP, CRATE],
             Kind::CountedExceptions => &[NAME, HELP, METRIC, ONLY, SKIP, CRATE],
-            Kind::Instrumented => &[SKIP, CRATE],
+            Kind::Instrumented => &[NAME, HELP, BUCKETS, METRIC, SKIP, CRATE],
         }
     }
 

@@ -1,6 +1,0 @@
-#[promenade::instrumented(name = "work_seconds")]
-fn work() {}
-
-fn main() {
-    work();
-}
