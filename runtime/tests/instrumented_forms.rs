@@ -679,3 +679,58 @@ fn both_forms_on_async_trait_methods_in_either_order() {
         ]
     );
 }
+
+#[test]
+fn named_form_in_openmetrics_has_created_times_and_no_collector_failure() {
+    let mut text = String::new();
+    promenade::encoding::openmetrics::encode(default_registry(), &mut text);
+    assert!(
+        !text.contains("promenade_collector_failures_total{"),
+        "{text}"
+    );
+    let idle: String = text
+        .lines()
+        .filter(|l| {
+            l.starts_with("idle_") || l.starts_with("# HELP idle_") || l.starts_with("# TYPE idle_")
+        })
+        .filter(|l| !l.contains("_bucket"))
+        .map(|l| match l.split_once("_created") {
+            // The creation times are when the test ran: only their presence is checked.
+            Some((name, rest)) => format!(
+                "{name}_created{} <time>\n",
+                rest.split(' ').next().unwrap_or("")
+            ),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    assert_eq!(
+        idle,
+        "\
+# TYPE idle_calls counter
+# HELP idle_calls Never called. (calls)
+idle_calls_total 0
+idle_calls_created <time>
+# TYPE idle_in_progress gauge
+# HELP idle_in_progress Never called. (calls in flight)
+idle_in_progress 0
+# TYPE idle_errors counter
+# HELP idle_errors Never called. (failed calls by kind)
+idle_errors_total{kind=\"panic\"} 0
+idle_errors_created{kind=\"panic\"} <time>
+# TYPE idle_duration_seconds histogram
+# HELP idle_duration_seconds Never called. (duration in seconds by outcome)
+idle_duration_seconds_sum{outcome=\"ok\"} 0.0
+idle_duration_seconds_count{outcome=\"ok\"} 0
+idle_duration_seconds_created{outcome=\"ok\"} <time>
+idle_duration_seconds_sum{outcome=\"error\"} 0.0
+idle_duration_seconds_count{outcome=\"error\"} 0
+idle_duration_seconds_created{outcome=\"error\"} <time>
+idle_duration_seconds_sum{outcome=\"panicked\"} 0.0
+idle_duration_seconds_count{outcome=\"panicked\"} 0
+idle_duration_seconds_created{outcome=\"panicked\"} <time>
+idle_duration_seconds_sum{outcome=\"cancelled\"} 0.0
+idle_duration_seconds_count{outcome=\"cancelled\"} 0
+idle_duration_seconds_created{outcome=\"cancelled\"} <time>
+"
+    );
+}
