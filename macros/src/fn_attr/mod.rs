@@ -183,29 +183,44 @@ pub(crate) fn bind(
         } => {
             let own = spec.own;
             let defined_at = format!("`{name}` (`#[{}]` on `{fn_name}` in ", cx.kind.name());
-            let stmt = quote! {
-                let #local = {
-                    static __PROMENADE_SITE: #private::OwnMetric<#own> = #private::OwnMetric::new(
-                        #name,
-                        #help,
-                        &[#(#buckets),*],
-                        ::core::concat!(#defined_at, ::core::module_path!(), ")"),
-                    );
-                    #private::inventory::submit! {
-                        #private::AutoRegistration {
-                            register: |registry| __PROMENADE_SITE.register(registry),
-                        }
-                    }
-                    &__PROMENADE_SITE
-                };
-            };
-            (stmt, local.clone())
+            let site = own_site(
+                &quote!(#private::OwnMetric<#own>),
+                (name, help, buckets),
+                &defined_at,
+                private,
+            );
+            (quote!(let #local = #site;), local.clone())
         }
         Target::Metric(expr) => {
             let local = syn::Ident::new(&local.to_string(), args::metric_span(expr));
             (quote!(let #local = &(#expr);), local)
         }
     }
+}
+
+/// A block evaluating to a `&'static` of the function's own metric (`site_type`: an
+/// `OwnMetric<_>` or `OwnFunctionMetrics`, built by its `const fn new(name, help, buckets,
+/// defined_at)`), which registers itself in the default registry.
+pub(crate) fn own_site(
+    site_type: &TokenStream,
+    (name, help, buckets): (&str, &str, &[f64]),
+    defined_at: &str,
+    private: &TokenStream,
+) -> TokenStream {
+    quote! {{
+        static __PROMENADE_SITE: #site_type = <#site_type>::new(
+            #name,
+            #help,
+            &[#(#buckets),*],
+            ::core::concat!(#defined_at, ::core::module_path!(), ")"),
+        );
+        #private::inventory::submit! {
+            #private::AutoRegistration {
+                register: |registry| __PROMENADE_SITE.register(registry),
+            }
+        }
+        &__PROMENADE_SITE
+    }}
 }
 
 /// How the call ended, from `__promenade_ret`: autoref-based dispatch picks the error's

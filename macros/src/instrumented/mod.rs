@@ -78,23 +78,13 @@ fn bind_group(cx: &FnCx, target: &Target) -> Option<TokenStream> {
                 cx.kind.name(),
                 cx.fn_name
             );
-            Some(quote! {
-                let #group = #private::function_metrics({
-                    static __PROMENADE_SITE: #private::OwnFunctionMetrics =
-                        #private::OwnFunctionMetrics::new(
-                            #name,
-                            #help,
-                            &[#(#buckets),*],
-                            ::core::concat!(#defined_at, ::core::module_path!(), ")"),
-                        );
-                    #private::inventory::submit! {
-                        #private::AutoRegistration {
-                            register: |registry| __PROMENADE_SITE.register(registry),
-                        }
-                    }
-                    &__PROMENADE_SITE
-                });
-            })
+            let site = fn_attr::own_site(
+                &quote!(#private::OwnFunctionMetrics),
+                (name, help, buckets),
+                &defined_at,
+                private,
+            );
+            Some(quote!(let #group = #private::function_metrics(#site);))
         }
         Target::Metric(expr) => {
             // Spanned at the expression, so a value of another type is reported there.
