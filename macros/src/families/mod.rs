@@ -15,6 +15,7 @@ mod expand;
 
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
+use syn::spanned::Spanned;
 
 use crate::ctxt::Ctxt;
 
@@ -75,6 +76,97 @@ fn not_a_struct(cx: &mut Ctxt, item: &syn::Item) {
             Span::call_site(),
             format!("{NOT_A_STRUCT}: {WHAT_IT_DOES}; remove it from this item"),
         )),
+    }
+}
+
+/// The struct as `#[derive(Metrics)]` reads it: the `L` of each family field written as
+/// its `labels = L` (what this attribute makes of `field: M`) is read as
+/// `<L as LabelsOf>::Set`, the same type, spanned at `L` in the attribute. An `L` that is
+/// not a `LabelSet` is then one error at `L`, where the fix is, rather than at the
+/// field's metric type (the rewritten type's place), and the field's other uses add none.
+pub(crate) fn labels_read_at_attribute(input: &syn::DeriveInput) -> syn::DeriveInput {
+    let mut input = input.clone();
+    let krate = attr::krate(&input.attrs);
+    let syn::Data::Struct(syn::DataStruct {
+        fields: syn::Fields::Named(named),
+        ..
+    }) = &mut input.data
+    else {
+        return input;
+    };
+    for field in &mut named.named {
+        // The derive reads the same attributes and reports their mistakes.
+        let mut reported_by_the_derive = Ctxt::new();
+        let attrs = attr::Field::from_attrs(&mut reported_by_the_derive, &field.attrs);
+        let Some(labels) = attrs.labels else { continue };
+        let Some(family_labels) = family_labels_mut(&mut field.ty) else {
+            continue;
+        };
+        if type_text(family_labels) != type_text(&labels.ty) {
+            // Another label set: the derive reports the mismatch.
+            continue;
+        }
+        let first = labels.ty.span();
+        let last = labels
+            .ty
+            .to_token_stream()
+            .into_iter()
+            .last()
+            .map_or(first, |t| t.span());
+        let (first, last) = (
+            Span::call_site().located_at(first),
+            Span::call_site().located_at(last),
+        );
+        let labels_of = match &krate {
+            Some(path) => respan(quote::quote!(#path::__private::LabelsOf), last),
+            None => quote::quote_spanned!(last=> ::promenade::__private::LabelsOf),
+        };
+        let open = quote::quote_spanned!(first=> <);
+        let label_ty = &labels.ty;
+        let set = quote::quote_spanned!(last=> as #labels_of>::Set);
+        if let Ok(ty) = syn::parse2(quote::quote!(#open #label_ty #set)) {
+            *family_labels = ty;
+        }
+    }
+    input
+}
+
+/// Whether the `L` of `ty` (a family) is read from `labels = L` by
+/// [`labels_read_at_attribute`]: written `<L as ...::LabelsOf>::Set`.
+pub(crate) fn reads_labels_at_attribute(ty: &syn::Type) -> bool {
+    let mut ty = ty.clone();
+    match family_labels_mut(&mut ty) {
+        Some(syn::Type::Path(syn::TypePath {
+            qself: Some(_),
+            path,
+        })) => {
+            let mut names = path.segments.iter().rev().map(|s| &s.ident);
+            names.next().is_some_and(|s| s == "Set")
+                && names.next().is_some_and(|t| t == "LabelsOf")
+        }
+        _ => false,
+    }
+}
+
+/// The `L` of a type written `Family<L, M>`.
+fn family_labels_mut(ty: &mut syn::Type) -> Option<&mut syn::Type> {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let last = p.path.segments.last_mut()?;
+            if last.ident != "Family" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &mut last.arguments else {
+                return None;
+            };
+            args.args.iter_mut().find_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+        }
+        syn::Type::Group(g) => family_labels_mut(&mut g.elem),
+        syn::Type::Paren(p) => family_labels_mut(&mut p.elem),
+        _ => None,
     }
 }
 

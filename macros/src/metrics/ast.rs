@@ -39,7 +39,7 @@ impl<'a> Struct<'a> {
                 };
                 cx.error_spanned_by(
                     span,
-                    "`Metrics` can only be derived for structs with named fields: each field is one metric, named after the field",
+                    format!("`Metrics` can only be derived for structs with named fields: each field is one metric, named after the field; write `struct {} {{ requests: Counter, ... }}`", input.ident),
                 );
                 None
             }

@@ -90,10 +90,11 @@ impl Container {
                 const_labels.set(cx, &meta.path, labels);
                 Ok(())
             } else {
-                let hint = if FIELD_KEYS.iter().any(|k| meta.path.is_ident(k)) {
+                // `labels` is also a field key: on the struct it reads as constant labels.
+                let hint = if meta.path.is_ident(LABELS) {
+                    "; constant labels are written `const_labels(name = \"value\", ...)` (a family field's label set, `labels = T`, goes on the field, in `#[metric(...)]`)"
+                } else if FIELD_KEYS.iter().any(|k| meta.path.is_ident(k)) {
                     "; this key goes on a field, in `#[metric(...)]`"
-                } else if meta.path.is_ident(LABELS) {
-                    "; constant labels are written `const_labels(name = \"value\", ...)`"
                 } else {
                     ""
                 };

@@ -395,27 +395,28 @@ fn build(f: &Field<'_>, private: &TokenStream) -> TokenStream {
         return quote_spanned!(ty.span()=> #path(#callback));
     }
     // Spanned at the field type: `buckets` on a counter reads "`Counter` takes no buckets"
-    // there, `limit` on a plain metric "`Gauge` takes no series limit".
-    let config = match &f.buckets {
-        Some(bounds) => {
-            let bounds = bounds.iter().map(|b| Literal::f64_suffixed(*b));
-            let buckets = quote!(#private::buckets(&[#(#bounds),*]));
-            let path = qualified(ty, quote!(#private::WithBuckets), "bucket_config");
-            quote_spanned!(ty.span()=> #path(#buckets))
-        }
-        // Spanned too: its type is the field's `Config`.
-        None => quote_spanned!(ty.span()=> ::core::default::Default::default()),
+    // there, `limit` on a plain metric "`Gauge` takes no series limit". No `Config` is
+    // named here (see `MetricField::build_default`).
+    let buckets = f.buckets.as_ref().map(|bounds| {
+        let bounds = bounds.iter().map(|b| Literal::f64_suffixed(*b));
+        quote!(#private::buckets(&[#(#bounds),*]))
+    });
+    let (trait_path, item, args) = match (buckets, &f.limit) {
+        (None, None) => (quote!(#private::MetricField), "build_default", quote!()),
+        (Some(b), None) => (quote!(#private::WithBuckets), "build_with_buckets", b),
+        (None, Some(limit)) => (
+            quote!(#private::TakesLimit),
+            "build_limited_default",
+            quote!(#limit),
+        ),
+        (Some(b), Some(limit)) => (
+            quote!(#private::WithBuckets),
+            "build_limited_with_buckets",
+            quote!(#b, #limit),
+        ),
     };
-    match &f.limit {
-        Some(limit) => {
-            let path = qualified(ty, quote!(#private::TakesLimit), "build_limited");
-            quote_spanned!(ty.span()=> #path(#config, #limit))
-        }
-        None => {
-            let path = qualified(ty, quote!(#private::MetricField), "build");
-            quote_spanned!(ty.span()=> #path(#config))
-        }
-    }
+    let path = qualified(ty, trait_path, item);
+    quote_spanned!(ty.span()=> #path(#args))
 }
 
 /// Checks that need the field types, evaluated as consts: each panics with the message
@@ -478,7 +479,14 @@ fn const_checks(s: &Checked<'_>, private: &TokenStream) -> Vec<TokenStream> {
                 &message,
             ));
         }
-        if let Some((key, labels)) = &f.labels {
+        // Not when the family's `L` is read from `labels` (see
+        // `families::labels_read_at_attribute`): it names it, and a `labels` that is not a
+        // `LabelSet` is reported there once.
+        if let Some((key, labels)) = f
+            .labels
+            .as_ref()
+            .filter(|_| !crate::families::reads_labels_at_attribute(ty))
+        {
             // Only type-checks when `labels` names the family's `L`. The field type is
             // moved to `labels`, so the trait's message (about the type) lands there; each
             // token keeps its hygiene (`#[promenade::families]`'s path stays the macro's,

@@ -17,6 +17,7 @@ mod valid;
 use crate::ctxt::Ctxt;
 
 pub(crate) fn derive(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
+    let input = &crate::families::labels_read_at_attribute(input);
     let mut cx = Ctxt::new();
     let (container, container_sound) = cx.sound(|cx| attr::Container::from_attrs(cx, &input.attrs));
     let krate = crate::krate::path(container.krate.as_ref());

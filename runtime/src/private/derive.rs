@@ -99,6 +99,14 @@ pub trait MetricField: Sized + 'static {
     /// derive has checked that there is one (or that the field has a `limit` of its own).
     fn build(config: Self::Config) -> Self;
 
+    /// [`build`](Self::build) with the default configuration. The derive calls this
+    /// rather than `build(Default::default())`, which would name `Self::Config` in the
+    /// user's crate: a field `#[promenade::families]` rewrote whose `labels = L` is not a
+    /// `LabelSet` would then be reported at its metric type besides at `L`.
+    fn build_default() -> Self {
+        Self::build(Self::Config::default())
+    }
+
     /// Sends the field's series to `sink` (after the derive sent its descriptor).
     fn collect_field(&self, sink: &mut dyn Sink);
 
@@ -117,6 +125,20 @@ pub trait MetricField: Sized + 'static {
 pub trait WithBuckets: MetricField {
     /// The configuration for these (already validated) buckets.
     fn bucket_config(buckets: Buckets) -> Self::Config;
+
+    /// A fresh field with these buckets (see [`MetricField::build_default`] for why the
+    /// derive does not build the configuration itself).
+    fn build_with_buckets(buckets: Buckets) -> Self {
+        Self::build(Self::bucket_config(buckets))
+    }
+
+    /// A fresh family with these buckets, holding at most `limit` series.
+    fn build_limited_with_buckets(buckets: Buckets, limit: usize) -> Self
+    where
+        Self: TakesLimit,
+    {
+        <Self as TakesLimit>::build_limited(Self::bucket_config(buckets), limit)
+    }
 }
 
 /// A field that takes `#[metric(limit = N)]`.
@@ -128,6 +150,12 @@ pub trait WithBuckets: MetricField {
 pub trait TakesLimit: MetricField {
     /// A fresh family holding at most `limit` series (more share the overflow series).
     fn build_limited(config: Self::Config, limit: usize) -> Self;
+
+    /// [`build_limited`](Self::build_limited) with the default configuration (see
+    /// [`MetricField::build_default`]).
+    fn build_limited_default(limit: usize) -> Self {
+        Self::build_limited(Self::Config::default(), limit)
+    }
 }
 
 /// A field that takes `#[metric(callback = path::to_fn)]`.
@@ -898,6 +926,19 @@ impl<L, M> FamilyOver<L> for Family<L, M> {}
 
 /// Type-checks only when `F` is a family over `L` (see [`FamilyOver`]).
 pub const fn same_labels<F: FamilyOver<L>, L>() {}
+
+/// The label set `labels = L` names. The derive reads a field `#[promenade::families]`
+/// made a `Family<L, M>` as `Family<<L as LabelsOf>::Set, M>` (the same type), spanned at
+/// `L` in the attribute: when `L` is not a [`LabelSet`], that is the one error, there
+/// (the field's other uses then see an error type and add none).
+pub trait LabelsOf {
+    /// `L` itself.
+    type Set;
+}
+
+impl<L: LabelSet> LabelsOf for L {
+    type Set = L;
+}
 
 #[cfg(test)]
 mod tests {
