@@ -694,6 +694,11 @@ pub use __private::ErrorKindLabels;
 /// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelValue)]
 /// enum Method { Get, #[label(rename = "get")] Head }
 /// ```
+/// Nor an empty value, which Prometheus reads as the label being absent.
+/// ```compile_fail
+/// #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelValue)]
+/// enum Method { Get, #[label(rename = "")] Other }
+/// ```
 pub use promenade_macros::LabelValue;
 
 /// Derives [`LabelSet`](trait@LabelSet) for a struct with named fields: each field is one
@@ -715,8 +720,8 @@ pub use promenade_macros::LabelValue;
 ///
 /// Label names are checked at compile time: the Prometheus grammar, no `__` prefix, no
 /// duplicates (through flattened sets too). `le` and `quantile` are allowed here; a
-/// histogram family whose label set has `le` (a summary's, `quantile`) is refused by
-/// `#[derive(Metrics)]`.
+/// histogram family whose label set has `le` (a summary's, `quantile`; a state set's, the
+/// state set's own name) is refused by `#[derive(Metrics)]`.
 ///
 /// # What it generates
 /// `impl LabelSet`: `NAMES` in field order, `CARDINALITY` the product of the fields'
@@ -807,7 +812,8 @@ pub use promenade_macros::LabelSet;
 /// - `const_labels(env = "prod", region = "eu")`: labels on every series of the struct
 ///   (nested structs included), written before the series' own labels. Names follow the
 ///   label grammar; `le` and `quantile` are refused, and so is a name that a field's label
-///   set (or a nested struct's) already has.
+///   set (or a nested struct's) already has, or that a state set field is named (its
+///   states are a label named after it).
 /// - `max_series = N`: a budget checked at compile time: the series all fields can expose
 ///   (every label set of a family — an open label set counts as its declared
 ///   `#[label(limit = N)]`s, or the field's `limit` — plus its overflow series; a
