@@ -136,3 +136,24 @@ fn values_are_escaped_by_the_writer() {
     }
     assert_eq!(encoded(&Odd::Quote), "say \\\"hi\\\"\\\\");
 }
+
+/// Keywords as variants (`r#Type`): the value is the name without `r#`, under every rule.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+#[allow(non_camel_case_types)]
+enum Keyword {
+    r#Type,
+    r#match,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+#[label(rename_all = "SCREAMING_SNAKE_CASE")]
+enum ScreamingKeyword {
+    r#Type,
+}
+
+#[test]
+fn raw_identifiers_lose_their_prefix() {
+    assert_eq!(encoded(&Keyword::r#Type), "type");
+    assert_eq!(encoded(&Keyword::r#match), "match");
+    assert_eq!(encoded(&ScreamingKeyword::r#Type), "TYPE");
+}

@@ -196,7 +196,7 @@ impl<'a> Enum<'a> {
                         ),
                     );
                 }
-                let ident = v.ident.to_string();
+                let ident = crate::names::unraw(&v.ident);
                 let rename = attr::variant_rename(cx, &v.attrs);
                 let value = match &rename {
                     Some(lit) => lit.value(),
