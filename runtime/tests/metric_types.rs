@@ -457,3 +457,29 @@ fn a_state_set_family_with_a_label_named_after_it_is_refused() {
          # EOF\n"
     );
 }
+
+/// What no compile-time check sees — a parent struct's constant label named like a state
+/// set nested in it — is caught at the scrape: the collector is left out and counted,
+/// never a series with a label written twice.
+#[test]
+fn a_state_set_series_repeating_its_own_name_as_a_label_is_left_out() {
+    #[derive(promenade::Metrics)]
+    struct Lights {
+        /// Enabled features.
+        features: StateSet<Feature>,
+    }
+    #[derive(promenade::Metrics)]
+    #[metrics(const_labels(features = "all"))]
+    struct Panel {
+        #[metric(nested)]
+        lights: Lights,
+    }
+    let r = Registry::new();
+    r.register(Panel::new()).unwrap();
+    let out = text_of(&r);
+    assert!(!out.contains("features{"), "{out}");
+    assert!(
+        out.contains("promenade_collector_failures_total{collector=\""),
+        "{out}"
+    );
+}

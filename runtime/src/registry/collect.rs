@@ -666,6 +666,16 @@ impl<'s> CheckedSink<'s> {
         !self.clashes(&d.name, d.metric_type)
     }
 
+    /// Whether `labels` has a label named like the current family.
+    fn repeats_family_name(&mut self, labels: &dyn EncodeLabels) -> bool {
+        let Some(family) = self.current.last() else {
+            return false;
+        };
+        self.series_labels.clear();
+        labels.encode_labels(&mut LabelWriter::new(&mut self.series_labels));
+        encoded_labels(&self.series_labels).any(|(name, _)| name == family.as_ref())
+    }
+
     /// Sends an info point without the info labels that repeat a series label.
     fn info_point(&mut self, labels: &dyn EncodeLabels, info: &Info) {
         self.series_labels.clear();
@@ -746,6 +756,13 @@ impl Sink for CheckedSink<'_> {
                 self.faulty = true;
                 return;
             }
+        }
+        // A state set's states are a label named after the family: a series label of that
+        // name would be written twice (a constant label of a parent struct can be, which no
+        // compile-time check sees).
+        if point.metric_type() == MetricType::StateSet && self.repeats_family_name(labels) {
+            self.faulty = true;
+            return;
         }
         match point {
             Point::Info(info) => self.info_point(labels, info),
