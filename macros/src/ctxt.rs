@@ -269,14 +269,27 @@ pub(crate) fn parse_crate(
     slot: &mut Attr<syn::Path>,
 ) -> syn::Result<()> {
     let value = expr_value(meta)?;
-    match lit_str(&value) {
+    crate_value(cx, &meta.path, &value, slot);
+    Ok(())
+}
+
+/// The value of `crate = value` read into `slot` (a repeat reported at `key`), or reported
+/// at the value, naming the form. [`parse_crate`] reads it from a nested meta; the
+/// function attributes, which parse their arguments as a list of `syn::Meta`, call this
+/// with the key and value of theirs, so every macro reads `crate` the same way.
+pub(crate) fn crate_value(
+    cx: &mut Ctxt,
+    key: &syn::Path,
+    value: &syn::Expr,
+    slot: &mut Attr<syn::Path>,
+) {
+    match lit_str(value) {
         Some(lit) => match lit.parse::<syn::Path>() {
-            Ok(path) => slot.set(cx, &meta.path, path),
+            Ok(path) => slot.set(cx, key, path),
             Err(_) => cx.error_spanned_by(lit, CRATE_FORM),
         },
-        None => cx.error_spanned_by(&value, CRATE_FORM),
+        None => cx.error_spanned_by(value, CRATE_FORM),
     }
-    Ok(())
 }
 
 const CRATE_FORM: &str =

@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprLit, Lit, Meta, Token, UnOp};
 
 use super::Kind;
-use crate::ctxt::{Attr, Ctxt};
+use crate::ctxt::{crate_value, Attr, Ctxt};
 use crate::names;
 use crate::symbol::{BUCKETS, CRATE, HELP, METRIC, NAME, ONLY, OUTCOME, SKIP};
 
@@ -172,13 +172,7 @@ pub(crate) fn parse(kind: Kind, args: TokenStream) -> syn::Result<Args> {
                 Ok(list) => only.set(&mut cx, &nv.path, (list, meta.clone())),
                 Err(e) => cx.syn_error(e),
             },
-            CRATE => match string_value(&nv.value).map(|l| l.parse::<syn::Path>()) {
-                Some(Ok(path)) => krate.set(&mut cx, &nv.path, path),
-                _ => cx.error_spanned_by(
-                    &nv.value,
-                    "`crate` takes a path in a string, like `crate = \"my_crate::promenade\"`",
-                ),
-            },
+            CRATE => crate_value(&mut cx, &nv.path, &nv.value, &mut krate),
             _ => unreachable!("every accepted key is handled above"),
         }
     }
@@ -369,13 +363,9 @@ fn variant_list(e: &Expr) -> syn::Result<Vec<syn::Path>> {
         .collect()
 }
 
+/// The string literal in `e`, read as every macro reads one (see [`crate::ctxt::lit_str`]).
 fn string_value(e: &Expr) -> Option<syn::LitStr> {
-    match e {
-        Expr::Lit(ExprLit {
-            lit: Lit::Str(s), ..
-        }) => Some(s.clone()),
-        _ => None,
-    }
+    crate::ctxt::lit_str(e).cloned()
 }
 
 /// The doc comment of the function, lines trimmed and joined with spaces.

@@ -31,27 +31,16 @@ pub(crate) fn expand(s: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     let as_trait = |f: &Field<'_>| as_trait(f, krate);
     let cardinality = |f: &Field<'_>| cardinality(f, krate);
 
-    let flattened = s.fields.iter().any(|f| matches!(f.kind, Kind::Flatten));
-    let (names_items, names) = if flattened {
-        let parts = s.fields.iter().map(|f| match &f.kind {
-            Kind::Label { name, .. } => quote!(&[#name]),
-            Kind::Flatten => {
-                let t = as_trait(f);
-                quote!(#t::NAMES)
-            }
-        });
-        let items = quote! {
-            const __PROMENADE_NAME_PARTS: &[&[&::core::primitive::str]] = &[#(#parts),*];
-            const __PROMENADE_NAMES: [&::core::primitive::str; #private::names_len(__PROMENADE_NAME_PARTS)] =
-                #private::concat_names(__PROMENADE_NAME_PARTS);
-        };
-        (items, quote!(&__PROMENADE_NAMES))
-    } else {
-        let names = s
-            .fields
-            .iter()
-            .filter_map(|f| f.label_name().map(|(n, _)| n));
-        (TokenStream::new(), quote!(&[#(#names),*]))
+    let joined = joined_names(s, krate);
+    let (names_items, names, duplicate_check) = match joined {
+        Some((items, check)) => (items, quote!(&__PROMENADE_NAMES), Some(check)),
+        None => {
+            let names = s
+                .fields
+                .iter()
+                .filter_map(|f| f.label_name().map(|(n, _)| n));
+            (TokenStream::new(), quote!(&[#(#names),*]), None)
+        }
     };
 
     let product = |each: &dyn Fn(&Field<'_>) -> TokenStream| {
@@ -69,31 +58,6 @@ pub(crate) fn expand(s: &Struct<'_>, krate: &TokenStream) -> TokenStream {
         .fields
         .iter()
         .filter_map(|f| open_check(f, &ident_str, krate));
-    let duplicate_check = flattened.then(|| {
-        let span = s
-            .fields
-            .iter()
-            .find(|f| matches!(f.kind, Kind::Flatten))
-            .map(|f| f.ty.span())
-            .unwrap_or_else(proc_macro2::Span::call_site);
-        let before = "label `";
-        let after = format!(
-            "` appears twice in `{ident_str}` once its flattened fields are joined; rename one of them with `#[label(rename = \"...\")]`"
-        );
-        let panic = quote_spanned!(span=> ::core::panic!("{}", __promenade_message.as_str()));
-        quote! {
-            if let ::core::option::Option::Some(__promenade_name) =
-                #private::first_duplicate(&__PROMENADE_NAMES)
-            {
-                let __promenade_message = #private::name_message(
-                    #before,
-                    ::core::option::Option::Some(__promenade_name),
-                    #after,
-                );
-                #panic
-            }
-        }
-    });
     // A concrete struct's checks run now, where it is defined; a generic one's when a
     // family uses it.
     let force = (!generic).then(|| {
@@ -190,6 +154,56 @@ pub(crate) fn expand(s: &Struct<'_>, krate: &TokenStream) -> TokenStream {
     }
 }
 
+/// With a flattened field: the label names joined (each label's own, each flattened set's
+/// `NAMES`) as the const `__PROMENADE_NAMES`, and the statement that panics, at the first
+/// flattened field's type, if one repeats. A label's own name is joined once: two labels
+/// of the same name are reported by `valid`, so a repeat found here always comes through
+/// a flattened set.
+fn joined_names(s: &Struct<'_>, krate: &TokenStream) -> Option<(TokenStream, TokenStream)> {
+    let private = quote!(#krate::__private);
+    let first_flattened = s.fields.iter().find(|f| matches!(f.kind, Kind::Flatten))?;
+    let mut own: Vec<&str> = Vec::new();
+    let parts: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .filter_map(|f| match &f.kind {
+            Kind::Label { name, .. } if own.contains(&name.as_str()) => None,
+            Kind::Label { name, .. } => {
+                own.push(name);
+                Some(quote!(&[#name]))
+            }
+            Kind::Flatten => {
+                let t = as_trait(f, krate);
+                Some(quote!(#t::NAMES))
+            }
+        })
+        .collect();
+    let items = quote! {
+        const __PROMENADE_NAME_PARTS: &[&[&::core::primitive::str]] = &[#(#parts),*];
+        const __PROMENADE_NAMES: [&::core::primitive::str; #private::names_len(__PROMENADE_NAME_PARTS)] =
+            #private::concat_names(__PROMENADE_NAME_PARTS);
+    };
+    let span = first_flattened.ty.span();
+    let after = format!(
+        "` appears twice in `{}` once its flattened fields are joined; rename one of them with `#[label(rename = \"...\")]`",
+        s.ident
+    );
+    let panic = quote_spanned!(span=> ::core::panic!("{}", __promenade_message.as_str()));
+    let check = quote! {
+        if let ::core::option::Option::Some(__promenade_name) =
+            #private::first_duplicate(&__PROMENADE_NAMES)
+        {
+            let __promenade_message = #private::name_message(
+                "label `",
+                ::core::option::Option::Some(__promenade_name),
+                #after,
+            );
+            #panic
+        }
+    };
+    Some((items, check))
+}
+
 /// `<T as LabelValue>` for a label field, `<T as LabelSet>` for a flattened one. Every use
 /// of a field's type is spanned at that type, so a type that is not a `LabelValue` (or,
 /// flattened, a `LabelSet`) gets the trait's own message there.
@@ -255,7 +269,8 @@ fn open_check(f: &Field<'_>, ident_str: &str, krate: &TokenStream) -> Option<Tok
 /// What is emitted next to the errors: the stub impl, and for each field that validated
 /// (`s` holds only those) what the impl would check of it against its type: that it is a
 /// `LabelValue` (flattened: a `LabelSet`), that its `limit` is a `usize`, and that an open
-/// label has a limit. So each mistake is reported once, in the same build. (For a generic
+/// label has a limit; and, between those fields, that no label name repeats through a
+/// flattened set. So each mistake is reported once, in the same build. (For a generic
 /// struct those checks run where a family uses it, which the stub cannot do.)
 pub(crate) fn expand_sound_parts(
     s: &Struct<'_>,
@@ -277,10 +292,17 @@ pub(crate) fn expand_sound_parts(
             };
         }
     });
+    let joined = joined_names(s, krate).map(|(items, check)| {
+        quote! {
+            #items
+            const _: () = { #check };
+        }
+    });
     quote! {
         #stub
         const _: () = {
             #(#checks)*
+            #joined
         };
     }
 }

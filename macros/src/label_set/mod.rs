@@ -1,7 +1,8 @@
 //! `#[derive(LabelSet)]` on structs with named fields: parse (`ast`, `attr`) → validate
 //! (`valid`) → expand (`expand`). Every mistake is collected. On error the impl is a stub
 //! (so that one mistake gives one message), and the fields that validated are still
-//! checked against their types, so one build shows every mistake.
+//! checked against their types and against each other through flattened sets (see
+//! `expand::expand_sound_parts`), so one build shows every mistake.
 
 mod ast;
 mod attr;
@@ -18,32 +19,14 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
         // Not a struct with named fields: the stub is all there is.
         return cx.with_stub(expand::stub(input, &krate));
     };
-    valid::check(&mut cx, &s);
+    let sound = valid::check(&mut cx, &s);
     if cx.is_ok() {
         return expand::expand(&s, &krate);
     }
-    cx.with_stub(expand::expand_sound_parts(&sound_fields(s), input, &krate))
-}
-
-/// The fields that are sound on their own: attributes read without error, and accepted by
-/// `valid` alone (so `valid` stays the one place that knows what a field needs; a name
-/// used twice is an error about two fields, reported by the full check, and leaves each
-/// sound).
-fn sound_fields(s: ast::Struct<'_>) -> ast::Struct<'_> {
-    let fields = s
-        .fields
-        .iter()
-        .filter(|f| {
-            let mut scratch = Ctxt::new();
-            let alone = ast::Struct {
-                ident: s.ident,
-                generics: s.generics,
-                fields: vec![(*f).clone()],
-            };
-            valid::check(&mut scratch, &alone);
-            f.sound && scratch.is_ok()
-        })
-        .cloned()
-        .collect();
-    ast::Struct { fields, ..s }
+    let fields = s.fields.iter().zip(&sound).filter(|(_, sound)| **sound);
+    let s = ast::Struct {
+        fields: fields.map(|(f, _)| f.clone()).collect(),
+        ..s
+    };
+    cx.with_stub(expand::expand_sound_parts(&s, input, &krate))
 }

@@ -10,12 +10,18 @@ use super::ast::Struct;
 use crate::ctxt::Ctxt;
 use crate::names::{label_name_error, unraw};
 
-pub(crate) fn check(cx: &mut Ctxt, s: &Struct<'_>) {
+/// Checks the struct, reporting every mistake to `cx`, and says which fields are sound:
+/// read without error and with no mistake of their own (`sound[i]` for `s.fields[i]`). A
+/// name used by two fields is a mistake of the pair and leaves each field sound.
+pub(crate) fn check(cx: &mut Ctxt, s: &Struct<'_>) -> Vec<bool> {
     let mut seen: HashMap<&str, &syn::Ident> = HashMap::new();
+    let mut sound = Vec::with_capacity(s.fields.len());
     for f in &s.fields {
         let Some((name, name_span)) = f.label_name() else {
+            sound.push(f.sound);
             continue;
         };
+        sound.push(f.sound && label_name_error(name).is_none());
         if let Some(reason) = label_name_error(name) {
             // A field's own name is fixed with `rename`; a `rename` by another name.
             let message = if name.is_empty() {
@@ -39,4 +45,5 @@ pub(crate) fn check(cx: &mut Ctxt, s: &Struct<'_>) {
             seen.insert(name, f.member);
         }
     }
+    sound
 }

@@ -3,14 +3,12 @@
 use super::attr;
 use crate::ctxt::Ctxt;
 
-#[derive(Clone)]
 pub(crate) struct Struct<'a> {
     pub(crate) ident: &'a syn::Ident,
     pub(crate) vis: &'a syn::Visibility,
     pub(crate) fields: Vec<Field<'a>>,
 }
 
-#[derive(Clone)]
 pub(crate) struct Field<'a> {
     pub(crate) member: &'a syn::Ident,
     pub(crate) ty: &'a syn::Type,

@@ -72,19 +72,28 @@ impl Member<'_> {
     }
 }
 
-pub(crate) fn check<'a>(cx: &mut Ctxt, container: &Container, s: Struct<'a>) -> Checked<'a> {
+/// Checks the struct, reporting every mistake to `cx`, and says which fields are sound:
+/// read without error and with no mistake of their own (`sound[i]` for `members[i]`). A
+/// mistake in the container's prefix is its own, reported once: the fields' names are
+/// checked against a stand-in for it (see [`Prefix`]). A name used by two fields is a
+/// mistake of the pair, reported here, and leaves each field sound. The `Checked` holds
+/// every field, and of the constant labels only the sound ones.
+pub(crate) fn check<'a>(
+    cx: &mut Ctxt,
+    container: &Container,
+    s: Struct<'a>,
+) -> (Checked<'a>, Vec<bool>) {
     let prefix = prefix(cx, container);
     let mut members = Vec::with_capacity(s.fields.len());
+    let mut sound = Vec::with_capacity(s.fields.len());
     for f in s.fields {
-        members.push(match f.attrs.nested {
-            Some(_) => Member::Nested(nested(cx, prefix.as_deref(), f)),
-            None => Member::Metric(Box::new(field(
-                cx,
-                prefix.as_deref(),
-                container.families_below,
-                f,
-            ))),
+        let attrs_sound = f.sound;
+        let (member, valid) = cx.sound(|cx| match f.attrs.nested {
+            Some(_) => Member::Nested(nested(cx, &prefix, f)),
+            None => Member::Metric(Box::new(field(cx, &prefix, container.families_below, f))),
         });
+        members.push(member);
+        sound.push(attrs_sound && valid);
     }
     let fields = || {
         members.iter().enumerate().filter_map(|(i, m)| match m {
@@ -123,32 +132,37 @@ pub(crate) fn check<'a>(cx: &mut Ctxt, container: &Container, s: Struct<'a>) -> 
             }
         }
     }
-    Checked {
+    let checked = Checked {
         ident: s.ident,
         vis: s.vis,
         members,
         maybe_clashing,
         max_series: container.max_series.clone(),
         const_labels: const_labels(cx, container),
-    }
+    };
+    (checked, sound)
 }
 
-/// Constant labels: valid, distinct names, and none a histogram or summary reserves.
+/// Constant labels: valid, distinct names, and none a histogram or summary reserves. The
+/// ones with a mistake are reported and left out (a repeat keeps the first), so the rest
+/// are still checked against the fields' label sets.
 fn const_labels(cx: &mut Ctxt, container: &Container) -> Vec<(String, String, Span)> {
     let mut out: Vec<(String, String, Span)> = Vec::new();
     for (ident, value) in &container.const_labels {
         let name = unraw(ident);
-        if let Some(reason) = label_name_error(&name) {
-            cx.error_spanned_by(
-                ident,
-                format!("invalid constant label name `{name}`: {reason}; choose another name"),
-            );
-        } else if name == "le" || name == "quantile" {
-            cx.error_spanned_by(
-                ident,
-                format!("constant label `{name}` would clash with the `{name}` label of histogram buckets and summary quantiles; choose another name"),
-            );
-        }
+        let (_, sound) = cx.sound(|cx| {
+            if let Some(reason) = label_name_error(&name) {
+                cx.error_spanned_by(
+                    ident,
+                    format!("invalid constant label name `{name}`: {reason}; choose another name"),
+                );
+            } else if name == "le" || name == "quantile" {
+                cx.error_spanned_by(
+                    ident,
+                    format!("constant label `{name}` would clash with the `{name}` label of histogram buckets and summary quantiles; choose another name"),
+                );
+            }
+        });
         if out.iter().any(|(n, ..)| *n == name) {
             cx.error_spanned_by(
                 ident,
@@ -156,16 +170,38 @@ fn const_labels(cx: &mut Ctxt, container: &Container) -> Vec<(String, String, Sp
             );
             continue;
         }
-        out.push((name, value.value(), ident.span()));
+        if sound {
+            out.push((name, value.value(), ident.span()));
+        }
     }
     out
 }
 
-/// `namespace_subsystem_` checked, or `None` when either is invalid (reported once here,
-/// rather than again at every field).
-fn prefix(cx: &mut Ctxt, container: &Container) -> Option<String> {
-    let mut prefix = String::new();
-    let mut ok = true;
+/// The struct's `namespace_subsystem_`, as written and as checked. Each invalid part is
+/// reported once, at its literal, and replaced in `checked` by a valid stand-in, so the
+/// names below it (the subsystem, each field's, a nested prefix) are checked for their
+/// own mistakes only. Names compared between fields keep `written`: two fields clash
+/// whatever their common prefix.
+struct Prefix {
+    written: String,
+    checked: String,
+}
+
+impl Prefix {
+    /// `rest` after the prefix: as written, and as checked.
+    fn join(&self, rest: &str) -> (String, String) {
+        (
+            format!("{}{rest}", self.written),
+            format!("{}{rest}", self.checked),
+        )
+    }
+}
+
+fn prefix(cx: &mut Ctxt, container: &Container) -> Prefix {
+    let mut prefix = Prefix {
+        written: String::new(),
+        checked: String::new(),
+    };
     for (what, lit) in [
         ("namespace", &container.namespace),
         ("subsystem", &container.subsystem),
@@ -176,15 +212,24 @@ fn prefix(cx: &mut Ctxt, container: &Container) -> Option<String> {
             continue;
         }
         // Checked as the start of a name, so the rules read the same as for a name.
-        let composed = format!("{prefix}{part}");
-        if let Some(reason) = metric_name_error(&composed) {
-            cx.error_spanned_by(lit, prefix_message(what, &part, reason));
-            ok = false;
-        }
-        prefix = format!("{composed}_");
+        let (written, checked) = prefix.join(&part);
+        let checked = match metric_name_error(&checked) {
+            Some(reason) => {
+                cx.error_spanned_by(lit, prefix_message(what, &part, reason));
+                prefix.join(STAND_IN).1
+            }
+            None => checked,
+        };
+        prefix = Prefix {
+            written: format!("{written}_"),
+            checked: format!("{checked}_"),
+        };
     }
-    ok.then_some(prefix)
+    prefix
 }
+
+/// What an invalid namespace, subsystem or prefix stands for in the names checked after it.
+const STAND_IN: &str = "x";
 
 /// An invalid namespace, subsystem or prefix: why, and the fix (the spelling with `_` for
 /// each character a name cannot have, when that is a valid start of a name).
@@ -212,7 +257,7 @@ fn prefix_message(what: &str, part: &str, reason: &str) -> String {
     format!("invalid {what} `{part}`: it begins every metric name of {whose}, and {reason}; {fix}")
 }
 
-fn nested<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Nested<'a> {
+fn nested<'a>(cx: &mut Ctxt, prefix: &Prefix, f: ast::Field<'a>) -> Nested<'a> {
     for (key, span) in &f.attrs.keys {
         if *key == LABELS {
             cx.syn_error(syn::Error::new(
@@ -226,11 +271,11 @@ fn nested<'a>(cx: &mut Ctxt, prefix: Option<&str>, f: ast::Field<'a>) -> Nested<
             ));
         }
     }
-    let mut full = prefix.unwrap_or("").to_owned();
+    let mut full = prefix.written.clone();
     if let Some(lit) = &f.attrs.prefix {
         let part = lit.value();
-        let composed = format!("{full}{part}");
-        if let Some(reason) = metric_name_error(&composed) {
+        let (composed, checked) = prefix.join(&part);
+        if let Some(reason) = metric_name_error(&checked) {
             cx.error_spanned_by(lit, prefix_message("prefix", &part, reason));
         }
         full = format!("{composed}_");
@@ -319,12 +364,7 @@ fn with_unit(name: &str, unit: &str) -> String {
     }
 }
 
-fn field<'a>(
-    cx: &mut Ctxt,
-    prefix: Option<&str>,
-    families_below: bool,
-    f: ast::Field<'a>,
-) -> Field<'a> {
+fn field<'a>(cx: &mut Ctxt, prefix: &Prefix, families_below: bool, f: ast::Field<'a>) -> Field<'a> {
     if let Some(lit) = &f.attrs.prefix {
         cx.error_spanned_by(
             lit,
@@ -335,7 +375,7 @@ fn field<'a>(
         Some(lit) => (lit.value(), lit.span()),
         None => (unraw(f.member), f.member.span()),
     };
-    let written = format!("{}{short}", prefix.unwrap_or(""));
+    let written = format!("{}{short}", prefix.written);
     // With a unit: `x` becomes `x_seconds`; a counter `x_total` becomes
     // `x_seconds_total` (the unit before the counter's suffix); never twice.
     let (name, counter_name) = match f.attrs.unit.as_ref().and_then(|lit| {
@@ -349,18 +389,19 @@ fn field<'a>(
         }
         None => (written, None),
     };
-    if prefix.is_some() {
-        if let Some(reason) = metric_name_error(&name) {
-            let fix = if f.attrs.name.is_some() {
-                "choose another name"
-            } else {
-                "set another with `#[metric(name = \"...\")]`"
-            };
-            cx.syn_error(syn::Error::new(
-                name_span,
-                format!("invalid metric name `{name}`: {reason}; {fix}"),
-            ));
-        }
+    // The name after the prefix, checked after the prefix's stand-in (a unit only adds to
+    // the end, so `name` starts with the prefix as written).
+    let (_, checked) = prefix.join(&name[prefix.written.len()..]);
+    if let Some(reason) = metric_name_error(&checked) {
+        let fix = if f.attrs.name.is_some() {
+            "choose another name"
+        } else {
+            "set another with `#[metric(name = \"...\")]`"
+        };
+        cx.syn_error(syn::Error::new(
+            name_span,
+            format!("invalid metric name `{name}`: {reason}; {fix}"),
+        ));
     }
 
     let help = match &f.attrs.help {
