@@ -8,12 +8,17 @@ use crate::ctxt::{
 };
 use crate::symbol::{CRATE, FLATTEN, LABEL, LIMIT, RANGE, RENAME, RENAME_ALL, UNBOUNDED};
 
-/// `#[label(crate = "...")]` on the struct: the runtime's path, if overridden.
-pub(crate) fn container(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Option<syn::Path> {
+/// `#[label(crate = "...")]` on the struct: the runtime's path, if overridden, and whether
+/// every `crate = ...` was read without a mistake (the generated code's paths start with
+/// it, so after one nothing but the stub is emitted).
+pub(crate) fn container(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> (Option<syn::Path>, bool) {
     let mut krate = Attr::none(CRATE);
+    let mut krate_sound = true;
     for_each_key(cx, attrs, LABEL, |cx, meta| {
         if meta.path.is_ident(CRATE) {
-            return parse_crate(cx, meta, &mut krate);
+            let (read, sound) = cx.sound(|cx| parse_crate(cx, meta, &mut krate));
+            krate_sound &= sound && read.is_ok();
+            return read;
         }
         let hint = if [RENAME, LIMIT, UNBOUNDED, FLATTEN]
             .iter()
@@ -27,7 +32,7 @@ pub(crate) fn container(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> Option<syn::
         };
         unknown_key(cx, meta, LABEL, &[CRATE], hint)
     });
-    krate.get()
+    (krate.get(), krate_sound)
 }
 
 /// `#[label(...)]` on a field.
@@ -144,7 +149,8 @@ mod tests {
 
         let attrs: Vec<syn::Attribute> = vec![syn::parse_quote!(#[label(crate = promenade)])];
         let mut cx = Ctxt::new();
-        assert!(container(&mut cx, &attrs).is_none());
+        let (krate, sound) = container(&mut cx, &attrs);
+        assert!(krate.is_none() && !sound);
         assert_eq!(
             cx.check().unwrap_err().to_string(),
             "`crate` takes a path to the promenade crate in a string, like `crate = \"::my_crate::promenade\"`"

@@ -47,3 +47,45 @@ pub(crate) fn check(cx: &mut Ctxt, s: &Struct<'_>) -> Vec<bool> {
     }
     sound
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(input: &syn::DeriveInput) -> (Vec<String>, Vec<bool>) {
+        let mut cx = Ctxt::new();
+        let s = Struct::from_input(&mut cx, input).expect("a struct with named fields");
+        let sound = check(&mut cx, &s);
+        let messages = match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        };
+        (messages, sound)
+    }
+
+    #[test]
+    fn a_field_with_an_invalid_name_is_unsound_and_a_repeated_name_leaves_each_sound() {
+        let (messages, sound) = run(&syn::parse_quote! {
+            struct Request {
+                #[label(rename = "__kind")]
+                kind: bool,
+                cached: bool,
+                #[label(rename = "cached")]
+                hit: bool,
+                #[label(flatten)]
+                route: Route,
+                #[label(limit = "ten")]
+                path: String,
+            }
+        });
+        assert_eq!(
+            messages,
+            [
+                "`limit` takes the most values this label may take, like `limit = 100` (or a `usize` constant)",
+                "invalid label name `__kind`: label names starting with `__` are reserved for Prometheus' own use; choose another name in `rename = \"...\"`",
+                "label name `cached` is used twice (fields `cached` and `hit`); give one of them another name with `#[label(rename = \"...\")]`",
+            ]
+        );
+        assert_eq!(sound, [false, true, true, true, false]);
+    }
+}

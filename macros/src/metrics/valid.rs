@@ -615,3 +615,145 @@ fn may_clash(a: &str, b: &str) -> bool {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `check` on `input`: every message, each field's soundness, each metric field's name,
+    /// the pairs that may clash and the constant labels kept.
+    struct Run {
+        messages: Vec<String>,
+        sound: Vec<bool>,
+        names: Vec<String>,
+        maybe_clashing: Vec<(usize, usize)>,
+        const_labels: Vec<String>,
+    }
+
+    fn run(input: &syn::DeriveInput) -> Run {
+        let mut cx = Ctxt::new();
+        let container = Container::from_attrs(&mut cx, &input.attrs);
+        let s = Struct::from_input(&mut cx, input).expect("a struct with named fields");
+        let (checked, sound) = check(&mut cx, &container, s);
+        let names = checked
+            .members
+            .iter()
+            .filter_map(|m| match m {
+                Member::Metric(f) => Some(f.name.clone()),
+                Member::Nested(_) => None,
+            })
+            .collect();
+        let const_labels = checked
+            .const_labels
+            .iter()
+            .map(|(n, ..)| n.clone())
+            .collect();
+        let messages = match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        };
+        Run {
+            messages,
+            sound,
+            names,
+            maybe_clashing: checked.maybe_clashing,
+            const_labels,
+        }
+    }
+
+    #[test]
+    fn an_invalid_namespace_is_reported_once_and_leaves_the_fields_sound() {
+        let run = run(&syn::parse_quote! {
+            #[metrics(namespace = "9jobs", subsystem = "batch")]
+            struct JobMetrics {
+                /// Jobs done.
+                done: Counter,
+                /// Jobs done, as a gauge.
+                done_total: Gauge,
+                /// Jobs failed.
+                #[metric(name = "failed-jobs")]
+                failed: Counter,
+            }
+        });
+        assert_eq!(
+            run.messages,
+            [
+                "invalid namespace `9jobs`: it begins every metric name of this struct, and a metric name must start with a letter, `_` or `:`; choose another namespace",
+                "invalid metric name `9jobs_batch_failed-jobs`: a metric name may only contain ASCII letters, digits, `_` and `:`; choose another name",
+            ]
+        );
+        assert_eq!(run.sound, [true, true, false]);
+        // Compared as written: the pair clashes whatever the prefix.
+        assert_eq!(
+            run.names,
+            [
+                "9jobs_batch_done",
+                "9jobs_batch_done_total",
+                "9jobs_batch_failed-jobs"
+            ]
+        );
+        assert_eq!(run.maybe_clashing, [(0, 1)]);
+    }
+
+    #[test]
+    fn an_invalid_subsystem_after_a_valid_namespace_is_reported_at_the_subsystem() {
+        let run = run(&syn::parse_quote! {
+            #[metrics(namespace = "jobs", subsystem = "batch-2")]
+            struct JobMetrics {
+                /// Jobs done.
+                done: Counter,
+            }
+        });
+        assert_eq!(
+            run.messages,
+            ["invalid subsystem `batch-2`: it begins every metric name of this struct, and a metric name may only contain ASCII letters, digits, `_` and `:`; write `batch_2` or choose another subsystem"]
+        );
+        assert_eq!(run.sound, [true]);
+        assert_eq!(run.names, ["jobs_batch-2_done"]);
+    }
+
+    #[test]
+    fn constant_labels_with_a_mistake_are_left_out_and_the_others_kept() {
+        let run = run(&syn::parse_quote! {
+            #[metrics(const_labels(__region = "eu", le = "1", env = "prod", env = "dev", host = "a"))]
+            struct JobMetrics {
+                /// Jobs done.
+                done: Counter,
+            }
+        });
+        assert_eq!(
+            run.messages,
+            [
+                "invalid constant label name `__region`: label names starting with `__` are reserved for Prometheus' own use; choose another name",
+                "constant label `le` would clash with the `le` label of histogram buckets and summary quantiles; choose another name",
+                "constant label `env` is given twice; keep only one",
+            ]
+        );
+        assert_eq!(run.const_labels, ["env", "host"]);
+        assert_eq!(run.sound, [true]);
+    }
+
+    #[test]
+    fn a_name_used_by_two_fields_leaves_each_sound() {
+        let run = run(&syn::parse_quote! {
+            struct JobMetrics {
+                /// Jobs done.
+                done: Counter,
+                /// Jobs done again.
+                #[metric(name = "done")]
+                again: Counter,
+                /// No help text follows.
+                #[metric(help = "")]
+                empty: Counter,
+            }
+        });
+        assert_eq!(
+            run.messages,
+            [
+                "the help text of metric `empty` is empty; say what it measures",
+                "metric name `done` is used twice (fields `done` and `again`); give one of them another name with `#[metric(name = \"...\")]`",
+            ]
+        );
+        assert_eq!(run.sound, [true, true, false]);
+    }
+}
