@@ -29,9 +29,9 @@ pub(crate) struct Container {
     /// The budget of series the whole struct may expose, checked at compile time.
     pub(crate) max_series: Option<syn::LitInt>,
     pub(crate) krate: Option<syn::Path>,
-    /// Whether every `crate = ...` was read without a mistake: the generated code's paths
-    /// start with it, so after one nothing but the stub is emitted.
-    pub(crate) krate_sound: bool,
+    /// Whether a `crate = ...` had a mistake: the generated code's paths start with it, so
+    /// after one nothing but the stub is emitted.
+    pub(crate) krate_mistaken: bool,
     /// `#[promenade::families]` written below `#[derive(Metrics)]` (reported here): the
     /// derive saw the fields before it rewrote them, so `labels` on them says nothing more.
     pub(crate) families_below: bool,
@@ -44,7 +44,7 @@ impl Container {
         let mut krate = Attr::none(CRATE);
         let mut max_series = Attr::none(MAX_SERIES);
         let mut const_labels = Attr::none(CONST_LABELS);
-        let mut krate_sound = true;
+        let mut krate_mistaken = false;
         for attr in attrs.iter().filter(|a| a.path().is_ident(METRIC)) {
             cx.error_spanned_by(
                 attr.path(),
@@ -71,7 +71,7 @@ impl Container {
                 Ok(())
             } else if meta.path.is_ident(CRATE) {
                 let (read, sound) = cx.sound(|cx| parse_crate(cx, meta, &mut krate));
-                krate_sound &= sound && read.is_ok();
+                krate_mistaken |= !sound || read.is_err();
                 read
             } else if meta.path.is_ident(CONST_LABELS) {
                 let mut labels = Vec::new();
@@ -113,7 +113,7 @@ impl Container {
             const_labels: const_labels.get().unwrap_or_default(),
             max_series: max_series.get(),
             krate: krate.get(),
-            krate_sound,
+            krate_mistaken,
             families_below,
         }
     }
@@ -341,6 +341,8 @@ mod tests {
             .map(|(n, v)| (n.to_string(), v.value()))
             .collect();
         assert_eq!(labels, [("region".to_owned(), "eu".to_owned())]);
+        // A mistake in `crate` leaves the stub alone.
+        assert!(c.krate_mistaken);
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub(crate) fn derive(input: &syn::DeriveInput) -> proc_macro2::TokenStream {
     if cx.is_ok() {
         return expand::expand(&checked, &krate);
     }
-    if !container.krate_sound {
+    if container.krate_mistaken {
         // Every generated path starts with `crate`: the stub alone, so a mistake there is
         // not repeated at each path.
         return cx.with_stub(expand::stub(input, &krate));
