@@ -117,8 +117,9 @@ pub use exporters::textfile::{self, write_textfile};
 ///   buckets) in the [default registry](crate::default_registry). Every timed function's
 ///   series is there, at zero, from the first scrape.
 /// - `#[timed(name = "...", help = "...", buckets = [...])]`: the function gets a
-///   histogram of its own in the default registry. `help` defaults to the function's doc
-///   comment (one of the two is required); `buckets` default to [`DEFAULT_BUCKETS`].
+///   histogram of its own in the default registry. `help` defaults to the first paragraph
+///   of the function's doc comment (its summary line; one of the two is required), as for
+///   every function attribute's named form; `buckets` default to [`DEFAULT_BUCKETS`].
 /// - `#[timed(metric = EXPR)]`: records into a [`Histogram`] you already have: a static
 ///   (`metric = LATENCY`), a field of a `#[derive(Metrics)]` struct
 ///   (`metric = HttpMetrics::global().request_duration_seconds`) or anything reachable

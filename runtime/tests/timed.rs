@@ -151,6 +151,14 @@ fn methods_and_generic_functions_are_timed() {
 }
 
 /// Time to run the backup.
+///
+/// Only the first paragraph (the summary) becomes HELP; this one, the `# Errors`
+/// section and the example below do not.
+///
+/// # Errors
+/// ```ignore
+/// backup();
+/// ```
 #[timed(name = "backup_duration_seconds", buckets = [0.5, 1, 5])]
 fn backup() {}
 

@@ -368,18 +368,19 @@ fn string_value(e: &Expr) -> Option<syn::LitStr> {
     crate::ctxt::lit_str(e).cloned()
 }
 
-/// The doc comment of the function, lines trimmed and joined with spaces.
+/// The first paragraph of the function's doc comment (its summary, as rustdoc shows it in
+/// lists), lines trimmed and joined with spaces: the rest (`# Errors`, examples) is not a
+/// HELP text.
 fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
     let lines: Vec<String> = attrs
         .iter()
         .filter(|a| a.path().is_ident("doc"))
         .filter_map(|a| match &a.meta {
-            Meta::NameValue(nv) => string_value(&nv.value).map(|s| s.value().trim().to_owned()),
+            Meta::NameValue(nv) => string_value(&nv.value).map(|s| s.value()),
             _ => None,
         })
-        .filter(|l| !l.is_empty())
         .collect();
-    (!lines.is_empty()).then(|| lines.join(" "))
+    crate::ctxt::doc_paragraphs(&lines).into_iter().next()
 }
 
 /// `[0.1, 0.5, 1]`: numeric literals, finite, strictly increasing. A trailing `+Inf`

@@ -281,25 +281,7 @@ impl Field {
 /// A doc comment as a HELP text: each line trimmed, lines of a paragraph joined with a
 /// space, paragraphs with a newline (which the encoders escape as `\n`).
 pub(crate) fn doc_to_help(lines: &[String]) -> String {
-    let mut paragraphs: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for line in lines.iter().flat_map(|l| l.split('\n')) {
-        let line = line.trim();
-        if line.is_empty() {
-            if !current.is_empty() {
-                paragraphs.push(std::mem::take(&mut current));
-            }
-        } else {
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(line);
-        }
-    }
-    if !current.is_empty() {
-        paragraphs.push(current);
-    }
-    paragraphs.join("\n")
+    crate::ctxt::doc_paragraphs(lines).join("\n")
 }
 
 #[cfg(test)]
