@@ -148,7 +148,8 @@ fn duplicate_sample_names_are_refused_naming_both_definitions() {
             |r| r.register_metric("y", "C.", Arc::new(Counter::new())),
             "y_total",
             |r| r.register_metric("y_total", "C.", Arc::new(Counter::new())),
-            "y",
+            // Two counters share every sample; the error names one they show.
+            "y_total",
         ),
         (
             "z_created",

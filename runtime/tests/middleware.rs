@@ -246,7 +246,7 @@ fn registration_errors_are_returned_not_panicked() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.starts_with("duplicate metric: `http_requests` is exposed both by the HTTP metrics layer registered at"),
+        err.starts_with("duplicate metric: `http_requests_total` is exposed both by the HTTP metrics layer registered at"),
         "{err}"
     );
     // A clash with a metric of the user's own, on the gauge's name.
@@ -302,7 +302,7 @@ fn the_default_registry_takes_one_layer() {
     let layer = HttpMetricsLayer::new().unwrap();
     let again = HttpMetricsLayer::new().unwrap_err().to_string();
     assert!(
-        again.contains("duplicate metric: `http_requests`"),
+        again.contains("duplicate metric: `http_requests_total`"),
         "{again}"
     );
     let app = Router::new()

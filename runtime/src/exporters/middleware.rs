@@ -292,7 +292,7 @@ impl LabelSet for RouteLabels {
 ///     .unwrap();
 /// // The same names a second time are refused with an error, not a panic.
 /// let again = HttpMetricsLayer::builder().requests_name("api_requests_total").register_in(&registry);
-/// assert!(again.unwrap_err().to_string().contains("duplicate metric: `api_requests`"));
+/// assert!(again.unwrap_err().to_string().contains("duplicate metric: `api_requests_total`"));
 /// # drop(layer);
 /// ```
 #[derive(Debug, Clone)]

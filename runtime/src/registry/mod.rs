@@ -124,14 +124,35 @@ impl Registry {
             }
         }
         for d in &descriptors {
-            for sample in d.sample_names() {
-                if let Some(other) = taken.get(&sample) {
-                    return Err(Error::DuplicateMetric {
-                        sample,
-                        existing: other.defined_at.to_string(),
-                        new: d.defined_at.to_string(),
-                    });
-                }
+            // Name the clash by a sample both families show (`x_total` of two counters,
+            // rather than the bare family name they share), else one either shows.
+            let clashes: Vec<(&String, &Descriptor)> = d
+                .sample_names()
+                .filter_map(|sample| taken.get_key_value(&sample).map(|(k, o)| (k, *o)))
+                .collect();
+            // Counters, histograms and info metrics never show their bare family name.
+            let shown = |sample: &str, by: &Descriptor| {
+                sample != by.name
+                    || !matches!(
+                        by.metric_type,
+                        MetricType::Counter
+                            | MetricType::Histogram
+                            | MetricType::GaugeHistogram
+                            | MetricType::Info
+                    )
+            };
+            let pick = clashes
+                .iter()
+                .find(|(s, o)| shown(s, d) && shown(s, o))
+                .or_else(|| clashes.iter().find(|(s, o)| shown(s, d) || shown(s, o)))
+                .or(clashes.first());
+            if let Some(&(sample, other)) = pick {
+                let sample = sample.clone();
+                return Err(Error::DuplicateMetric {
+                    sample,
+                    existing: other.defined_at.to_string(),
+                    new: d.defined_at.to_string(),
+                });
             }
             for sample in d.sample_names() {
                 taken.insert(sample, d);
