@@ -29,6 +29,16 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         );
     }
     let mut out = match syn::parse2::<syn::Item>(item.clone()) {
+        Ok(syn::Item::Struct(s)) if written_twice(&s).is_some() => {
+            // The other one rewrites the fields; this one would call them families already.
+            if let Some(again) = written_twice(&s) {
+                cx.error_spanned_by(
+                    again,
+                    "`#[promenade::families]` is written twice on this struct; remove one",
+                );
+            }
+            item
+        }
         Ok(syn::Item::Struct(mut s)) if matches!(s.fields, syn::Fields::Named(_)) => {
             expand::rewrite(&mut cx, &mut s);
             s.into_token_stream()
@@ -49,6 +59,15 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         out.extend(errors.into_compile_error());
     }
     out
+}
+
+/// Another `#[families]` / `#[promenade::families]` among the struct's attributes.
+fn written_twice(s: &syn::ItemStruct) -> Option<&syn::Attribute> {
+    s.attrs.iter().find(|a| {
+        let segments = &a.path().segments;
+        segments.last().is_some_and(|last| last.ident == "families")
+            && (segments.len() == 1 || segments.len() == 2 && segments[0].ident == "promenade")
+    })
 }
 
 const NOT_A_STRUCT: &str = "`#[promenade::families]` goes on a struct with named fields";

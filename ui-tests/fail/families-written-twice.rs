@@ -1,0 +1,19 @@
+use promenade::{Counter, LabelSet, Metrics};
+
+#[derive(Clone, PartialEq, Eq, Hash, LabelSet)]
+struct Request {
+    cached: bool,
+}
+
+#[promenade::families]
+#[promenade::families]
+#[derive(Metrics)]
+struct Http {
+    /// Requests served.
+    #[metric(labels = Request)]
+    requests: Counter,
+}
+
+fn main() {
+    Http::global().requests.labels(Request { cached: true }).inc();
+}
