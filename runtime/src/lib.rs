@@ -291,7 +291,8 @@ pub use promenade_macros::counted;
 /// values (an error enum with `#[derive(LabelValue)]`, say), the count is labelled with
 /// the error's value: `kind="disk_full"`. Otherwise an `Err` is `kind="error"` — open
 /// label values such as `String` included, so an error message never becomes a series of
-/// its own. A panic is `kind="panic"`.
+/// its own. A panic is `kind="panic"`. An error value spelled `panic` or `error` gets one
+/// more `_` (`kind="panic_"`; see [`ErrorKindLabels`]), so it never shares their series.
 /// This is decided from the types at compile time (autoref-based dispatch, no
 /// specialization); in a generic function whose error type is a parameter, the error is
 /// labelled when the parameter is bound by `LabelValue`.
@@ -468,13 +469,17 @@ pub use promenade_macros::in_progress;
 /// holding the same four metrics: a field of a `#[derive(Metrics)]` struct marked
 /// `#[metric(nested, prefix = "backup")]` (exposed under the struct's prefix, as
 /// `<namespace>_backup_calls_total` and so on), or a static you register yourself
-/// (`metric = *BACKUP` for a `LazyLock<FunctionMetrics>`). The expression is evaluated at
-/// each call; the compiler checks that it is a `FunctionMetrics` and says so at the
-/// expression. On an `impl` block, every method records into the same one.
+/// (`metric = *BACKUP` for a `LazyLock<FunctionMetrics>` built with
+/// [`FunctionMetrics::named`]`("backup", "Nightly backups.")`, exposed as the named form's
+/// families are). The expression is evaluated at each call; the compiler checks that it
+/// is a `FunctionMetrics` and says so at the expression. On an `impl` block, every method
+/// records into the same one.
 ///
 /// `kind` is the error's [`LabelValue`](trait@LabelValue) value when the function returns
 /// `Result<T, E>` with a finite `E` (an error enum deriving it), `error` for other errors,
-/// and `panic`; `outcome` is `ok`, `error`, `panicked` or `cancelled` ([`Outcome`]).
+/// and `panic`; an `E` value spelled `panic` or `error` is counted as `panic_` or `error_`
+/// (see [`ErrorKindLabels`]), so it never shares a series with those two. `outcome` is
+/// `ok`, `error`, `panicked` or `cancelled` ([`Outcome`]).
 /// `crate = "path"` says where the `promenade` crate is.
 ///
 /// # Example

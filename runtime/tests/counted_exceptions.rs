@@ -1,10 +1,17 @@
 //! What `#[counted_exceptions]` records: `Err` returns by kind (the error's `LabelValue`,
 //! or `error`), panics as `kind="panic"` (and the panic goes on), nothing for successes or
-//! cancelled futures; `only` restricts; exact under concurrency and recursion.
+//! cancelled futures; `only` restricts; exact under concurrency and recursion. An error
+//! value spelled `panic` or `error` gets a series of its own (`panic_`), in the shared
+//! family and in a `Family<ErrorKindLabels<E>, Counter>`; errors past the kind limit are
+//! each counted as an overflow.
 
 mod support;
 
-use promenade::{counted_exceptions, default_registry, Counter, LabelValue};
+use std::sync::LazyLock;
+
+use promenade::{
+    counted_exceptions, default_registry, Counter, ErrorKindLabels, Family, LabelValue, Registry,
+};
 use support::{block_on, function_sample, function_samples, poll_once, YieldOnce};
 
 const MODULE: &str = "counted_exceptions";
@@ -290,4 +297,141 @@ fn named_and_metric_forms() {
     })
     .is_err());
     assert_eq!(FAILURES.get(), 2, "one error, one panic");
+}
+
+// ---- error values spelled like promenade's own kinds -------------------------------------
+
+/// An error type with values spelled like the kinds promenade writes itself.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+enum Clash {
+    Panic,
+    Error,
+    #[label(rename = "panic_")]
+    PanicMarked,
+    #[label(rename = "error__")]
+    ErrorMarked,
+    Other,
+}
+
+const CLASHES: [Clash; 5] = [
+    Clash::Panic,
+    Clash::Error,
+    Clash::PanicMarked,
+    Clash::ErrorMarked,
+    Clash::Other,
+];
+
+#[counted_exceptions]
+fn clash(fail: Option<Clash>) -> Result<(), Clash> {
+    match fail {
+        Some(e) => Err(e),
+        None => panic!("a real panic"),
+    }
+}
+
+#[test]
+fn an_error_value_spelled_panic_is_not_counted_as_a_panic() {
+    for e in CLASHES {
+        assert_eq!(clash(Some(e)), Err(e));
+    }
+    let _ = clash(Some(Clash::Panic));
+    assert!(std::panic::catch_unwind(|| clash(None)).is_err());
+    assert_eq!(
+        all_errors("clash"),
+        [
+            ("error_".to_owned(), 1.0),
+            ("error___".to_owned(), 1.0),
+            ("other".to_owned(), 1.0),
+            ("panic".to_owned(), 1.0),
+            ("panic_".to_owned(), 2.0),
+            ("panic__".to_owned(), 1.0),
+        ]
+    );
+}
+
+static CLASH_ERRORS: LazyLock<Family<ErrorKindLabels<Clash>, Counter>> = LazyLock::new(Family::new);
+
+#[counted_exceptions(metric = *CLASH_ERRORS)]
+fn work2(fail: Option<Clash>) -> Result<(), Clash> {
+    match fail {
+        Some(e) => Err(e),
+        None => panic!("a real panic"),
+    }
+}
+
+#[test]
+fn an_error_kind_family_writes_each_series_once() {
+    let registry = Registry::new();
+    registry
+        .register_metric("work2_errors", "Failed work, by kind.", &*CLASH_ERRORS)
+        .unwrap();
+    for e in CLASHES {
+        assert_eq!(work2(Some(e)), Err(e));
+    }
+    let _ = work2(Some(Clash::Panic));
+    assert!(std::panic::catch_unwind(|| work2(None)).is_err());
+    // Apart in the family, and apart in the exposition.
+    assert_eq!(CLASH_ERRORS.labels(ErrorKindLabels::Panic).get(), 1);
+    assert_eq!(
+        CLASH_ERRORS
+            .labels(ErrorKindLabels::Kind(Clash::Panic))
+            .get(),
+        2
+    );
+    let mut text = String::new();
+    promenade::encoding::text::encode(&registry, &mut text);
+    assert_eq!(
+        text,
+        "\
+# HELP work2_errors_total Failed work, by kind.
+# TYPE work2_errors_total counter
+work2_errors_total{kind=\"panic\"} 1
+work2_errors_total{kind=\"error\"} 0
+work2_errors_total{kind=\"panic_\"} 2
+work2_errors_total{kind=\"error_\"} 1
+work2_errors_total{kind=\"panic__\"} 1
+work2_errors_total{kind=\"error___\"} 1
+work2_errors_total{kind=\"other\"} 1
+"
+    );
+    let families = promenade::parse::text(&text).unwrap();
+    assert_eq!(families[0].samples.len(), 7);
+}
+
+// ---- kinds past the limit -----------------------------------------------------------------
+
+/// 1,010 error kinds: more than the 1,000 a function's own error counter keeps apart.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+#[label(range = 0..=1009)]
+struct ManyKinds(u16);
+
+/// Failures of a function with too many kinds.
+#[counted_exceptions(name = "counted_exceptions_many_kinds_failures")]
+fn many_kinds(kind: u16) -> Result<(), ManyKinds> {
+    Err(ManyKinds(kind))
+}
+
+#[test]
+fn each_error_past_the_kind_limit_is_counted_as_an_overflow() {
+    for kind in 0..=1009 {
+        let _ = many_kinds(kind);
+    }
+    for kind in 1000..=1009 {
+        let _ = many_kinds(kind); // cached as the overflow series before the fix
+    }
+    let r = default_registry();
+    let name = "counted_exceptions_many_kinds_failures_total";
+    assert_eq!(r.get_sample_value(name, &[("kind", "999")]), Some(1.0));
+    assert_eq!(r.get_sample_value(name, &[("kind", "1000")]), None);
+    assert_eq!(
+        r.get_sample_value(name, &[("kind", "__overflow__")]),
+        Some(20.0)
+    );
+    assert_eq!(
+        r.get_sample_value(
+            "promenade_family_overflow_total",
+            &[("family", "counted_exceptions_many_kinds_failures")]
+        ),
+        Some(20.0)
+    );
 }

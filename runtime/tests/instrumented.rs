@@ -1,5 +1,6 @@
 //! What `#[instrumented]` records into the four shared families, on every exit path, under
-//! concurrency and recursion, asserted as whole sets of samples.
+//! concurrency and recursion, asserted as whole sets of samples; an error value spelled
+//! `panic` or `error` keeps a `kind` of its own.
 
 mod support;
 
@@ -87,6 +88,43 @@ fn every_exit_path_of_a_sync_function() {
             "function_in_progress{} 0",
             "function_outcome_duration_seconds_count{outcome=error} 3",
             "function_outcome_duration_seconds_count{outcome=ok} 1",
+            "function_outcome_duration_seconds_count{outcome=panicked} 1",
+        ]
+    );
+}
+
+/// An error type with values spelled like the kinds promenade writes itself.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+enum Clash {
+    Panic,
+    Error,
+}
+
+#[instrumented]
+fn clash(fail: Option<Clash>) -> Result<(), Clash> {
+    match fail {
+        Some(e) => Err(e),
+        None => panic!("a real panic"),
+    }
+}
+
+#[test]
+fn an_error_value_spelled_panic_is_an_error_not_a_panic() {
+    assert_eq!(clash(Some(Clash::Panic)), Err(Clash::Panic));
+    assert_eq!(clash(Some(Clash::Panic)), Err(Clash::Panic));
+    assert_eq!(clash(Some(Clash::Error)), Err(Clash::Error));
+    assert!(std::panic::catch_unwind(|| clash(None)).is_err());
+    // The kinds agree with the outcomes: three errors, one panic.
+    assert_eq!(
+        recorded("clash"),
+        [
+            "function_calls_total{} 4",
+            "function_errors_total{kind=error_} 1",
+            "function_errors_total{kind=panic_} 2",
+            "function_errors_total{kind=panic} 1",
+            "function_in_progress{} 0",
+            "function_outcome_duration_seconds_count{outcome=error} 3",
+            "function_outcome_duration_seconds_count{outcome=ok} 0",
             "function_outcome_duration_seconds_count{outcome=panicked} 1",
         ]
     );

@@ -2,15 +2,19 @@
 //! families in the default registry) and its `metric = EXPR` form (a `FunctionMetrics`,
 //! nested in a `#[derive(Metrics)]` struct or a static): what each records on every exit
 //! path, under concurrency and recursion, and on every shape of function the bare form
-//! takes. Exposition is asserted as whole text (without the `_sum` lines, which hold
-//! measured durations).
+//! takes; a standalone `FunctionMetrics::named` (two in one registry, a name that is not a
+//! prefix, kinds past the limit). Exposition is asserted as whole text (without the `_sum`
+//! lines, which hold measured durations).
 
 mod support;
 
 use std::sync::LazyLock;
 
 use async_trait::async_trait;
-use promenade::{default_registry, instrumented, FunctionMetrics, LabelValue, Metrics, Outcome};
+use promenade::{
+    default_registry, instrumented, Buckets, FunctionMetrics, LabelValue, Metrics, Outcome,
+    Registry,
+};
 use support::{block_on, poll_once, YieldOnce};
 
 /// The default registry's text exposition of the families whose names start with
@@ -732,5 +736,252 @@ idle_duration_seconds_sum{outcome=\"cancelled\"} 0.0
 idle_duration_seconds_count{outcome=\"cancelled\"} 0
 idle_duration_seconds_created{outcome=\"cancelled\"} <time>
 "
+    );
+}
+
+// ---- a standalone FunctionMetrics, named ------------------------------------------------
+
+/// The text exposition of `registry`, `_sum` lines left out, each run of error-kind
+/// series (an open label set, kept in a map) sorted.
+fn registry_text(registry: &Registry) -> String {
+    let mut text = String::new();
+    promenade::encoding::text::encode(registry, &mut text);
+    let mut lines: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            !l.split(['{', ' '])
+                .next()
+                .is_some_and(|n| n.ends_with("_sum"))
+        })
+        .collect();
+    let is_kind = |l: &str| !l.starts_with('#') && l.contains("_errors_total{");
+    let mut i = 0;
+    while i < lines.len() {
+        let run = lines[i..].iter().take_while(|l| is_kind(l)).count();
+        lines[i..i + run].sort_unstable();
+        i += run.max(1);
+    }
+    lines.iter().map(|line| format!("{line}\n")).collect()
+}
+
+/// An error type with values spelled like the kinds promenade writes itself.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+enum Clash {
+    Panic,
+    Error,
+    Other,
+}
+
+fn one_minute() -> Buckets {
+    Buckets::new([60.0]).unwrap()
+}
+
+static BACKUP: LazyLock<FunctionMetrics> = LazyLock::new(|| {
+    FunctionMetrics::named_with_buckets("backup", "Nightly backups.", one_minute()).unwrap()
+});
+static RESTORE: LazyLock<FunctionMetrics> = LazyLock::new(|| {
+    FunctionMetrics::named_with_buckets("restore", "Restores.", one_minute()).unwrap()
+});
+
+#[instrumented(metric = *BACKUP)]
+fn backup_into(fail: Option<Clash>) -> Result<(), Clash> {
+    match fail {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+#[instrumented(metric = *RESTORE)]
+fn restore_into(explode: bool) -> Result<(), String> {
+    if explode {
+        panic!("a real panic");
+    }
+    Err("no backup".to_owned())
+}
+
+#[test]
+fn two_named_function_metrics_share_one_registry() {
+    let registry = Registry::new();
+    registry.register(&*BACKUP).unwrap();
+    registry.register(&*RESTORE).unwrap();
+    assert_eq!(backup_into(None), Ok(()));
+    assert_eq!(backup_into(Some(Clash::Panic)), Err(Clash::Panic));
+    assert_eq!(backup_into(Some(Clash::Error)), Err(Clash::Error));
+    assert_eq!(backup_into(Some(Clash::Other)), Err(Clash::Other));
+    assert!(restore_into(false).is_err());
+    assert!(std::panic::catch_unwind(|| restore_into(true)).is_err());
+    // `Err(Clash::Panic)` is an error, not a panic.
+    assert_eq!(BACKUP.errors("panic"), 0);
+    assert_eq!(BACKUP.errors("panic_"), 1);
+    let text = registry_text(&registry);
+    assert_eq!(
+        text,
+        "\
+# HELP backup_calls_total Nightly backups. (calls)
+# TYPE backup_calls_total counter
+backup_calls_total 4
+# HELP backup_in_progress Nightly backups. (calls in flight)
+# TYPE backup_in_progress gauge
+backup_in_progress 0
+# HELP backup_errors_total Nightly backups. (failed calls by kind)
+# TYPE backup_errors_total counter
+backup_errors_total{kind=\"error_\"} 1
+backup_errors_total{kind=\"other\"} 1
+backup_errors_total{kind=\"panic\"} 0
+backup_errors_total{kind=\"panic_\"} 1
+# HELP backup_duration_seconds Nightly backups. (duration in seconds by outcome)
+# TYPE backup_duration_seconds histogram
+backup_duration_seconds_bucket{outcome=\"ok\",le=\"60.0\"} 1
+backup_duration_seconds_bucket{outcome=\"ok\",le=\"+Inf\"} 1
+backup_duration_seconds_count{outcome=\"ok\"} 1
+backup_duration_seconds_bucket{outcome=\"error\",le=\"60.0\"} 3
+backup_duration_seconds_bucket{outcome=\"error\",le=\"+Inf\"} 3
+backup_duration_seconds_count{outcome=\"error\"} 3
+backup_duration_seconds_bucket{outcome=\"panicked\",le=\"60.0\"} 0
+backup_duration_seconds_bucket{outcome=\"panicked\",le=\"+Inf\"} 0
+backup_duration_seconds_count{outcome=\"panicked\"} 0
+backup_duration_seconds_bucket{outcome=\"cancelled\",le=\"60.0\"} 0
+backup_duration_seconds_bucket{outcome=\"cancelled\",le=\"+Inf\"} 0
+backup_duration_seconds_count{outcome=\"cancelled\"} 0
+# HELP restore_calls_total Restores. (calls)
+# TYPE restore_calls_total counter
+restore_calls_total 2
+# HELP restore_in_progress Restores. (calls in flight)
+# TYPE restore_in_progress gauge
+restore_in_progress 0
+# HELP restore_errors_total Restores. (failed calls by kind)
+# TYPE restore_errors_total counter
+restore_errors_total{kind=\"error\"} 1
+restore_errors_total{kind=\"panic\"} 1
+# HELP restore_duration_seconds Restores. (duration in seconds by outcome)
+# TYPE restore_duration_seconds histogram
+restore_duration_seconds_bucket{outcome=\"ok\",le=\"60.0\"} 0
+restore_duration_seconds_bucket{outcome=\"ok\",le=\"+Inf\"} 0
+restore_duration_seconds_count{outcome=\"ok\"} 0
+restore_duration_seconds_bucket{outcome=\"error\",le=\"60.0\"} 1
+restore_duration_seconds_bucket{outcome=\"error\",le=\"+Inf\"} 1
+restore_duration_seconds_count{outcome=\"error\"} 1
+restore_duration_seconds_bucket{outcome=\"panicked\",le=\"60.0\"} 1
+restore_duration_seconds_bucket{outcome=\"panicked\",le=\"+Inf\"} 1
+restore_duration_seconds_count{outcome=\"panicked\"} 1
+restore_duration_seconds_bucket{outcome=\"cancelled\",le=\"60.0\"} 0
+restore_duration_seconds_bucket{outcome=\"cancelled\",le=\"+Inf\"} 0
+restore_duration_seconds_count{outcome=\"cancelled\"} 0
+# HELP promenade_family_overflow_total Lookups of a new label set in a family that had reached its series limit (they share the overflow series).
+# TYPE promenade_family_overflow_total counter
+promenade_family_overflow_total{family=\"backup_errors\"} 0
+promenade_family_overflow_total{family=\"restore_errors\"} 0
+"
+    );
+    // The whole exposition (`_sum` lines included) is valid: every series once.
+    let mut whole = String::new();
+    promenade::encoding::text::encode(&registry, &mut whole);
+    promenade::parse::text(&whole).unwrap();
+}
+
+#[test]
+fn two_function_metrics_with_one_name_clash_where_they_are_named() {
+    let registry = Registry::new();
+    let (first, first_line) = (FunctionMetrics::named("twice", "Once."), line!());
+    let (second, second_line) = (FunctionMetrics::named("twice", "Twice."), line!());
+    registry.register(first.unwrap()).unwrap();
+    let e = registry.register(second.unwrap()).unwrap_err();
+    let at = |line| {
+        format!(
+            "`twice_*` (a promenade::FunctionMetrics named at {}:{line})",
+            file!()
+        )
+    };
+    assert_eq!(
+        e,
+        promenade::Error::DuplicateMetric {
+            sample: "twice_calls_total".to_owned(),
+            existing: at(first_line),
+            new: at(second_line),
+        }
+    );
+    // Unnamed, two clash on the bare names: what `named` is for.
+    registry.register(FunctionMetrics::new()).unwrap();
+    assert!(registry.register(FunctionMetrics::new()).is_err());
+}
+
+#[test]
+fn a_function_metrics_name_must_be_a_prefix() {
+    let refused = |name: &str| {
+        FunctionMetrics::named(name, "Backups.")
+            .map(drop)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        refused(""),
+        "invalid metric name \"\": a metric name cannot be empty"
+    );
+    assert_eq!(
+        refused("2fast"),
+        "invalid metric name \"2fast\": a metric name must start with a letter, `_` or `:`"
+    );
+    assert_eq!(
+        refused("backup_duration_seconds"),
+        "invalid metric name \"backup_duration_seconds\": FunctionMetrics::named prefixes its \
+         four metrics (`backup_duration_seconds_calls_total`, \
+         `backup_duration_seconds_in_progress`, `backup_duration_seconds_errors_total`, \
+         `backup_duration_seconds_duration_seconds`), so the name cannot end with \
+         `_seconds`; give a prefix such as \"backup\""
+    );
+    assert_eq!(
+        refused("jobs_"),
+        "invalid metric name \"jobs_\": FunctionMetrics::named prefixes its four metrics \
+         (`jobs__calls_total`, `jobs__in_progress`, `jobs__errors_total`, \
+         `jobs__duration_seconds`), so the name cannot end with `_`; give a prefix such as \
+         \"jobs\""
+    );
+    assert_eq!(
+        refused("_total"),
+        "invalid metric name \"_total\": FunctionMetrics::named prefixes its four metrics \
+         (`_total_calls_total`, `_total_in_progress`, `_total_errors_total`, \
+         `_total_duration_seconds`), so the name cannot end with `_total`; give a prefix \
+         such as \"backup\""
+    );
+}
+
+/// 120 error kinds: more than the 100 a `FunctionMetrics` keeps apart.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+#[label(range = 0..=119)]
+struct ManyKinds(u8);
+
+static MANY: LazyLock<FunctionMetrics> =
+    LazyLock::new(|| FunctionMetrics::named("many_kinds", "Many kinds.").unwrap());
+
+#[instrumented(metric = *MANY)]
+fn many_kinds_into(kind: u8) -> Result<(), ManyKinds> {
+    Err(ManyKinds(kind))
+}
+
+#[test]
+fn each_error_past_the_kind_limit_is_counted_as_an_overflow() {
+    let registry = Registry::new();
+    registry.register(&*MANY).unwrap();
+    for kind in 0..=119 {
+        let _ = many_kinds_into(kind);
+    }
+    for kind in 100..=119 {
+        let _ = many_kinds_into(kind); // cached as the overflow series before the fix
+    }
+    // `panic` and kinds 0 to 98 have series: kinds 99 to 119 overflow, then 100 to 119.
+    assert_eq!(MANY.errors("98"), 1);
+    assert_eq!(MANY.errors("99"), 0);
+    assert_eq!(MANY.errors("__overflow__"), 0, "not a kind of its own");
+    let value = |name, labels: &[(&str, &str)]| registry.get_sample_value(name, labels);
+    assert_eq!(
+        value("many_kinds_errors_total", &[("kind", "__overflow__")]),
+        Some(41.0)
+    );
+    assert_eq!(
+        value(
+            "promenade_family_overflow_total",
+            &[("family", "many_kinds_errors")]
+        ),
+        Some(41.0)
     );
 }

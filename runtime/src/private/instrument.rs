@@ -500,7 +500,12 @@ impl<E: LabelValue> ErrorCounter for Family<ErrorKindLabels<E>, Counter> {
 ///
 /// With a finite `E` the family is finite too (`E`'s values plus two), so it needs no limit
 /// in a `#[derive(Metrics)]` struct, and `E`'s values can be declared at zero up front.
-/// Give `E` no value spelled `panic` or `error`: the two would share a series.
+///
+/// An `E` value whose label is `panic` or `error` is written with one more `_`
+/// (`kind="panic_"`), and so is one spelled like them followed by underscores
+/// (`panic_` becomes `panic__`): every series keeps a label of its own, and `kind="panic"`
+/// is always a panic. To choose the spelling yourself, rename the variant
+/// (`#[label(rename = "...")]`).
 ///
 /// ```
 /// use promenade::{counted_exceptions, ErrorKindLabels, Counter, Family, LabelValue};
@@ -568,7 +573,7 @@ impl<E: LabelValue> LabelSet for ErrorKindLabels<E> {
         match self {
             ErrorKindLabels::Panic => out.label("kind", &PANIC_KIND),
             ErrorKindLabels::Error => out.label("kind", &ERROR_KIND),
-            ErrorKindLabels::Kind(e) => out.label("kind", e),
+            ErrorKindLabels::Kind(e) => out.label_with("kind", |w| write_error_kind(e, w)),
         }
     }
 }
@@ -716,19 +721,27 @@ impl<V: LabelValue> DynLabelValue for V {
 /// escaped form, and the family escapes again when it encodes.
 fn unescape(escaped: &str) -> String {
     let mut out = String::with_capacity(escaped.len());
-    let mut chars = escaped.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
+    unescape_into(escaped, |s| out.push_str(s));
     out
+}
+
+/// [`unescape`], handing the text to `push` piece by piece.
+fn unescape_into(escaped: &str, mut push: impl FnMut(&str)) {
+    let mut rest = escaped;
+    while let Some(pos) = rest.find('\\') {
+        push(&rest[..pos]);
+        let after = &rest[pos + 1..];
+        let Some(c) = after.chars().next() else {
+            push("\\");
+            return;
+        };
+        push(match c {
+            'n' => "\n",
+            _ => &after[..c.len_utf8()],
+        });
+        rest = &after[c.len_utf8()..];
+    }
+    push(rest);
 }
 
 /// What a call returned, classified.
@@ -1075,6 +1088,46 @@ const PANIC_KIND: &str = "panic";
 const MAX_CACHED_KINDS: usize = 1_024;
 const ERROR_KIND: &str = "error";
 
+/// Whether an error's label value needs a trailing `_` to stay apart from the kinds
+/// promenade writes itself: `panic` and `error`, and (so that the mapping is one-to-one)
+/// either of them already followed by underscores. `Err(E::Panic)` is `kind="panic_"`,
+/// a value `panic_` is `kind="panic__"`, and no error value is ever `panic` or `error`.
+fn needs_kind_mark(value: &str) -> bool {
+    [PANIC_KIND, ERROR_KIND].iter().any(|kind| {
+        value
+            .strip_prefix(kind)
+            .is_some_and(|rest| rest.bytes().all(|b| b == b'_'))
+    })
+}
+
+/// The `kind` an error value is counted under: its label value, marked by
+/// [`needs_kind_mark`].
+fn error_kind_value(value: &dyn DynLabelValue) -> Cow<'static, str> {
+    let mut kind = value.value_string();
+    if needs_kind_mark(&kind) {
+        kind.push('_');
+    }
+    Cow::Owned(kind)
+}
+
+/// Writes `value` as the `kind` label of an [`ErrorKindLabels::Kind`]: escaped as usual,
+/// with the mark of [`needs_kind_mark`]. The value is encoded into a per-thread buffer
+/// first, so a scrape does not allocate per series.
+fn write_error_kind<E: LabelValue>(value: &E, out: &mut LabelValueWriter<'_>) {
+    thread_local! {
+        static ESCAPED: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+    }
+    let mut escaped = ESCAPED.try_with(std::cell::Cell::take).unwrap_or_default();
+    escaped.clear();
+    value.encode(&mut LabelValueWriter::new(&mut escaped));
+    unescape_into(&escaped, |s| out.write_str(s));
+    // `panic`, `error` and `_` need no escaping: the escaped text spells them as written.
+    if needs_kind_mark(&escaped) {
+        out.write_str("_");
+    }
+    let _ = ESCAPED.try_with(|cell| cell.set(escaped));
+}
+
 impl KindCache {
     const fn new() -> Self {
         KindCache {
@@ -1084,20 +1137,25 @@ impl KindCache {
         }
     }
 
-    /// Counts `kind`; `lookup` finds the series of a kind's value in the family.
+    /// Counts `kind`; `lookup` finds the series of a kind's value in the family, and
+    /// `overflowed` reads the family's overflow count.
+    ///
+    /// A series is cached only when the lookup did not land on the overflow series (the
+    /// overflow count did not move): a kind past the family's limit is looked up at each
+    /// error, so that each one is counted in `promenade_family_overflow_total` as in any
+    /// family, and a kind that gets a series of its own later is not stuck in the overflow.
+    /// A concurrent overflow of another kind only costs this one its cache entry for now.
     fn count<'f>(
         &self,
         kind: &ErrorKind<'_>,
         lookup: impl Fn(Cow<'static, str>) -> Series<'f, Counter>,
+        overflowed: impl Fn() -> u64,
     ) {
         let cached =
             |cell: &OnceLock<Arc<Counter>>, value: &dyn Fn() -> Cow<'static, str>| match cell.get()
             {
                 Some(c) => c.inc(),
-                None => match lookup(value()) {
-                    Series::Shared(c) => cell.get_or_init(|| c).inc(),
-                    Series::Borrowed(c) => c.inc(),
-                },
+                None => cache_unless_overflow(cell, &overflowed, || lookup(value())).inc(),
             };
         match kind {
             ErrorKind::Panic => cached(&self.panic, &|| Cow::Borrowed(PANIC_KIND)),
@@ -1119,14 +1177,31 @@ impl KindCache {
                     // is cached, the others take the lookup.
                     if *ty == value.value_type() {
                         if let Some(cell) = cells.get(value.value_index()) {
-                            return cached(cell, &|| Cow::Owned(value.value_string()));
+                            return cached(cell, &|| error_kind_value(*value));
                         }
                     }
                 }
-                lookup(Cow::Owned(value.value_string())).inc();
+                lookup(error_kind_value(*value)).inc();
             }
         }
     }
+}
+
+/// Looks a series up with `lookup` and keeps it in `cell`, unless it is the family's
+/// overflow series (see [`KindCache::count`]); returns the series either way.
+fn cache_unless_overflow<'f>(
+    cell: &OnceLock<Arc<Counter>>,
+    overflowed: &dyn Fn() -> u64,
+    lookup: impl FnOnce() -> Series<'f, Counter>,
+) -> Series<'f, Counter> {
+    let before = overflowed();
+    let series = lookup();
+    if let Series::Shared(c) = &series {
+        if overflowed() == before {
+            let _ = cell.set(c.clone());
+        }
+    }
+    series
 }
 
 /// The call site of one bare `#[counted_exceptions]` (or `#[instrumented]`) function.
@@ -1158,7 +1233,11 @@ impl ErrorSite {
 impl ErrorCounter for ErrorSite {
     #[inline]
     fn count_error(&self, kind: &ErrorKind<'_>) {
-        self.kinds.count(kind, |k| self.series(k));
+        self.kinds.count(
+            kind,
+            |k| self.series(k),
+            || FUNCTION_ERRORS.overflow_count(),
+        );
     }
 }
 
@@ -1169,9 +1248,11 @@ impl SharedSite for ErrorSite {
     fn precreate(&self) {
         // Error kinds are only known when they happen; `panic` is known now.
         if self.counts_panics {
-            if let Series::Shared(c) = self.series(Cow::Borrowed(PANIC_KIND)) {
-                let _ = self.kinds.panic.set(c);
-            }
+            cache_unless_overflow(
+                &self.kinds.panic,
+                &|| FUNCTION_ERRORS.overflow_count(),
+                || self.series(Cow::Borrowed(PANIC_KIND)),
+            );
         }
     }
 }
@@ -1253,8 +1334,11 @@ impl KindCounter {
 impl ErrorCounter for KindCounter {
     #[inline]
     fn count_error(&self, kind: &ErrorKind<'_>) {
-        self.kinds
-            .count(kind, |kind| self.family.labels(KindLabel { kind }));
+        self.kinds.count(
+            kind,
+            |kind| self.family.labels(KindLabel { kind }),
+            || self.family.overflow_count(),
+        );
     }
 }
 
@@ -1438,7 +1522,8 @@ fn function_descriptors(
 /// `#[instrumented(name = "backup", help = "...")]` creates one for its function (exposed
 /// as `backup_calls_total` and so on); `#[instrumented(metric = EXPR)]` records into one
 /// you already have: a field of a `#[derive(Metrics)]` struct marked
-/// `#[metric(nested)]`, or a static you register yourself. Its families, in this order:
+/// `#[metric(nested)]`, or one you register yourself, named with
+/// [`named`](Self::named). Its families, in this order:
 ///
 /// | family | type | labels | accessor |
 /// |---|---|---|---|
@@ -1448,10 +1533,17 @@ fn function_descriptors(
 /// | `duration_seconds` | histogram | `outcome`: [`Outcome`] | [`duration`](Self::duration) |
 ///
 /// Nested in a derived struct, the names get the struct's prefix and the field's
-/// `prefix = "..."` (`app_backup_calls_total`); registered on its own, they are exposed as
-/// above. `kind="panic"` exists at zero from the start, every `outcome` too; other kinds
-/// appear with their first error (at most 100 kinds, then the overflow series). For a
-/// `max_series` budget the group counts 171 series (the default buckets).
+/// `prefix = "..."` (`app_backup_calls_total`) and the HELP texts are generic.
+/// Registered on its own, a [`named`](Self::named) one is exposed under its name
+/// (`backup_calls_total`) with its help text; one from [`new`](Self::new) under the bare
+/// names above, so at most one of those fits in a registry. `kind="panic"` exists at zero
+/// from the start, every `outcome` too; other kinds appear with their first error (at
+/// most 100 kinds, then the overflow series, counted in
+/// `promenade_family_overflow_total{family="<name>_errors"}`). An error whose label value
+/// is `panic` or `error` is counted as `panic_` or `error_` (one more `_` also for those
+/// spellings followed by underscores), so it never shares a series with a panic or with
+/// the errors that have no label value. For a `max_series` budget the group counts 171
+/// series (the default buckets).
 ///
 /// ```
 /// use promenade::{FunctionMetrics, Metrics, Registry};
@@ -1485,21 +1577,92 @@ pub struct FunctionMetrics {
     in_progress: IntGauge,
     errors: KindCounter,
     duration: Family<Outcome, Histogram>,
+    /// The four families' descriptors, in [`FUNCTION_PARTS`] order.
+    descriptors: Box<[Descriptor]>,
 }
 
 impl FunctionMetrics {
-    /// The four metrics at zero, with the default buckets ([`DEFAULT_BUCKETS`](crate::DEFAULT_BUCKETS)).
+    /// The four metrics at zero, with the default buckets ([`DEFAULT_BUCKETS`](crate::DEFAULT_BUCKETS)),
+    /// under the bare names (`calls_total`, …) and generic help texts: for a field of a
+    /// `#[derive(Metrics)]` struct, whose prefix they get. To register one on its own, use
+    /// [`named`](Self::named).
     pub fn new() -> Self {
         Self::with_buckets(Buckets::default())
     }
 
-    /// The four metrics at zero, the duration histograms with `buckets`.
+    /// [`new`](Self::new), the duration histograms with `buckets`.
     pub fn with_buckets(buckets: Buckets) -> Self {
+        Self::build(
+            buckets,
+            function_descriptors("", None, FUNCTION_METRICS_DEFINED_AT),
+        )
+    }
+
+    /// The four metrics at zero, with the default buckets, exposed as
+    /// `<name>_calls_total`, `<name>_in_progress`, `<name>_errors_total` and
+    /// `<name>_duration_seconds`, each with `help` followed by what it counts
+    /// (`Nightly backups. (calls)`), as `#[instrumented(name = ..., help = ...)]` names
+    /// its own.
+    ///
+    /// `name` is a prefix: a valid metric name that does not end with `_total`,
+    /// `_seconds`, `_count`, `_sum`, `_bucket`, `_created`, `_info` or `_`; anything else
+    /// is an [`Error::InvalidMetricName`].
+    ///
+    /// ```
+    /// use std::sync::LazyLock;
+    /// use promenade::{FunctionMetrics, Registry};
+    ///
+    /// static BACKUP: LazyLock<FunctionMetrics> =
+    ///     LazyLock::new(|| FunctionMetrics::named("backup", "Nightly backups.").unwrap());
+    /// static RESTORE: LazyLock<FunctionMetrics> =
+    ///     LazyLock::new(|| FunctionMetrics::named("restore", "Restores.").unwrap());
+    ///
+    /// #[promenade::instrumented(metric = *BACKUP)]
+    /// fn backup() {}
+    ///
+    /// let registry = Registry::new();
+    /// registry.register(&*BACKUP)?;
+    /// registry.register(&*RESTORE)?; // no clash: each has its own names
+    /// backup();
+    /// assert_eq!(registry.get_sample_value("backup_calls_total", &[]), Some(1.0));
+    /// assert_eq!(registry.get_sample_value("restore_calls_total", &[]), Some(0.0));
+    ///
+    /// assert_eq!(
+    ///     FunctionMetrics::named("backup_seconds", "Backups.").unwrap_err().to_string(),
+    ///     "invalid metric name \"backup_seconds\": FunctionMetrics::named prefixes its four \
+    ///      metrics (`backup_seconds_calls_total`, `backup_seconds_in_progress`, \
+    ///      `backup_seconds_errors_total`, `backup_seconds_duration_seconds`), so the name \
+    ///      cannot end with `_seconds`; give a prefix such as \"backup\""
+    /// );
+    /// # Ok::<(), promenade::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn named(name: &str, help: &str) -> Result<Self, Error> {
+        Self::named_with_buckets(name, help, Buckets::default())
+    }
+
+    /// [`named`](Self::named), the duration histograms with `buckets`.
+    #[track_caller]
+    pub fn named_with_buckets(name: &str, help: &str, buckets: Buckets) -> Result<Self, Error> {
+        check_function_prefix(name)?;
+        crate::validate::help(help)?;
+        let at = std::panic::Location::caller();
+        let defined_at = format!(
+            "`{name}_*` (a promenade::FunctionMetrics named at {}:{})",
+            at.file(),
+            at.line()
+        );
+        let descriptors = function_descriptors(&format!("{name}_"), Some(help), defined_at.into());
+        Ok(Self::build(buckets, descriptors))
+    }
+
+    fn build(buckets: Buckets, descriptors: Vec<Descriptor>) -> Self {
         let metrics = FunctionMetrics {
             calls: Counter::new(),
             in_progress: IntGauge::new(),
             errors: KindCounter::with_limit(FUNCTION_KIND_LIMIT),
             duration: Family::with_config(buckets),
+            descriptors: descriptors.into(),
         };
         // Every call can panic: that kind exists before the first failure.
         metrics.errors.count_zero(ErrorKind::Panic);
@@ -1516,9 +1679,10 @@ impl FunctionMetrics {
         &self.in_progress
     }
 
-    /// How many calls failed with `kind` (`errors_total{kind}`): the error's label value,
-    /// `error` for an `Err` whose type is not a finite [`LabelValue`], `panic` for a
-    /// panic; 0 for a kind never seen.
+    /// How many calls failed with `kind` (`errors_total{kind}`): the error's label value
+    /// (`panic_` and `error_` for the values `panic` and `error`), `error` for an `Err`
+    /// whose type is not a finite [`LabelValue`], `panic` for a panic; 0 for a kind never
+    /// seen.
     pub fn errors(&self, kind: &str) -> u64 {
         let labels = KindLabel {
             kind: Cow::Owned(kind.to_owned()),
@@ -1545,6 +1709,38 @@ impl FunctionMetrics {
         sink.family(duration);
         self.duration.collect_points(&(), sink);
     }
+}
+
+/// Checks a [`FunctionMetrics::named`] name: a valid metric name that does not end like
+/// one of the four names or a sample (`backup_seconds` would give
+/// `backup_seconds_duration_seconds`). The run-time twin of the check
+/// `#[instrumented(name = ...)]` makes at compile time.
+fn check_function_prefix(name: &str) -> Result<(), Error> {
+    const SUFFIXES: [&str; 8] = [
+        "_total", "_seconds", "_count", "_sum", "_bucket", "_created", "_info", "_",
+    ];
+    crate::validate::metric_name(name)?;
+    let Some(suffix) = SUFFIXES.iter().find(|s| name.ends_with(*s)) else {
+        return Ok(());
+    };
+    let stem = name.trim_end_matches(suffix).trim_end_matches('_');
+    // `backup_duration_seconds` meant `backup`.
+    let stem = ["_duration", "_calls", "_errors", "_in_progress"]
+        .iter()
+        .find_map(|part| stem.strip_suffix(part))
+        .unwrap_or(stem);
+    let fix = if crate::validate::metric_name(stem).is_ok() {
+        stem
+    } else {
+        "backup"
+    };
+    Err(Error::InvalidMetricName {
+        name: name.to_owned(),
+        reason: format!(
+            "FunctionMetrics::named prefixes its four metrics (`{name}_calls_total`, `{name}_in_progress`, `{name}_errors_total`, `{name}_duration_seconds`), so the name cannot end with `{suffix}`; give a prefix such as {fix:?}"
+        )
+        .into(),
+    })
 }
 
 impl Default for FunctionMetrics {
@@ -1580,14 +1776,17 @@ const FUNCTION_METRICS_DEFINED_AT: Cow<'static, str> =
 
 impl Collector for FunctionMetrics {
     fn describe(&self) -> Vec<Descriptor> {
-        function_descriptors("", None, FUNCTION_METRICS_DEFINED_AT)
+        self.descriptors.to_vec()
     }
     fn collect(&self, sink: &mut dyn Sink) {
-        self.collect_as(&self.describe(), sink);
+        self.collect_as(&self.descriptors, sink);
     }
     fn overflows(&self, report: &mut dyn FnMut(&str, u64)) {
-        if let Some(n) = CollectMetric::overflow_count(&self.errors) {
-            report("errors", n);
+        if let (Some(n), Some(errors)) = (
+            CollectMetric::overflow_count(&self.errors),
+            self.descriptors.get(2),
+        ) {
+            report(&errors.name, n);
         }
     }
 }
@@ -1608,7 +1807,7 @@ impl MetricGroup for FunctionMetrics {
 #[diagnostic::on_unimplemented(
     message = "`#[instrumented(metric = ...)]` needs a `promenade::FunctionMetrics`, and `{Self}` is not one",
     label = "not a `FunctionMetrics`",
-    note = "give the path of a `FunctionMetrics`: a field of a `#[derive(Metrics)]` struct marked `#[metric(nested)]` (`metric = MyMetrics::global().backup`), or a static (`metric = *BACKUP` for a `LazyLock<FunctionMetrics>`); to record into metrics of other kinds, stack `#[counted]`, `#[in_progress]`, `#[counted_exceptions]` and `#[timed(outcome)]` with their own `metric = ...`"
+    note = "give the path of a `FunctionMetrics`: a field of a `#[derive(Metrics)]` struct marked `#[metric(nested)]` (`metric = MyMetrics::global().backup`), or a static you register (`metric = *BACKUP` for a `LazyLock<FunctionMetrics>` built with `FunctionMetrics::named(\"backup\", \"Nightly backups.\")`); to record into metrics of other kinds, stack `#[counted]`, `#[in_progress]`, `#[counted_exceptions]` and `#[timed(outcome)]` with their own `metric = ...`"
 )]
 pub trait InstrumentedMetrics {
     /// The metrics.
@@ -1736,8 +1935,40 @@ mod tests {
     }
 
     #[test]
+    fn error_values_spelled_like_promenade_kinds_get_one_more_underscore() {
+        for (value, kind) in [
+            ("panic", "panic_"),
+            ("error", "error_"),
+            ("panic_", "panic__"),
+            ("error___", "error____"),
+            ("panicked", "panicked"),
+            ("_panic", "_panic"),
+            ("panic_x", "panic_x"),
+            ("Panic", "Panic"),
+            ("", ""),
+        ] {
+            assert_eq!(error_kind_value(&value.to_owned()), kind, "{value}");
+            let mut written = String::new();
+            write_error_kind(&value, &mut LabelValueWriter::new(&mut written));
+            assert_eq!(written, kind, "{value}");
+        }
+        // Escaped values are written once, escaped.
+        let mut written = String::new();
+        write_error_kind(&"say \"hi\"\n\\", &mut LabelValueWriter::new(&mut written));
+        assert_eq!(written, "say \\\"hi\\\"\\n\\\\");
+    }
+
+    #[test]
     fn unescape_inverts_the_writer() {
-        for raw in ["plain", "a\\b", "say \"hi\"", "two\nlines", "\\n", "end\\"] {
+        for raw in [
+            "plain",
+            "a\\b",
+            "say \"hi\"",
+            "two\nlines",
+            "\\n",
+            "end\\",
+            "é\\é",
+        ] {
             let mut escaped = String::new();
             LabelValueWriter::new(&mut escaped).write_str(raw);
             assert_eq!(unescape(&escaped), raw);
