@@ -721,27 +721,19 @@ impl<V: LabelValue> DynLabelValue for V {
 /// escaped form, and the family escapes again when it encodes.
 fn unescape(escaped: &str) -> String {
     let mut out = String::with_capacity(escaped.len());
-    unescape_into(escaped, |s| out.push_str(s));
-    out
-}
-
-/// [`unescape`], handing the text to `push` piece by piece.
-fn unescape_into(escaped: &str, mut push: impl FnMut(&str)) {
-    let mut rest = escaped;
-    while let Some(pos) = rest.find('\\') {
-        push(&rest[..pos]);
-        let after = &rest[pos + 1..];
-        let Some(c) = after.chars().next() else {
-            push("\\");
-            return;
-        };
-        push(match c {
-            'n' => "\n",
-            _ => &after[..c.len_utf8()],
-        });
-        rest = &after[c.len_utf8()..];
+    let mut chars = escaped.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
     }
-    push(rest);
+    out
 }
 
 /// What a call returned, classified.
@@ -1110,22 +1102,22 @@ fn error_kind_value(value: &dyn DynLabelValue) -> Cow<'static, str> {
     Cow::Owned(kind)
 }
 
-/// Writes `value` as the `kind` label of an [`ErrorKindLabels::Kind`]: escaped as usual,
-/// with the mark of [`needs_kind_mark`]. The value is encoded into a per-thread buffer
-/// first, so a scrape does not allocate per series.
+/// Writes `value` as the `kind` label of an [`ErrorKindLabels::Kind`]: as the value
+/// writes itself, with the mark of [`needs_kind_mark`]. Whether it needs the mark is read
+/// from the value's text in a per-thread buffer, so a scrape does not allocate per series.
 fn write_error_kind<E: LabelValue>(value: &E, out: &mut LabelValueWriter<'_>) {
     thread_local! {
-        static ESCAPED: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+        static TEXT: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
     }
-    let mut escaped = ESCAPED.try_with(std::cell::Cell::take).unwrap_or_default();
-    escaped.clear();
-    value.encode(&mut LabelValueWriter::new(&mut escaped));
-    unescape_into(&escaped, |s| out.write_str(s));
+    value.encode(out);
+    let mut text = TEXT.try_with(std::cell::Cell::take).unwrap_or_default();
+    text.clear();
+    value.encode(&mut LabelValueWriter::new(&mut text));
     // `panic`, `error` and `_` need no escaping: the escaped text spells them as written.
-    if needs_kind_mark(&escaped) {
+    if needs_kind_mark(&text) {
         out.write_str("_");
     }
-    let _ = ESCAPED.try_with(|cell| cell.set(escaped));
+    let _ = TEXT.try_with(|cell| cell.set(text));
 }
 
 impl KindCache {
