@@ -405,7 +405,7 @@ struct OverflowLabels(&'static [&'static str]);
 impl EncodeLabels for OverflowLabels {
     fn encode_labels(&self, out: &mut LabelWriter<'_>) {
         for name in self.0 {
-            out.label_with(name, |w| w.write_str(OVERFLOW_LABEL_VALUE));
+            out.label_str(name, OVERFLOW_LABEL_VALUE);
         }
     }
 }
@@ -434,9 +434,7 @@ mod tests {
     }
 
     fn text(l: &dyn EncodeLabels) -> String {
-        let mut s = String::new();
-        l.encode_labels(&mut LabelWriter::new(&mut s));
-        s
+        crate::encoding::labels_text(l)
     }
 
     #[test]
@@ -463,7 +461,7 @@ mod tests {
         assert_eq!(size_of::<Histogram>(), 72);
         // count, sum, creation time, and the quantile window's box (null without one).
         assert_eq!(size_of::<crate::Summary>(), 32);
-        assert_eq!(size_of::<crate::CounterWithExemplar>(), 72);
+        assert_eq!(size_of::<crate::CounterWithExemplar>(), 64);
         assert_eq!((DEFAULT_BUCKETS.len() + 1) * 8, 120);
     }
 

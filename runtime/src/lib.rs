@@ -632,11 +632,12 @@ pub use __private::ErrorKindLabels;
 /// # What it generates
 /// `impl LabelValue`: `CARDINALITY` is `Some(number of variants)`, `index()` /
 /// `from_index()` number the variants `0..N` in declaration order (whatever their
-/// discriminants), and `encode` writes the value. No inherent items are added. The trait's
+/// discriminants), `encode` writes the value and `as_str` lends it (a `&'static str`). No
+/// inherent items are added. The trait's
 /// supertraits (`Clone`, `Eq`, `Hash`, `Send`, `Sync`, `'static`) are yours to derive.
 ///
 /// ```
-/// use promenade::labels::LabelWriter;
+/// use promenade::labels::value_string;
 /// use promenade::LabelValue;
 ///
 /// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
@@ -651,11 +652,9 @@ pub use __private::ErrorKindLabels;
 /// assert_eq!(StatusClass::ClientError.index(), 1);
 /// assert_eq!(StatusClass::from_index(2), Some(StatusClass::ServerError));
 ///
-/// let mut out = String::new();
-/// let mut w = LabelWriter::new(&mut out);
-/// w.label("a", &StatusClass::ClientError);
-/// w.label("b", &StatusClass::ServerError);
-/// assert_eq!(out, r#"a="client_error",b="5xx""#);
+/// assert_eq!(value_string(&StatusClass::ClientError), "client_error");
+/// // A derived enum's value is a borrowed `&'static str`: encoders need no buffer.
+/// assert_eq!(StatusClass::ServerError.as_str(), Some("5xx"));
 /// ```
 ///
 /// A range newtype:
@@ -740,7 +739,7 @@ pub use promenade_macros::LabelValue;
 /// field order. Generic structs get a `T: LabelValue` bound per field type.
 ///
 /// ```
-/// use promenade::labels::LabelWriter;
+/// use promenade::labels::pairs;
 /// use promenade::{LabelSet, LabelValue};
 ///
 /// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
@@ -759,9 +758,8 @@ pub use promenade_macros::LabelValue;
 /// assert_eq!(r.index(), 3); // method 1 of 3, then cached 1 of 2
 /// assert_eq!(Request::from_index(3), Some(r));
 ///
-/// let mut out = String::new();
-/// r.encode(&mut LabelWriter::new(&mut out));
-/// assert_eq!(out, r#"method="post",is_cached="true""#);
+/// let labels = pairs(&r);
+/// assert_eq!(labels, [("method".into(), "post".into()), ("is_cached".into(), "true".into())]);
 /// ```
 ///
 /// # Restrictions

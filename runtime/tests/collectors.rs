@@ -168,7 +168,7 @@ fn every_builder_in_both_formats() {
          # HELP object_size_bytes Object sizes.\n\
          # TYPE object_size_bytes histogram\n\
          object_size_bytes_bucket{le=\"1024.0\"} 2\n\
-         object_size_bytes_bucket{le=\"1000000.0\"} 5\n\
+         object_size_bytes_bucket{le=\"1e+06\"} 5\n\
          object_size_bytes_bucket{le=\"+Inf\"} 6\n\
          object_size_bytes_sum 2000000.0\n\
          object_size_bytes_count 6\n\

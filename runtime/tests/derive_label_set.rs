@@ -2,7 +2,6 @@
 //! round-trips, encoding in field order, declared limits on open labels, and flattened
 //! sets.
 
-use promenade::labels::LabelWriter;
 use promenade::{LabelSet, LabelValue};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
@@ -37,9 +36,7 @@ struct Peer {
 }
 
 fn text<L: LabelSet>(l: &L) -> String {
-    let mut s = String::new();
-    l.encode(&mut LabelWriter::new(&mut s));
-    s
+    promenade::encoding::labels_text(l)
 }
 
 #[test]

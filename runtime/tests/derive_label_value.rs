@@ -1,7 +1,7 @@
 //! `#[derive(LabelValue)]`: cardinality, dense indices in declaration order, and the
 //! exposed values under every renaming rule.
 
-use promenade::labels::LabelWriter;
+use promenade::labels::value_string;
 use promenade::LabelValue;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
@@ -14,12 +14,16 @@ enum StatusClass {
     ServerError,
 }
 
+/// The value's text, and checks that `as_str` (derived enums and newtypes over them
+/// borrow their text) agrees with `encode`.
 fn encoded<V: LabelValue>(v: &V) -> String {
-    let mut s = String::new();
-    LabelWriter::new(&mut s).label("v", v);
-    s.trim_start_matches("v=\"")
-        .trim_end_matches('"')
-        .to_owned()
+    let mut written = String::new();
+    v.encode(&mut promenade::labels::LabelValueWriter::new(&mut written));
+    if let Some(s) = v.as_str() {
+        assert_eq!(s, written);
+    }
+    assert_eq!(value_string(v), written);
+    written
 }
 
 #[test]
@@ -128,13 +132,21 @@ rename_all_case!(
 );
 
 #[test]
-fn values_are_escaped_by_the_writer() {
+fn values_are_plain_text_and_escaped_by_the_encoders() {
     #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
     enum Odd {
         #[label(rename = "say \"hi\"\\")]
         Quote,
     }
-    assert_eq!(encoded(&Odd::Quote), "say \\\"hi\\\"\\\\");
+    assert_eq!(encoded(&Odd::Quote), "say \"hi\"\\");
+    #[derive(Clone, PartialEq, Eq, Hash, promenade::LabelSet)]
+    struct L {
+        odd: Odd,
+    }
+    assert_eq!(
+        promenade::encoding::labels_text(&L { odd: Odd::Quote }),
+        r#"odd="say \"hi\"\\""#
+    );
 }
 
 /// Keywords as variants (`r#Type`): the value is the name without `r#`, under every rule.

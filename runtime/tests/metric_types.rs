@@ -166,7 +166,7 @@ fn live_types_in_both_formats() {
          # HELP latency_seconds Latency.\n\
          # TYPE latency_seconds histogram\n\
          latency_seconds_bucket{le=\"0.5\"} 1\n\
-         latency_seconds_bucket{le=\"1000000.0\"} 2\n\
+         latency_seconds_bucket{le=\"1e+06\"} 2\n\
          latency_seconds_bucket{le=\"+Inf\"} 2\n\
          latency_seconds_sum 7.25\n\
          latency_seconds_count 2\n\

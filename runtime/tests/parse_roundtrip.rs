@@ -162,8 +162,14 @@ fn observations(g: &mut Gen) -> Vec<usize> {
         .collect()
 }
 
+/// An awkward value without NUL, which exemplar and info labels refuse where they are
+/// set (no format can carry it).
+fn carriable(g: &mut Gen) -> String {
+    awkward(g).replace('\0', "")
+}
+
 fn maybe_trace(g: &mut Gen) -> Option<String> {
-    bool::arbitrary(g).then(|| awkward(g))
+    bool::arbitrary(g).then(|| carriable(g))
 }
 
 fn series_of<T>(g: &mut Gen, mut value: impl FnMut(&mut Gen) -> T) -> Vec<(Pair, T)> {
@@ -195,7 +201,7 @@ impl Arbitrary for Case {
                     6 => Kind::Info(series_of(g, |g| {
                         let n = usize::arbitrary(g) % 4;
                         (0..n)
-                            .map(|_| (usize::arbitrary(g) % INFO_NAMES.len(), awkward(g)))
+                            .map(|_| (usize::arbitrary(g) % INFO_NAMES.len(), carriable(g)))
                             .collect()
                     })),
                     _ => Kind::StateSet(series_of(g, |g| {
@@ -762,7 +768,7 @@ fn the_most_awkward_case_by_hand() {
                     a: "prod".into(),
                     b: every.clone(),
                 },
-                vec![(0, "clash".into()), (1, every.clone())],
+                vec![(0, "clash".into()), (1, every.replace('\0', ""))],
             )]),
         },
         FamilyCase {

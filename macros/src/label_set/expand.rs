@@ -96,9 +96,12 @@ pub(crate) fn expand(s: &Struct<'_>, krate: &TokenStream) -> TokenStream {
             // `LabelValue` gets the same diagnostic here as in `CARDINALITY` (rustc shows
             // it once).
             Kind::Label { name, .. } => quote! {
-                #private::LabelWriter::label_with(__promenade_out, #name, |__promenade_value| {
-                    #t::encode(&self.#member, __promenade_value)
-                });
+                #private::LabelWriter::label_of(
+                    __promenade_out,
+                    #name,
+                    #t::as_str(&self.#member),
+                    |__promenade_value| #t::encode(&self.#member, __promenade_value),
+                );
             },
             Kind::Flatten => quote! {
                 #t::encode(&self.#member, __promenade_out);

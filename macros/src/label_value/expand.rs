@@ -25,7 +25,7 @@ fn expand_enum(e: &Enum<'_>, krate: &TokenStream) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| v.ident).collect();
     let indices = 0..count;
     let indices2 = 0..count;
-    let values = e.variants.iter().map(|v| &v.value);
+    let values: Vec<_> = e.variants.iter().map(|v| &v.value).collect();
     quote! {
         const _: () = {
             #[automatically_derived]
@@ -53,6 +53,13 @@ fn expand_enum(e: &Enum<'_>, krate: &TokenStream) -> TokenStream {
                 #[inline]
                 fn encode(&self, __promenade_out: &mut #krate::__private::LabelValueWriter<'_>) {
                     __promenade_out.write_str(match *self {
+                        #( Self::#variants => #values, )*
+                    })
+                }
+
+                #[inline]
+                fn as_str(&self) -> ::core::option::Option<&::core::primitive::str> {
+                    ::core::option::Option::Some(match *self {
                         #( Self::#variants => #values, )*
                     })
                 }
@@ -107,6 +114,11 @@ fn expand_newtype(n: &Newtype<'_>, krate: &TokenStream) -> TokenStream {
                 #[inline]
                 fn encode(&self, __promenade_out: &mut #krate::__private::LabelValueWriter<'_>) {
                     #field::encode(&self.#member, __promenade_out)
+                }
+
+                #[inline]
+                fn as_str(&self) -> ::core::option::Option<&::core::primitive::str> {
+                    #field::as_str(&self.#member)
                 }
             }
         };

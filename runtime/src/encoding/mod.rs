@@ -13,8 +13,8 @@ pub mod negotiate;
 pub mod openmetrics;
 pub mod text;
 
-use crate::labels::{EncodeLabels, LabelWriter};
-use crate::number::{write_canonical_f64, write_f64};
+use crate::labels::{escape_label_value_into, EncodeLabels, LabelWriter};
+use crate::number::write_canonical_f64;
 use crate::registry::{ExtraLabel, Registry};
 
 /// Runs `encode` into a fresh string sized after `registry`'s previous exposition, and
@@ -30,23 +30,43 @@ fn sized_exposition(registry: &Registry, record: bool, encode: impl FnOnce(&mut 
     out
 }
 
-/// Writes `labels` (escaped, without braces) into `buf`, replacing its contents.
-fn encode_labels_into(buf: &mut String, labels: &dyn EncodeLabels) {
+/// Writes label pairs as the text formats do: `name="value"`, comma-separated, each value
+/// escaped (`\`, `"`, newline), without braces.
+pub(crate) struct TextLabels<'a> {
+    out: &'a mut String,
+}
+
+impl crate::labels::LabelVisitor for TextLabels<'_> {
+    #[inline]
+    fn label(&mut self, name: &str, value: &str) {
+        write_label(self.out, name, value);
+    }
+}
+
+/// Appends `name="value"` (value escaped), after a comma unless `out` is empty.
+#[inline]
+fn write_label(out: &mut String, name: &str, value: &str) {
+    if !out.is_empty() {
+        out.push(',');
+    }
+    out.push_str(name);
+    out.push_str("=\"");
+    escape_label_value_into(out, value);
+    out.push('"');
+}
+
+/// Writes `labels` (escaped, without braces) into `buf`, replacing its contents; `values`
+/// is the buffer values that need formatting are written into.
+fn encode_labels_into(buf: &mut String, values: &mut String, labels: &dyn EncodeLabels) {
     buf.clear();
-    labels.encode_labels(&mut LabelWriter::new(buf));
+    labels.encode_labels(&mut LabelWriter::new(&mut TextLabels { out: buf }, values));
 }
 
 /// Writes `name{labels,extra}` (no braces when there are no labels). `family` is the
-/// family name (a state set's label is named after it); `canonical` spells `le` and
-/// `quantile` the OpenMetrics way.
-fn write_series(
-    out: &mut String,
-    family: &str,
-    suffix: &str,
-    labels: &str,
-    extra: ExtraLabel<'_>,
-    canonical: bool,
-) {
+/// family name (a state set's label is named after it); `labels` the series' labels as
+/// [`encode_labels_into`] wrote them; `canonical` spells `le` and `quantile` the
+/// OpenMetrics way.
+fn write_series(out: &mut String, family: &str, suffix: &str, labels: &str, extra: ExtraLabel<'_>) {
     out.push_str(family);
     out.push_str(suffix);
     let extra_empty = match extra {
@@ -65,11 +85,7 @@ fn write_series(
     let float = |out: &mut String, name: &str, v: f64| {
         out.push_str(name);
         out.push_str("=\"");
-        if canonical {
-            write_canonical_f64(out, v);
-        } else {
-            write_f64(out, v);
-        }
+        write_canonical_f64(out, v);
         out.push('"');
     };
     match extra {
@@ -79,10 +95,41 @@ fn write_series(
         ExtraLabel::State(state) => {
             out.push_str(family);
             out.push_str("=\"");
-            out.push_str(state);
+            escape_label_value_into(out, state);
             out.push('"');
         }
-        ExtraLabel::Labels(l) => out.push_str(l),
+        ExtraLabel::Labels(pairs) => {
+            for (i, (name, value)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(name);
+                out.push_str("=\"");
+                escape_label_value_into(out, value);
+                out.push('"');
+            }
+        }
     }
     out.push('}');
+}
+
+/// The labels as both text formats write them between braces, values escaped:
+/// `method="get",path="/a\"b"`.
+///
+/// ```
+/// use promenade::LabelSet;
+///
+/// #[derive(Clone, PartialEq, Eq, Hash, LabelSet)]
+/// struct Route {
+///     #[label(limit = 10)]
+///     path: String,
+///     cached: bool,
+/// }
+/// let route = Route { path: "/a\"b\n".into(), cached: false };
+/// assert_eq!(promenade::encoding::labels_text(&route), r#"path="/a\"b\n",cached="false""#);
+/// ```
+pub fn labels_text(labels: &dyn EncodeLabels) -> String {
+    let mut out = String::new();
+    encode_labels_into(&mut out, &mut String::new(), labels);
+    out
 }

@@ -21,7 +21,7 @@
 //! - Timestamps in seconds; single spaces; no blank lines; `# EOF` last.
 
 use super::{encode_labels_into, write_series};
-use crate::labels::EncodeLabels;
+use crate::labels::{escape_label_value_into, EncodeLabels};
 use crate::number::{write_f64, write_number};
 use crate::registry::{Descriptor, Flavor, Point, Registry, Scratch, Sink};
 
@@ -64,6 +64,7 @@ pub struct OpenMetricsEncoder<'a> {
     out: &'a mut String,
     name: String,
     labels: String,
+    values: String,
     scratch: Scratch,
     mark: usize,
 }
@@ -75,6 +76,7 @@ impl<'a> OpenMetricsEncoder<'a> {
             out,
             name: String::new(),
             labels: String::new(),
+            values: String::new(),
             scratch: Scratch::new(),
             mark: 0,
         }
@@ -113,7 +115,7 @@ impl Sink for OpenMetricsEncoder<'_> {
     }
 
     fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
-        encode_labels_into(&mut self.labels, labels);
+        encode_labels_into(&mut self.labels, &mut self.values, labels);
         let OpenMetricsEncoder {
             out,
             name,
@@ -122,7 +124,7 @@ impl Sink for OpenMetricsEncoder<'_> {
             ..
         } = self;
         point.for_each_sample(scratch, Flavor::OpenMetrics, |s| {
-            write_series(out, name, s.suffix, labels, s.extra, true);
+            write_series(out, name, s.suffix, labels, s.extra);
             out.push(' ');
             write_number(out, s.value);
             if let Some(ts) = s.timestamp {
@@ -134,7 +136,16 @@ impl Sink for OpenMetricsEncoder<'_> {
                 .filter(|_| matches!(s.suffix, "_total" | "_bucket"))
             {
                 out.push_str(" # {");
-                out.push_str(e.encoded_labels());
+                let start = out.len();
+                for (name, value) in e.labels().iter() {
+                    if out.len() > start {
+                        out.push(',');
+                    }
+                    out.push_str(name);
+                    out.push_str("=\"");
+                    escape_label_value_into(out, value);
+                    out.push('"');
+                }
                 out.push_str("} ");
                 write_f64(out, e.value());
                 if let Some(ts) = e.timestamp() {

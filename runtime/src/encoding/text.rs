@@ -3,6 +3,8 @@
 //! - `# HELP` and `# TYPE` once per family, before its samples. HELP escapes only `\` and
 //!   newline (a `\"` in HELP is rejected by promtool and the Pushgateway).
 //! - Label values escape exactly `\`, `"` and newline.
+//! - `le` and `quantile` in OpenMetrics' canonical form (`1.0`, `1e-05`, `1e+06`, `+Inf`),
+//!   as in the OpenMetrics encoder, so a Prometheus switching formats sees one series.
 //! - Counters are exposed under `name_total`, in their HELP/TYPE lines too (as the
 //!   official clients do).
 //! - Histograms: cumulative `_bucket{le="…"}` lines ending with `le="+Inf"` (equal to
@@ -76,6 +78,7 @@ pub struct TextEncoder<'a> {
     name: String,
     help: String,
     labels: String,
+    values: String,
     scratch: Scratch,
     /// `_gcount` and `_gsum` lines of the current family, written after it.
     deferred: [String; 2],
@@ -95,6 +98,7 @@ impl<'a> TextEncoder<'a> {
             name: String::new(),
             help: String::new(),
             labels: String::new(),
+            values: String::new(),
             scratch: Scratch::new(),
             deferred: Default::default(),
             mark: 0,
@@ -160,7 +164,7 @@ impl Sink for TextEncoder<'_> {
     }
 
     fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
-        encode_labels_into(&mut self.labels, labels);
+        encode_labels_into(&mut self.labels, &mut self.values, labels);
         let TextEncoder {
             out,
             name,
@@ -175,7 +179,7 @@ impl Sink for TextEncoder<'_> {
                 Some(i) => &mut deferred[i],
                 None => out,
             };
-            write_series(line, name, s.suffix, labels, s.extra, false);
+            write_series(line, name, s.suffix, labels, s.extra);
             line.push(' ');
             write_number(line, s.value);
             if let Some(ts) = s.timestamp.filter(|t| *timestamps && *t >= 0.0) {

@@ -83,7 +83,8 @@ pub const DEFAULT_IN_FLIGHT_NAME: &str = "http_requests_in_flight";
 
 /// The request method as a label value: the methods HTTP defines by name, and `other`
 /// for any extension method (so a client cannot create series by inventing methods).
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, crate::LabelValue)]
+#[label(crate = "crate", rename_all = "UPPERCASE")]
 pub enum HttpMethod {
     /// `GET`
     Get,
@@ -104,23 +105,11 @@ pub enum HttpMethod {
     /// `PATCH`
     Patch,
     /// Any other method.
+    #[label(rename = "other")]
     Other,
 }
 
 impl HttpMethod {
-    const ALL: [HttpMethod; 10] = [
-        HttpMethod::Get,
-        HttpMethod::Head,
-        HttpMethod::Post,
-        HttpMethod::Put,
-        HttpMethod::Delete,
-        HttpMethod::Connect,
-        HttpMethod::Options,
-        HttpMethod::Trace,
-        HttpMethod::Patch,
-        HttpMethod::Other,
-    ];
-
     /// The label value: the method as spelled on the wire, or `other`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -152,19 +141,6 @@ impl From<&Method> for HttpMethod {
             Method::PATCH => HttpMethod::Patch,
             _ => HttpMethod::Other,
         }
-    }
-}
-
-impl LabelValue for HttpMethod {
-    const CARDINALITY: Option<usize> = Some(HttpMethod::ALL.len());
-    fn index(&self) -> usize {
-        *self as usize
-    }
-    fn from_index(index: usize) -> Option<Self> {
-        HttpMethod::ALL.get(index).copied()
-    }
-    fn encode(&self, out: &mut LabelValueWriter<'_>) {
-        out.write_str(self.as_str());
     }
 }
 

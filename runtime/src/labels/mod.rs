@@ -10,8 +10,8 @@ mod writer;
 
 pub use set::{EncodeLabels, LabelSet};
 pub use value::{LabelValue, OutOfRange};
-pub(crate) use writer::encode_label_pairs;
-pub use writer::{LabelValueWriter, LabelWriter};
+pub(crate) use writer::{escape_label_value_into, validated_pairs};
+pub use writer::{pairs, value_string, LabelValueWriter, LabelVisitor, LabelWriter};
 
 /// Multiplies two optional cardinalities: `None` (open) absorbs everything, and an
 /// overflowing product is treated as open. Used by the derives in const context.

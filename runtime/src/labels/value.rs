@@ -33,8 +33,17 @@ pub trait LabelValue: Clone + Eq + Hash + Send + Sync + 'static {
     /// The value at `index`, for `index < CARDINALITY`; `None` otherwise and for open types.
     fn from_index(index: usize) -> Option<Self>;
 
-    /// Writes the value (the writer escapes it).
+    /// Writes the value as plain text (each encoder escapes it by its own format's rules).
     fn encode(&self, out: &mut LabelValueWriter<'_>);
+
+    /// The value when it is one borrowed string (every string type, every derived enum's
+    /// variant): encoders then read it as it is, without [`encode`](Self::encode)
+    /// formatting it into a buffer. `None` (the default) for values that need formatting,
+    /// such as numbers. When it is `Some`, it must be what `encode` writes.
+    #[inline]
+    fn as_str(&self) -> Option<&str> {
+        None
+    }
 }
 
 macro_rules! open_str_label {
@@ -44,6 +53,8 @@ macro_rules! open_str_label {
             fn index(&self) -> usize { 0 }
             fn from_index(_: usize) -> Option<Self> { None }
             fn encode(&self, out: &mut LabelValueWriter<'_>) { out.write_str(self) }
+            #[inline]
+            fn as_str(&self) -> Option<&str> { Some(std::borrow::Borrow::<str>::borrow(self)) }
         }
     )*};
 }
@@ -78,6 +89,10 @@ impl LabelValue for bool {
     }
     fn encode(&self, out: &mut LabelValueWriter<'_>) {
         out.write_str(if *self { "true" } else { "false" });
+    }
+    #[inline]
+    fn as_str(&self) -> Option<&str> {
+        Some(if *self { "true" } else { "false" })
     }
 }
 

@@ -1,9 +1,9 @@
 //! Exemplars: a trace (or any labels) attached to a counter increment or a histogram
 //! observation, exposed in OpenMetrics only.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use crate::labels::encode_label_pairs;
+use crate::labels::validated_pairs;
 use crate::Error;
 
 /// The most code points the names and values of an exemplar's labels may have together
@@ -14,11 +14,12 @@ pub const EXEMPLAR_MAX_CODE_POINTS: usize = 128;
 /// [`EXEMPLAR_MAX_CODE_POINTS`] code points of names and values together.
 ///
 /// Build them once and pass them to `inc_with_exemplar` / `observe_with_exemplar`; the
-/// recording path then cannot fail.
+/// recording path then cannot fail, and records them without copying (they are shared).
 ///
 /// ```
 /// use promenade::metrics::ExemplarLabels;
-/// assert!(ExemplarLabels::new([("trace_id", "4bf92f3577b34da6")]).is_ok());
+/// let labels = ExemplarLabels::new([("trace_id", "4bf92f3577b34da6")]).unwrap();
+/// assert_eq!(labels.iter().collect::<Vec<_>>(), [("trace_id", "4bf92f3577b34da6")]);
 /// let long = "x".repeat(121);
 /// let err = ExemplarLabels::new([("trace_id", long.as_str())]).unwrap_err();
 /// assert_eq!(
@@ -26,16 +27,24 @@ pub const EXEMPLAR_MAX_CODE_POINTS: usize = 128;
 ///     "invalid value: exemplar labels have 129 code points (names and values together); OpenMetrics allows at most 128"
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExemplarLabels {
-    /// `name="value",…`, escaped as in the exposition.
-    encoded: String,
+    /// The pairs, unescaped, in the order given.
+    pairs: Arc<[(Box<str>, Box<str>)]>,
+}
+
+impl Default for ExemplarLabels {
+    fn default() -> Self {
+        ExemplarLabels {
+            pairs: Arc::from(Vec::new()),
+        }
+    }
 }
 
 impl ExemplarLabels {
     /// Validates `pairs` of `(name, value)`.
     pub fn new<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, Error> {
-        let (encoded, code_points) = encode_label_pairs(pairs, "an exemplar")?;
+        let (pairs, code_points) = validated_pairs(pairs, "an exemplar")?;
         if code_points > EXEMPLAR_MAX_CODE_POINTS {
             return Err(Error::InvalidValue(
                 format!(
@@ -45,12 +54,23 @@ impl ExemplarLabels {
                 .into(),
             ));
         }
-        Ok(ExemplarLabels { encoded })
+        let pairs: Vec<(Box<str>, Box<str>)> = pairs
+            .into_iter()
+            .map(|(n, v)| (n.into_boxed_str(), v.into_boxed_str()))
+            .collect();
+        Ok(ExemplarLabels {
+            pairs: Arc::from(pairs),
+        })
     }
 
-    /// The labels as the exposition writes them (`trace_id="abc"`), without braces.
-    pub fn encoded(&self) -> &str {
-        &self.encoded
+    /// The `(name, value)` pairs, unescaped, in the order given.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
+        self.pairs.iter().map(|(n, v)| (&**n, &**v))
+    }
+
+    /// Whether there are no labels.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
     }
 }
 
@@ -58,7 +78,7 @@ impl ExemplarLabels {
 /// the epoch).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exemplar {
-    labels: String,
+    labels: ExemplarLabels,
     value: f64,
     timestamp: Option<f64>,
 }
@@ -77,14 +97,14 @@ impl Exemplar {
             ));
         }
         Ok(Exemplar {
-            labels: labels.encoded.clone(),
+            labels: labels.clone(),
             value,
             timestamp,
         })
     }
 
-    /// The labels as the exposition writes them, without braces.
-    pub fn encoded_labels(&self) -> &str {
+    /// The labels.
+    pub fn labels(&self) -> &ExemplarLabels {
         &self.labels
     }
 
@@ -97,19 +117,6 @@ impl Exemplar {
     pub fn timestamp(&self) -> Option<f64> {
         self.timestamp
     }
-
-    /// Copies `self` into `slot`, reusing the string already there.
-    pub(crate) fn copy_into(&self, slot: &mut Option<Exemplar>) {
-        match slot {
-            Some(e) => {
-                e.labels.clear();
-                e.labels.push_str(&self.labels);
-                e.value = self.value;
-                e.timestamp = self.timestamp;
-            }
-            None => *slot = Some(self.clone()),
-        }
-    }
 }
 
 /// The latest exemplar of a counter or a bucket. The lock is held only to copy a few
@@ -119,32 +126,22 @@ pub(crate) struct ExemplarCell(Mutex<Option<Exemplar>>);
 
 impl ExemplarCell {
     pub(crate) fn store(&self, labels: &ExemplarLabels, value: f64) {
-        let now = super::unix_now();
-        let mut slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        match &mut *slot {
-            Some(e) => {
-                e.labels.clear();
-                e.labels.push_str(&labels.encoded);
-                e.value = value;
-                e.timestamp = Some(now);
-            }
-            None => {
-                *slot = Some(Exemplar {
-                    labels: labels.encoded.clone(),
-                    value,
-                    timestamp: Some(now),
-                })
-            }
-        }
+        let exemplar = Exemplar {
+            labels: labels.clone(),
+            value,
+            timestamp: Some(super::unix_now()),
+        };
+        // The old labels are dropped after the lock is released.
+        let _old = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .replace(exemplar);
     }
 
     /// Copies the exemplar into `out` (or clears `out`).
     pub(crate) fn read_into(&self, out: &mut Option<Exemplar>) {
-        let slot = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        match &*slot {
-            Some(e) => e.copy_into(out),
-            None => *out = None,
-        }
+        *out = self.get();
     }
 
     pub(crate) fn get(&self) -> Option<Exemplar> {
@@ -168,7 +165,12 @@ mod tests {
         assert!(ExemplarLabels::new([("a", too_long.as_str())]).is_err());
         assert!(ExemplarLabels::new([("a", "1"), ("a", "2")]).is_err());
         assert!(ExemplarLabels::new([("__a", "1")]).is_err());
+        let nul = ExemplarLabels::new([("trace_id", "a\0b")]).unwrap_err();
+        assert!(
+            nul.to_string().contains("contains a NUL character"),
+            "{nul}"
+        );
         let l = ExemplarLabels::new([("a", "x\"y"), ("b", "")]).unwrap();
-        assert_eq!(l.encoded(), "a=\"x\\\"y\",b=\"\"");
+        assert_eq!(l.iter().collect::<Vec<_>>(), [("a", "x\"y"), ("b", "")]);
     }
 }

@@ -2,7 +2,7 @@ use std::fmt;
 use std::sync::RwLock;
 
 use super::Metric;
-use crate::labels::{encode_label_pairs, LabelSet, LabelWriter};
+use crate::labels::{pairs, validated_pairs, LabelSet};
 use crate::Error;
 
 /// Constant facts about the target exposed as labels of a sample whose value is 1
@@ -32,8 +32,8 @@ use crate::Error;
 /// ```
 #[derive(Default)]
 pub struct Info {
-    /// `name="value",…`, escaped.
-    encoded: RwLock<String>,
+    /// The labels, unescaped, in the order given.
+    labels: RwLock<Vec<(String, String)>>,
 }
 
 impl Info {
@@ -48,37 +48,58 @@ impl Info {
         &self,
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<(), Error> {
-        let (encoded, _) = encode_label_pairs(pairs, "an info metric")?;
-        *self.encoded.write().unwrap_or_else(|e| e.into_inner()) = encoded;
+        let (labels, _) = validated_pairs(pairs, "an info metric")?;
+        *self.labels.write().unwrap_or_else(|e| e.into_inner()) = labels;
         Ok(())
     }
 
     /// Replaces the labels with a typed label set (its names were checked when it was
     /// derived).
     pub fn set_labels<T: LabelSet>(&self, labels: &T) {
-        let mut encoded = String::new();
-        labels.encode(&mut LabelWriter::new(&mut encoded));
-        *self.encoded.write().unwrap_or_else(|e| e.into_inner()) = encoded;
+        let labels = pairs(labels);
+        *self.labels.write().unwrap_or_else(|e| e.into_inner()) = labels;
     }
 
-    /// Copies the encoded labels into `out`.
-    pub(crate) fn read_into(&self, out: &mut String) {
-        out.clear();
-        out.push_str(&self.encoded.read().unwrap_or_else(|e| e.into_inner()));
+    /// Copies the labels into `out`, reusing the strings already there.
+    pub(crate) fn read_into(&self, out: &mut Vec<(String, String)>) {
+        let labels = self.labels.read().unwrap_or_else(|e| e.into_inner());
+        copy_pairs(&labels, out);
     }
 
-    /// The labels as the exposition writes them, without braces.
-    pub fn encoded_labels(&self) -> String {
-        self.encoded
+    /// The labels, unescaped, in the order they were set.
+    ///
+    /// ```
+    /// let info = promenade::Info::new();
+    /// info.set([("version", "1.2\"3")]).unwrap();
+    /// assert_eq!(info.labels(), [("version".to_owned(), "1.2\"3".to_owned())]);
+    /// ```
+    pub fn labels(&self) -> Vec<(String, String)> {
+        self.labels
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
 }
 
+/// Makes `out` a copy of `from`, reusing the strings `out` already holds.
+pub(crate) fn copy_pairs(from: &[(String, String)], out: &mut Vec<(String, String)>) {
+    out.truncate(from.len());
+    for (i, (name, value)) in from.iter().enumerate() {
+        match out.get_mut(i) {
+            Some((n, v)) => {
+                n.clear();
+                n.push_str(name);
+                v.clear();
+                v.push_str(value);
+            }
+            None => out.push((name.clone(), value.clone())),
+        }
+    }
+}
+
 impl fmt::Debug for Info {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Info").field(&self.encoded_labels()).finish()
+        f.debug_tuple("Info").field(&self.labels()).finish()
     }
 }
 
@@ -89,7 +110,7 @@ impl Metric for Info {
     }
     /// Removes every label.
     fn reset(&self) {
-        self.encoded
+        self.labels
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .clear();

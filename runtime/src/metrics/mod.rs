@@ -10,7 +10,7 @@ mod exemplar;
 mod gauge;
 mod gauge_histogram;
 mod histogram;
-mod info;
+pub(crate) mod info;
 mod state_set;
 mod summary;
 mod timer;

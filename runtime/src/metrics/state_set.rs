@@ -10,7 +10,7 @@ use crate::labels::{LabelValue, LabelValueWriter};
 pub trait States: Send + Sync {
     /// How many states there are.
     fn state_count(&self) -> usize;
-    /// Writes the name of state `index` (escaped by the writer).
+    /// Writes the name of state `index` (plain text; the encoders escape it).
     fn write_state(&self, index: usize, out: &mut LabelValueWriter<'_>);
     /// Whether state `index` holds.
     fn is_set(&self, index: usize) -> bool;

@@ -867,7 +867,7 @@ pub fn with_const_labels(
     impl EncodeLabels for Both<'_> {
         fn encode_labels(&self, out: &mut LabelWriter<'_>) {
             for (name, value) in self.first {
-                out.label_with(name, |w| w.write_str(value));
+                out.label_str(name, value);
             }
             self.rest.encode_labels(out);
         }

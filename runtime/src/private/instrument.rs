@@ -89,7 +89,8 @@ impl LabelSet for FunctionLabels {
 /// of one label named `outcome`, so a `Family<Outcome, Histogram>` (a field of a
 /// `#[derive(Metrics)]` struct, say) can take a function's durations with
 /// `#[timed(outcome, metric = ...)]`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, crate::LabelValue)]
+#[label(crate = "crate")]
 pub enum Outcome {
     /// The function returned, and not a `Result::Err`.
     Ok,
@@ -118,19 +119,6 @@ impl Outcome {
             Outcome::Panicked => "panicked",
             Outcome::Cancelled => "cancelled",
         }
-    }
-}
-
-impl LabelValue for Outcome {
-    const CARDINALITY: Option<usize> = Some(4);
-    fn index(&self) -> usize {
-        *self as usize
-    }
-    fn from_index(index: usize) -> Option<Self> {
-        Outcome::ALL.get(index).copied()
-    }
-    fn encode(&self, out: &mut LabelValueWriter<'_>) {
-        out.write_str(self.as_str());
     }
 }
 
@@ -708,32 +696,11 @@ impl<V: LabelValue> DynLabelValue for V {
         self.index()
     }
     fn value_string(&self) -> String {
-        let mut escaped = String::new();
-        self.encode(&mut LabelValueWriter::new(&mut escaped));
-        unescape(&escaped)
+        crate::labels::value_string(self)
     }
     fn as_any(&self) -> &dyn Any {
         self
     }
-}
-
-/// Undoes the text format's label escaping (`\\`, `\"`, `\n`): the writer only offers the
-/// escaped form, and the family escapes again when it encodes.
-fn unescape(escaped: &str) -> String {
-    let mut out = String::with_capacity(escaped.len());
-    let mut chars = escaped.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some(other) => out.push(other),
-            None => out.push('\\'),
-        }
-    }
-    out
 }
 
 /// What a call returned, classified.
@@ -1103,21 +1070,13 @@ fn error_kind_value(value: &dyn DynLabelValue) -> Cow<'static, str> {
 }
 
 /// Writes `value` as the `kind` label of an [`ErrorKindLabels::Kind`]: as the value
-/// writes itself, with the mark of [`needs_kind_mark`]. Whether it needs the mark is read
-/// from the value's text in a per-thread buffer, so a scrape does not allocate per series.
+/// writes itself, with the mark of [`needs_kind_mark`] (read from what it wrote).
 fn write_error_kind<E: LabelValue>(value: &E, out: &mut LabelValueWriter<'_>) {
-    thread_local! {
-        static TEXT: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
-    }
+    let start = out.buffer().len();
     value.encode(out);
-    let mut text = TEXT.try_with(std::cell::Cell::take).unwrap_or_default();
-    text.clear();
-    value.encode(&mut LabelValueWriter::new(&mut text));
-    // `panic`, `error` and `_` need no escaping: the escaped text spells them as written.
-    if needs_kind_mark(&text) {
+    if needs_kind_mark(&out.buffer()[start..]) {
         out.write_str("_");
     }
-    let _ = TEXT.try_with(|cell| cell.set(text));
 }
 
 impl KindCache {
@@ -1944,26 +1903,9 @@ mod tests {
             write_error_kind(&value, &mut LabelValueWriter::new(&mut written));
             assert_eq!(written, kind, "{value}");
         }
-        // Escaped values are written once, escaped.
+        // Values are written as they are (the encoders escape them).
         let mut written = String::new();
         write_error_kind(&"say \"hi\"\n\\", &mut LabelValueWriter::new(&mut written));
-        assert_eq!(written, "say \\\"hi\\\"\\n\\\\");
-    }
-
-    #[test]
-    fn unescape_inverts_the_writer() {
-        for raw in [
-            "plain",
-            "a\\b",
-            "say \"hi\"",
-            "two\nlines",
-            "\\n",
-            "end\\",
-            "é\\é",
-        ] {
-            let mut escaped = String::new();
-            LabelValueWriter::new(&mut escaped).write_str(raw);
-            assert_eq!(unescape(&escaped), raw);
-        }
+        assert_eq!(written, "say \"hi\"\n\\");
     }
 }

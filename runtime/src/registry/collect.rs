@@ -574,7 +574,8 @@ pub(crate) struct CheckedSink<'s> {
     family_type: Option<MetricType>,
     faulty: bool,
     buf: String,
-    series_labels: String,
+    /// The names of the labels of the series being checked.
+    series_names: Vec<String>,
     info: PointData,
     /// When the running collector was registered.
     registered_at: Option<f64>,
@@ -594,9 +595,9 @@ impl<'s> CheckedSink<'s> {
             family_type: None,
             faulty: false,
             buf: String::new(),
-            series_labels: String::new(),
+            series_names: Vec::new(),
             info: PointData {
-                value: DataValue::Info(String::new()),
+                value: DataValue::Info(Vec::new()),
                 timestamp: None,
             },
             registered_at: None,
@@ -671,56 +672,30 @@ impl<'s> CheckedSink<'s> {
         let Some(family) = self.current.last() else {
             return false;
         };
-        self.series_labels.clear();
-        labels.encode_labels(&mut LabelWriter::new(&mut self.series_labels));
-        encoded_labels(&self.series_labels).any(|(name, _)| name == family.as_ref())
+        let mut repeats = false;
+        let mut visitor = |name: &str, _: &str| repeats |= name == family.as_ref();
+        labels.encode_labels(&mut LabelWriter::new(&mut visitor, &mut self.buf));
+        repeats
     }
 
     /// Sends an info point without the info labels that repeat a series label.
     fn info_point(&mut self, labels: &dyn EncodeLabels, info: &Info) {
-        self.series_labels.clear();
-        labels.encode_labels(&mut LabelWriter::new(&mut self.series_labels));
-        if self.series_labels.is_empty() {
+        self.series_names.clear();
+        let names = &mut self.series_names;
+        let mut visitor = |name: &str, _: &str| names.push(name.to_owned());
+        labels.encode_labels(&mut LabelWriter::new(&mut visitor, &mut self.buf));
+        if self.series_names.is_empty() {
             self.inner.point(labels, Point::Info(info));
             return;
         }
-        info.read_into(&mut self.buf);
         let DataValue::Info(kept) = &mut self.info.value else {
             unreachable!("the info buffer always holds an info value")
         };
-        kept.clear();
-        for (name, pair) in encoded_labels(&self.buf) {
-            if encoded_labels(&self.series_labels).any(|(n, _)| n == name) {
-                continue;
-            }
-            if !kept.is_empty() {
-                kept.push(',');
-            }
-            kept.push_str(pair);
-        }
+        info.read_into(kept);
+        let names = &self.series_names;
+        kept.retain(|(name, _)| !names.contains(name));
         self.inner.point(labels, Point::Data(&self.info));
     }
-}
-
-/// The `(name, name="value")` pairs of labels as [`LabelWriter`] writes them.
-fn encoded_labels(s: &str) -> impl Iterator<Item = (&str, &str)> {
-    let mut rest = s;
-    std::iter::from_fn(move || {
-        let rest_bytes = rest.as_bytes();
-        if rest_bytes.is_empty() {
-            return None;
-        }
-        let eq = rest.find('=')?;
-        // The value starts after `="`; a `\` escapes the next byte.
-        let mut i = eq + 2;
-        while i < rest_bytes.len() && rest_bytes[i] != b'"' {
-            i += if rest_bytes[i] == b'\\' { 2 } else { 1 };
-        }
-        let end = (i + 1).min(rest.len());
-        let (name, pair) = (&rest[..eq], &rest[..end]);
-        rest = rest[end..].strip_prefix(',').unwrap_or(&rest[end..]);
-        Some((name, pair))
-    })
 }
 
 impl Sink for CheckedSink<'_> {

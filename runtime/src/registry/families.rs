@@ -51,7 +51,7 @@ use std::borrow::Cow;
 use super::collect::check_labels;
 use super::point::{DataValue, PointData};
 use super::{Descriptor, Number, Point, Sink};
-use crate::labels::{EncodeLabels, LabelSet, LabelValueWriter, LabelWriter};
+use crate::labels::{validated_pairs, EncodeLabels, LabelSet, LabelWriter};
 use crate::metrics::{Exemplar, MetricType};
 use crate::Error;
 
@@ -64,18 +64,8 @@ pub struct Labels {
 impl Labels {
     /// Validates the pairs: valid label names, each once.
     pub fn new<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, Error> {
-        let mut labels = Labels::default();
-        for (name, value) in pairs {
-            crate::validate::label_name(name)?;
-            if labels.pairs.iter().any(|(n, _)| n == name) {
-                return Err(Error::InvalidLabelName {
-                    name: name.to_owned(),
-                    reason: "a series cannot have the same label twice".into(),
-                });
-            }
-            labels.pairs.push((name.to_owned(), value.to_owned()));
-        }
-        Ok(labels)
+        let (pairs, _) = validated_pairs(pairs, "a series")?;
+        Ok(Labels { pairs })
     }
 
     /// No labels.
@@ -87,18 +77,12 @@ impl Labels {
     pub fn pairs(&self) -> &[(String, String)] {
         &self.pairs
     }
-
-    fn encoded(&self) -> String {
-        let mut out = String::new();
-        self.encode_labels(&mut LabelWriter::new(&mut out));
-        out
-    }
 }
 
 impl EncodeLabels for Labels {
     fn encode_labels(&self, out: &mut LabelWriter<'_>) {
         for (name, value) in &self.pairs {
-            out.label_with(name, |w| w.write_str(value));
+            out.label_str(name, value);
         }
     }
 }
@@ -599,7 +583,7 @@ impl<L: SeriesLabels> InfoFamily<L> {
                 reason: "an info label cannot repeat one of the series' labels".into(),
             });
         }
-        self.0.push(labels, DataValue::Info(info.encoded()), None)?;
+        self.0.push(labels, DataValue::Info(info.pairs), None)?;
         Ok(self)
     }
 }
@@ -620,9 +604,7 @@ impl<L: SeriesLabels> StateSetFamily<L> {
                 ));
             }
             raw.push(state);
-            let mut escaped = String::new();
-            LabelValueWriter::new(&mut escaped).write_str(state);
-            list.push((escaped, set));
+            list.push((state.to_owned(), set));
         }
         self.0.push(labels, DataValue::StateSet(list), None)?;
         Ok(self)

@@ -309,6 +309,6 @@ struct FamilyLabel<'a>(&'static str, &'a str);
 
 impl EncodeLabels for FamilyLabel<'_> {
     fn encode_labels(&self, out: &mut LabelWriter<'_>) {
-        out.label_with(self.0, |w| w.write_str(self.1));
+        out.label_str(self.0, self.1);
     }
 }

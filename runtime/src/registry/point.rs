@@ -86,9 +86,9 @@ pub(crate) enum DataValue {
         quantiles: Vec<(f64, f64)>,
         created: Option<f64>,
     },
-    /// Escaped `name="value",…`.
-    Info(String),
-    /// Escaped state names and whether they hold.
+    /// The info labels, unescaped.
+    Info(Vec<(String, String)>),
+    /// State names (unescaped) and whether they hold.
     StateSet(Vec<(String, bool)>),
 }
 
@@ -122,7 +122,7 @@ pub struct Scratch {
     exemplars: Vec<Option<Exemplar>>,
     quantiles: Vec<(f64, f64)>,
     weighted: Vec<(f64, f64)>,
-    text: String,
+    info: Vec<(String, String)>,
     states: Vec<(String, bool)>,
 }
 
@@ -158,10 +158,10 @@ pub enum ExtraLabel<'s> {
     Le(f64),
     /// `quantile="…"` of a summary quantile.
     Quantile(f64),
-    /// The state of a state set, in a label named after the family (escaped).
+    /// The state of a state set, in a label named after the family (unescaped).
     State(&'s str),
-    /// An info metric's labels, `name="value",…` (escaped).
-    Labels(&'s str),
+    /// An info metric's labels, unescaped.
+    Labels(&'s [(String, String)]),
 }
 
 /// One sample of a point.
@@ -305,8 +305,8 @@ impl Point<'_> {
                 summary(&values, om, None, &mut f);
             }
             Point::Info(i) => {
-                i.read_into(&mut scratch.text);
-                info(&scratch.text, None, &mut f);
+                i.read_into(&mut scratch.info);
+                info(&scratch.info, None, &mut f);
             }
             Point::StateSet(s) => {
                 let n = s.state_count();
@@ -490,7 +490,7 @@ fn summary(s: &SummaryValues<'_>, om: bool, ts: Option<f64>, f: &mut impl FnMut(
     }
 }
 
-fn info(labels: &str, ts: Option<f64>, f: &mut impl FnMut(&SampleView<'_>)) {
+fn info(labels: &[(String, String)], ts: Option<f64>, f: &mut impl FnMut(&SampleView<'_>)) {
     f(&SampleView {
         extra: ExtraLabel::Labels(labels),
         ..SampleView::new("_info", Number::Int(1), ts)

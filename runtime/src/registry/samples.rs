@@ -39,7 +39,7 @@ pub struct FamilySamples {
 pub(super) struct SampleSink {
     pub(super) families: Vec<FamilySamples>,
     scratch: Scratch,
-    text: String,
+    values: String,
     /// How many families existed when the current collector began.
     mark: usize,
 }
@@ -56,27 +56,23 @@ impl Sink for SampleSink {
         let Some(family) = self.families.last_mut() else {
             return;
         };
-        self.text.clear();
-        labels.encode_labels(&mut LabelWriter::new(&mut self.text));
-        let pairs = parse_label_text(&self.text);
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut visitor = |name: &str, value: &str| pairs.push((name.to_owned(), value.to_owned()));
+        labels.encode_labels(&mut LabelWriter::new(&mut visitor, &mut self.values));
         let name = &family.descriptor.name;
         point.for_each_sample(&mut self.scratch, Flavor::Text, |sample| {
             let mut labels = pairs.clone();
             let mut float_label = |label: &str, v: f64| {
                 let mut s = String::new();
-                crate::number::write_f64(&mut s, v);
+                crate::number::write_canonical_f64(&mut s, v);
                 labels.push((label.to_owned(), s));
             };
             match sample.extra {
                 ExtraLabel::None => {}
                 ExtraLabel::Le(le) => float_label("le", le),
                 ExtraLabel::Quantile(q) => float_label("quantile", q),
-                ExtraLabel::State(state) => {
-                    let value = parse_label_text(&format!("x=\"{state}\""));
-                    let value = value.into_iter().next().map(|(_, v)| v).unwrap_or_default();
-                    labels.push((name.to_string(), value));
-                }
-                ExtraLabel::Labels(text) => labels.extend(parse_label_text(text)),
+                ExtraLabel::State(state) => labels.push((name.to_string(), state.to_owned())),
+                ExtraLabel::Labels(info) => labels.extend(info.iter().cloned()),
             }
             family.samples.push(Sample {
                 name: format!("{name}{}", sample.suffix),
@@ -92,56 +88,5 @@ impl Sink for SampleSink {
 
     fn abort_collector(&mut self) {
         self.families.truncate(self.mark);
-    }
-}
-
-/// Reads back what a [`LabelWriter`] wrote: `a="x",b="y\"z"` → pairs, unescaped.
-fn parse_label_text(text: &str) -> Vec<(String, String)> {
-    let mut pairs = Vec::new();
-    let mut rest = text;
-    while let Some(eq) = rest.find("=\"") {
-        let name = rest[..eq].trim_start_matches(',').to_owned();
-        let mut value = String::new();
-        let mut chars = rest[eq + 2..].char_indices();
-        let mut end = rest.len() - eq - 2;
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '\\' => match chars.next() {
-                    Some((_, 'n')) => value.push('\n'),
-                    Some((_, other)) => value.push(other),
-                    None => {}
-                },
-                '"' => {
-                    end = i + 1;
-                    break;
-                }
-                c => value.push(c),
-            }
-        }
-        pairs.push((name, value));
-        rest = &rest[eq + 2 + end..];
-    }
-    pairs
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn label_text_round_trips() {
-        let mut text = String::new();
-        let mut w = LabelWriter::new(&mut text);
-        w.label("a", &"x,y=\"z\"");
-        w.label("b", &"back\\slash\nnew}#");
-        w.label("c", &"");
-        assert_eq!(
-            parse_label_text(&text),
-            vec![
-                ("a".into(), "x,y=\"z\"".into()),
-                ("b".into(), "back\\slash\nnew}#".into()),
-                ("c".into(), "".into()),
-            ]
-        );
     }
 }
