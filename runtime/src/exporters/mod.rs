@@ -3,6 +3,7 @@
 
 #[cfg(feature = "axum")]
 pub mod axum;
+mod base64;
 #[cfg(feature = "graphite")]
 pub mod graphite;
 #[cfg(feature = "axum")]

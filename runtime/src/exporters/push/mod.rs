@@ -156,7 +156,7 @@ impl Pushgateway {
     /// Sends `Authorization: Basic …` with every request.
     pub fn basic_auth(mut self, username: &str, password: &str) -> Self {
         let mut value = String::from("Basic ");
-        path::base64_standard(&mut value, format!("{username}:{password}").as_bytes());
+        crate::exporters::base64::standard(&mut value, format!("{username}:{password}").as_bytes());
         self.config_mut().authorization = Some(value);
         self
     }

@@ -146,47 +146,10 @@ fn push_pair(path: &mut String, name: &str, value: &str) {
         path.push_str("@base64/=");
     } else if value.contains('/') {
         path.push_str("@base64/");
-        base64_url(path, value.as_bytes());
+        crate::exporters::base64::url_safe(path, value.as_bytes());
     } else {
         path.push('/');
         percent_encode(path, value);
-    }
-}
-
-/// RFC 4648 §5 (URL- and filename-safe alphabet), padded like the Python client's
-/// `urlsafe_b64encode`; the gateway accepts it with or without padding.
-pub(super) fn base64_url(out: &mut String, bytes: &[u8]) {
-    base64(
-        out,
-        bytes,
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
-    );
-}
-
-/// RFC 4648 §4 (the standard alphabet), padded: for `Authorization: Basic`.
-pub(super) fn base64_standard(out: &mut String, bytes: &[u8]) {
-    base64(
-        out,
-        bytes,
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-    );
-}
-
-fn base64(out: &mut String, bytes: &[u8], alphabet: &[u8; 64]) {
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(alphabet[((n >> (18 - 6 * i)) & 0x3f) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
     }
 }
 
@@ -207,32 +170,6 @@ fn percent_encode(out: &mut String, value: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn b64(s: &str) -> String {
-        let mut out = String::new();
-        base64_url(&mut out, s.as_bytes());
-        out
-    }
-
-    #[test]
-    fn base64_matches_rfc4648_vectors_in_the_url_safe_alphabet() {
-        assert_eq!(b64(""), "");
-        assert_eq!(b64("f"), "Zg==");
-        assert_eq!(b64("fo"), "Zm8=");
-        assert_eq!(b64("foo"), "Zm9v");
-        assert_eq!(b64("foob"), "Zm9vYg==");
-        assert_eq!(b64("fooba"), "Zm9vYmE=");
-        assert_eq!(b64("foobar"), "Zm9vYmFy");
-        // `+` and `/` of the standard alphabet become `-` and `_`.
-        assert_eq!(b64("\u{fb}\u{ff}"), "w7vDvw==");
-        let mut out = String::new();
-        base64_url(&mut out, &[0xfb, 0xff, 0xfe]);
-        assert_eq!(out, "-__-");
-        assert_eq!(b64("/var/tmp"), "L3Zhci90bXA=");
-        let mut out = String::new();
-        base64_standard(&mut out, &[0xfb, 0xff, 0xfe]);
-        assert_eq!(out, "+//+");
-    }
 
     #[test]
     fn paths_follow_the_gateway_rules() {
