@@ -117,7 +117,7 @@ impl Collector for Everything {
         [
             ("disk_reads", MetricType::Counter),
             ("temperature_celsius", MetricType::Gauge),
-            ("legacy_value", MetricType::Untyped),
+            ("legacy_value", MetricType::Unknown),
             ("rpc_seconds", MetricType::Summary),
             ("object_size_bytes", MetricType::Histogram),
             ("backlog_age_seconds", MetricType::GaugeHistogram),

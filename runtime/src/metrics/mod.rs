@@ -62,9 +62,9 @@ pub enum MetricType {
     Gauge,
     /// Observations counted in cumulative buckets, with their sum and count.
     Histogram,
-    /// A metric whose type is not known (`untyped` in text 0.0.4, `unknown` in
-    /// OpenMetrics).
-    Untyped,
+    /// A metric whose type is not known (`unknown` in OpenMetrics, `untyped` in text
+    /// 0.0.4, and a parsed family without a TYPE line).
+    Unknown,
     /// Observations counted with their sum, optionally with quantiles.
     Summary,
     /// Constant labels describing the target (`x_info{…} 1`).
@@ -85,7 +85,7 @@ impl MetricType {
             MetricType::Summary => &["", "_sum", "_count", "_created"],
             MetricType::GaugeHistogram => &["", "_bucket", "_gsum", "_gcount"],
             MetricType::Info => &["", "_info"],
-            MetricType::Gauge | MetricType::Untyped | MetricType::StateSet => &[""],
+            MetricType::Gauge | MetricType::Unknown | MetricType::StateSet => &[""],
         }
     }
 
@@ -99,25 +99,25 @@ impl MetricType {
         }
     }
 
-    /// The name used in OpenMetrics' `# TYPE` line.
+    /// The name used in OpenMetrics' `# TYPE` line (the same as [`as_str`](Self::as_str)).
     pub const fn openmetrics_str(self) -> &'static str {
-        match self {
-            MetricType::Untyped => "unknown",
-            MetricType::Info => "info",
-            MetricType::StateSet => "stateset",
-            MetricType::GaugeHistogram => "gaugehistogram",
-            other => other.as_str(),
-        }
+        self.as_str()
     }
 
-    /// The type's own name, as OpenMetrics spells it except `untyped` (the text 0.0.4
-    /// spelling of OpenMetrics' `unknown`).
+    /// The type's own name, as OpenMetrics spells it (`unknown`, `stateset`, …).
+    ///
+    /// ```
+    /// use promenade::MetricType;
+    /// assert_eq!(MetricType::Unknown.as_str(), "unknown");
+    /// assert_eq!(MetricType::Unknown.text_str(), "untyped");
+    /// assert_eq!(MetricType::StateSet.to_string(), "stateset");
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             MetricType::Counter => "counter",
             MetricType::Gauge => "gauge",
             MetricType::Histogram => "histogram",
-            MetricType::Untyped => "untyped",
+            MetricType::Unknown => "unknown",
             MetricType::Summary => "summary",
             MetricType::Info => "info",
             MetricType::StateSet => "stateset",
@@ -132,8 +132,15 @@ impl MetricType {
         match self {
             MetricType::Info | MetricType::StateSet => "gauge",
             MetricType::GaugeHistogram => "histogram",
+            MetricType::Unknown => "untyped",
             other => other.as_str(),
         }
+    }
+}
+
+impl std::fmt::Display for MetricType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -207,7 +207,7 @@ builder!(
 );
 builder!(
     /// A family of unknown type (`untyped` in text 0.0.4).
-    UnknownFamily, Untyped
+    UnknownFamily, Unknown
 );
 builder!(
     /// A summary family: count, sum, optional quantiles.
@@ -309,7 +309,7 @@ impl<L: SeriesLabels> UnknownFamily<L> {
     /// Adds a series with this value.
     pub fn add(&mut self, labels: L, value: impl Into<Number>) -> Result<&mut Self, Error> {
         self.0
-            .push(labels, DataValue::Untyped(value.into()), None)?;
+            .push(labels, DataValue::Unknown(value.into()), None)?;
         Ok(self)
     }
 
@@ -321,7 +321,7 @@ impl<L: SeriesLabels> UnknownFamily<L> {
         timestamp: f64,
     ) -> Result<&mut Self, Error> {
         self.0
-            .push(labels, DataValue::Untyped(value.into()), Some(timestamp))?;
+            .push(labels, DataValue::Unknown(value.into()), Some(timestamp))?;
         Ok(self)
     }
 }

@@ -30,7 +30,7 @@ pub enum Point<'a> {
     /// A live histogram.
     Histogram(&'a Histogram),
     /// A value of unknown type.
-    Untyped(Number),
+    Unknown(Number),
     /// A live counter with creation time and exemplar.
     CounterWithExemplar(&'a CounterWithExemplar),
     /// A live summary.
@@ -67,7 +67,7 @@ pub(crate) enum DataValue {
         exemplar: Option<Exemplar>,
     },
     Gauge(Number),
-    Untyped(Number),
+    Unknown(Number),
     Histogram {
         bounds: Vec<f64>,
         cumulative: Vec<u64>,
@@ -98,7 +98,7 @@ impl PointData {
         match &self.value {
             DataValue::Counter { .. } => MetricType::Counter,
             DataValue::Gauge(_) => MetricType::Gauge,
-            DataValue::Untyped(_) => MetricType::Untyped,
+            DataValue::Unknown(_) => MetricType::Unknown,
             DataValue::Histogram { .. } => MetricType::Histogram,
             DataValue::GaugeHistogram { .. } => MetricType::GaugeHistogram,
             DataValue::Summary { .. } => MetricType::Summary,
@@ -210,7 +210,7 @@ impl Point<'_> {
             Point::Counter { .. } | Point::CounterWithExemplar(_) => MetricType::Counter,
             Point::Gauge(_) => MetricType::Gauge,
             Point::Histogram(_) => MetricType::Histogram,
-            Point::Untyped(_) => MetricType::Untyped,
+            Point::Unknown(_) => MetricType::Unknown,
             Point::Summary(_) => MetricType::Summary,
             Point::Info(_) => MetricType::Info,
             Point::StateSet(_) => MetricType::StateSet,
@@ -249,7 +249,7 @@ impl Point<'_> {
             Point::Counter { value, created } => {
                 counter(value, created.filter(|_| created_on), None, None, &mut f)
             }
-            Point::Gauge(n) | Point::Untyped(n) => f(&SampleView::new("", n, None)),
+            Point::Gauge(n) | Point::Unknown(n) => f(&SampleView::new("", n, None)),
             Point::CounterWithExemplar(c) => {
                 let value = Number::Int(c.get());
                 if om {
@@ -330,7 +330,7 @@ impl Point<'_> {
                     ts,
                     &mut f,
                 ),
-                DataValue::Gauge(n) | DataValue::Untyped(n) => f(&SampleView::new("", *n, ts)),
+                DataValue::Gauge(n) | DataValue::Unknown(n) => f(&SampleView::new("", *n, ts)),
                 DataValue::Histogram {
                     bounds,
                     cumulative,
