@@ -311,3 +311,19 @@ fn text_0_0_4_is_not_openmetrics() {
         "line 2, column 11: timestamp `#` is not an integer number of milliseconds"
     );
 }
+
+/// The error's `line:column: message` for OpenMetrics `body` (followed by `# EOF`).
+fn om_bad(body: &str) -> String {
+    match parse::openmetrics(&om(body)) {
+        Ok(f) => panic!("accepted {body:?}: {f:?}"),
+        Err(e) => format!("{}:{}: {}", e.line(), e.column(), e.message()),
+    }
+}
+
+#[test]
+fn unknown_escapes_stay_errors_in_openmetrics() {
+    assert_eq!(
+        om_bad("a{b=\"\\t\"} 1\n"),
+        "1:6: invalid escape sequence `\\` followed by `t`: only `\\\\`, `\\\"` and `\\n` are allowed"
+    );
+}

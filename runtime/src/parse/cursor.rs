@@ -22,7 +22,7 @@ pub(super) const EXEMPLAR_MAX_CODE_POINTS: usize = 128;
 /// Which escapes a piece of text may use.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Escapes {
-    /// `\\` and `\n` (HELP in text 0.0.4, where `\"` is an error for promtool).
+    /// `\\` and `\n` (HELP in text 0.0.4, where `\"` is no escape and stays as written).
     Help004,
     /// `\\`, `\"` and `\n` (label values, and HELP in OpenMetrics).
     Quoted,
@@ -163,11 +163,11 @@ impl<'a> Cursor<'a> {
     }
 
     /// A label set starting at `{`. OpenMetrics allows no blanks inside the braces and no
-    /// trailing comma; text 0.0.4 allows both.
+    /// trailing comma; text 0.0.4 allows both, and keeps unknown escape sequences in
+    /// values as written.
     pub(super) fn labels(
         &mut self,
         openmetrics: bool,
-        lenient: bool,
     ) -> Result<Vec<(String, String)>, ParseError> {
         self.expect('{', "`{`")?;
         let mut labels: Vec<(String, String)> = Vec::new();
@@ -204,7 +204,7 @@ impl<'a> Cursor<'a> {
                 self.skip_blanks();
             }
             self.expect('"', &format!("`\"` to open the value of label `{name}`"))?;
-            let value = self.quoted_value(lenient)?;
+            let value = self.quoted_value(!openmetrics)?;
             labels.push((name.to_owned(), value));
             if !openmetrics {
                 self.skip_blanks();
@@ -229,7 +229,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A label value after its opening quote, up to and including the closing quote.
-    fn quoted_value(&mut self, lenient: bool) -> Result<String, ParseError> {
+    fn quoted_value(&mut self, keep_unknown: bool) -> Result<String, ParseError> {
         let mut out = String::new();
         loop {
             let Some(c) = self.peek() else {
@@ -242,7 +242,7 @@ impl<'a> Cursor<'a> {
                     self.pos += 1;
                     return Ok(out);
                 }
-                '\\' => self.escape(Escapes::Quoted, lenient, &mut out)?,
+                '\\' => self.escape(Escapes::Quoted, keep_unknown, &mut out)?,
                 c => {
                     out.push(c);
                     self.pos += c.len_utf8();
@@ -251,16 +251,17 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// The rest of the line as escaped text (a HELP docstring).
+    /// The rest of the line as escaped text (a HELP docstring). `keep_unknown`: unknown
+    /// escape sequences are kept as written instead of refused.
     pub(super) fn escaped_rest(
         &mut self,
         escapes: Escapes,
-        lenient: bool,
+        keep_unknown: bool,
     ) -> Result<String, ParseError> {
         let mut out = String::new();
         while let Some(c) = self.peek() {
             if c == '\\' {
-                self.escape(escapes, lenient, &mut out)?;
+                self.escape(escapes, keep_unknown, &mut out)?;
             } else {
                 out.push(c);
                 self.pos += c.len_utf8();
@@ -269,12 +270,12 @@ impl<'a> Cursor<'a> {
         Ok(out)
     }
 
-    /// One escape sequence at a backslash. Lenient parsing keeps unknown sequences as
-    /// they are written (what Prometheus does).
+    /// One escape sequence at a backslash. With `keep_unknown` (text 0.0.4) an unknown
+    /// sequence is kept as it is written, as Prometheus does: `\t` stays `\t`.
     fn escape(
         &mut self,
         escapes: Escapes,
-        lenient: bool,
+        keep_unknown: bool,
         out: &mut String,
     ) -> Result<(), ParseError> {
         let start = self.pos;
@@ -291,7 +292,7 @@ impl<'a> Cursor<'a> {
                 self.pos += 1;
                 Ok(())
             }
-            None if lenient => {
+            None if keep_unknown => {
                 out.push('\\');
                 Ok(())
             }

@@ -6,12 +6,16 @@
 //! [`Err`] with the line and column of the mistake and a message saying what is wrong.
 //! Among others:
 //!
-//! - text 0.0.4: the last line ends in `\n`; HELP escapes only `\\` and `\n`, label values
-//!   only `\\`, `\"` and `\n`; one HELP and one TYPE per family, TYPE before the samples;
-//!   types `counter`, `gauge`, `histogram`, `summary`, `untyped`; timestamps are
-//!   non-negative integer milliseconds; a family's lines are grouped; no duplicate series.
-//!   Blanks and tabs may separate tokens (also inside label sets), and a label set may end
-//!   with a comma (`{a="1",}`), as the format allows.
+//! - text 0.0.4: the last line ends in `\n`; one HELP and one TYPE per family, TYPE before
+//!   the samples; types `counter`, `gauge`, `histogram`, `summary`, `untyped`; timestamps
+//!   are integer milliseconds (`i64`, negative before 1970 — valid in the format, though
+//!   Prometheus 2.42 fails a scrape on them); a family's lines are grouped; no duplicate
+//!   series (the same series at the same timestamp, or twice without one). Blanks and tabs
+//!   may separate tokens (also inside label sets), and a label set may end with a comma
+//!   (`{a="1",}`), as the format allows. HELP decodes `\\` and `\n`, label values `\\`,
+//!   `\"` and `\n`; any other backslash sequence is kept as written, as Prometheus does
+//!   (`\t` stays the two characters `\t`, and so does `\"` in HELP), strict or lenient —
+//!   promtool and the Pushgateway refuse them, so do not write them.
 //! - OpenMetrics 1.0: `# EOF` last, nothing after it, no blank lines, exactly one space
 //!   between tokens, only `# HELP`, `# TYPE`, `# UNIT` and `# EOF` comments, metadata
 //!   before samples and once; `unknown` (not `untyped`), `info`, `stateset`,
@@ -29,10 +33,9 @@
 //!
 //! [`Format::TextLenient`] reads text 0.0.4 the way Prometheus itself scrapes it: a
 //! missing final newline, a repeated HELP (the first is kept), a repeated TYPE naming the
-//! same type, unknown escape sequences (kept as written), families whose lines are not
-//! grouped, duplicate series, clashing names and inconsistent histograms or summaries are
-//! accepted. Syntax errors, unknown types, negative timestamps and invalid numbers are
-//! still errors. OpenMetrics has no lenient mode.
+//! same type, families whose lines are not grouped, duplicate series, clashing names and
+//! inconsistent histograms or summaries are accepted. Syntax errors, unknown types and
+//! invalid numbers or timestamps are still errors. OpenMetrics has no lenient mode.
 //!
 //! Names are kept as written: a text 0.0.4 counter is usually the family `x_total` with
 //! samples `x_total`, an OpenMetrics counter the family `x` with samples `x_total` and
@@ -56,9 +59,13 @@
 //! assert_eq!(requests.samples[1].value, 1.0);
 //! assert_eq!(requests.samples[1].timestamp, Some(parse::Timestamp::Millis(1_700_000_000_000)));
 //!
-//! let err = parse::text("a{b=\"c\\t\"} 1\n").unwrap_err();
-//! assert_eq!((err.line(), err.column()), (1, 7));
-//! assert_eq!(err.to_string(), "line 1, column 7: invalid escape sequence `\\` followed by `t`: only `\\\\`, `\\\"` and `\\n` are allowed");
+//! // An unknown escape sequence is kept as written, as Prometheus keeps it...
+//! let families = parse::text("a{b=\"c\\t\"} 1\n").unwrap();
+//! assert_eq!(families[0].samples[0].label("b"), Some("c\\t"));
+//! // ...but a label given twice is an error, at the second one.
+//! let err = parse::text("a{b=\"1\",b=\"2\"} 1\n").unwrap_err();
+//! assert_eq!((err.line(), err.column()), (1, 9));
+//! assert_eq!(err.to_string(), "line 1, column 9: duplicate label `b`");
 //! ```
 
 mod cursor;
@@ -171,10 +178,11 @@ impl fmt::Display for MetricType {
 /// use promenade::parse::Timestamp;
 /// assert_eq!(Timestamp::Millis(1_500).as_seconds(), 1.5);
 /// assert_eq!(Timestamp::Seconds(1.5).as_seconds(), 1.5);
+/// assert_eq!(Timestamp::Millis(-1_500).as_seconds(), -1.5);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Timestamp {
-    /// Text 0.0.4: integer milliseconds since the Unix epoch (never negative).
+    /// Text 0.0.4: integer milliseconds since the Unix epoch (negative before it).
     Millis(i64),
     /// OpenMetrics: seconds since the Unix epoch (finite, may be fractional or negative).
     Seconds(f64),
