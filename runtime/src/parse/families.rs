@@ -1,7 +1,8 @@
 //! Assembling samples into families and checking what spans more than one line:
 //! metadata order, grouping, clashing names, duplicate series, histogram consistency.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 use super::cursor::{parse_float, At};
 use super::{Exemplar, Format, MetricFamily, MetricType, ParseError, Sample, Timestamp};
@@ -432,12 +433,22 @@ fn point_label(f: &MetricFamily) -> Option<&str> {
     }
 }
 
+/// What [`check_series`] knows of one metric (a label set without its point label).
+#[derive(Default)]
+struct MetricSeen {
+    /// Whether its samples carry timestamps (`None` until one says).
+    timestamped: Option<bool>,
+    /// Its latest timestamp so far in seconds, and where (OpenMetrics).
+    latest: Option<(f64, At)>,
+}
+
 /// Grouping of metrics (OpenMetrics), timestamps on all samples of a metric or none, and
-/// no duplicate series (or, in OpenMetrics, increasing timestamps when one repeats).
+/// no duplicate series. In OpenMetrics the timestamps of a metric never decrease: the
+/// samples of one MetricPoint share one, a later point has a later one. In both formats
+/// a series repeated at the same timestamp (or without timestamps) is a duplicate.
 fn check_series(f: &MetricFamily, state: &State, om: bool) -> Result<(), ParseError> {
     let without = point_label(f);
-    // Per metric: whether its samples carry timestamps (`None` until one says).
-    let mut metrics: HashMap<LabelKey, Option<bool>> = HashMap::new();
+    let mut metrics: HashMap<LabelKey, MetricSeen> = HashMap::new();
     let mut previous: Option<LabelKey> = None;
     let mut seen: HashMap<(&str, LabelKey), (Option<Timestamp>, At)> = HashMap::new();
     for (s, &at) in f.samples.iter().zip(&state.sample_at) {
@@ -448,29 +459,36 @@ fn check_series(f: &MetricFamily, state: &State, om: bool) -> Result<(), ParseEr
                 "`{what}` continues a metric that another one interrupted; the samples of one metric must be grouped together"
             )));
         }
+        let metric = metrics.entry(key.clone()).or_default();
         // `_created` is a timestamp itself; whether it carries one says nothing.
-        let timestamped = metrics.entry(key.clone()).or_insert(None);
         if !s.name.ends_with("_created") {
-            match *timestamped {
+            match metric.timestamped {
                 Some(t) if om && t != s.timestamp.is_some() => {
                     return Err(at.error(format!(
                         "`{what}`: either every sample of a metric has a timestamp or none does"
                     )))
                 }
                 Some(_) => {}
-                None => *timestamped = Some(s.timestamp.is_some()),
+                None => metric.timestamped = Some(s.timestamp.is_some()),
             }
+        }
+        if let (true, Some(t)) = (om, s.timestamp) {
+            let t = t.as_seconds();
+            if let Some((latest, latest_at)) = metric.latest {
+                if t < latest {
+                    return Err(at.error(format!(
+                        "`{what}`: the timestamps of a metric must not decrease ({t} after {latest} on line {})",
+                        latest_at.line
+                    )));
+                }
+            }
+            metric.latest = Some((t, at));
         }
         previous = Some(key);
         let id = (s.name.as_str(), sorted(&s.labels, None));
         if let Some((earlier, first_at)) = seen.get(&id) {
             match (earlier, s.timestamp) {
-                (Some(a), Some(b)) if om && b.as_seconds() <= a.as_seconds() => {
-                    return Err(at.error(format!(
-                        "`{what}`: the timestamps of a metric must increase"
-                    )))
-                }
-                (Some(a), Some(b)) if !om && *a == b => {
+                (Some(a), Some(b)) if *a == b => {
                     return Err(at.error(format!(
                         "duplicate sample `{what}` at the same timestamp (first on line {})",
                         first_at.line
@@ -490,6 +508,9 @@ fn check_series(f: &MetricFamily, state: &State, om: bool) -> Result<(), ParseEr
     Ok(())
 }
 
+/// A histogram's metric point: its labels without `le`, and its timestamp.
+type Point = (LabelKey, Option<u64>);
+
 struct Bucket<'a> {
     le: f64,
     spelled: &'a str,
@@ -500,7 +521,7 @@ struct Bucket<'a> {
 
 /// Every metric point of a histogram: buckets ascending and cumulative, ending at `+Inf`,
 /// equal to `_count`; `_count` exactly when `_sum`; in OpenMetrics no `_sum` beside negative
-/// buckets, and exemplars inside their buckets.
+/// buckets, and bucket exemplars at most their `le`.
 fn check_histograms(f: &MetricFamily, state: &State, om: bool) -> Result<(), ParseError> {
     let gauge = f.metric_type == MetricType::GaugeHistogram;
     let (sum_suffix, count_suffix) = if gauge {
@@ -509,20 +530,36 @@ fn check_histograms(f: &MetricFamily, state: &State, om: bool) -> Result<(), Par
         ("_sum", "_count")
     };
     // Metric points in order of appearance: labels without `le`, and the timestamp.
-    let mut order: Vec<(LabelKey, Option<u64>)> = Vec::new();
-    let mut points: HashMap<(LabelKey, Option<u64>), Vec<usize>> = HashMap::new();
-    for (k, s) in f.samples.iter().enumerate() {
-        let key = (
+    // `_created` is not checked here and need not carry its point's timestamp: it only makes
+    // a point of its own when its metric has no other samples (which then lacks buckets).
+    let is_created = |s: &Sample| s.name.strip_prefix(f.name.as_str()) == Some("_created");
+    let point = |s: &Sample| {
+        (
             sorted(&s.labels, Some("le")),
             s.timestamp.map(|t| t.as_seconds().to_bits()),
-        );
-        points
-            .entry(key.clone())
-            .or_insert_with(|| {
-                order.push(key);
-                Vec::new()
-            })
-            .push(k);
+        )
+    };
+    let mut order: Vec<Point> = Vec::new();
+    let mut points: HashMap<Point, Vec<usize>> = HashMap::new();
+    let mut metrics: HashSet<LabelKey> = HashSet::new();
+    for created in [false, true] {
+        for (k, s) in f.samples.iter().enumerate() {
+            if is_created(s) != created {
+                continue;
+            }
+            let key = point(s);
+            if created && metrics.contains(&key.0) && !points.contains_key(&key) {
+                continue;
+            }
+            match points.entry(key) {
+                Entry::Occupied(mut o) => o.get_mut().push(k),
+                Entry::Vacant(v) => {
+                    metrics.insert(v.key().0.clone());
+                    order.push(v.key().clone());
+                    v.insert(vec![k]);
+                }
+            }
+        }
     }
     for key in &order {
         let samples = &points[key];
@@ -611,17 +648,17 @@ fn check_histograms(f: &MetricFamily, state: &State, om: bool) -> Result<(), Par
                 )));
             }
         }
-        let mut lower = f64::NEG_INFINITY;
+        // A bucket counts the values at most its `le`, so must its exemplar (which may also
+        // be at or below the previous bound; NaN is within no bucket).
         for b in &buckets {
             if let Some(e) = b.exemplar {
-                if !(e.value > lower && e.value <= b.le) {
+                if e.value.is_nan() || e.value > b.le {
                     return Err(b.at.error(format!(
-                        "`{what}`: the exemplar value {} is outside its bucket ({lower}, {}]",
+                        "`{what}`: the exemplar value {} is above its bucket's `le=\"{}\"`; a bucket's exemplar is at most its bound",
                         e.value, b.spelled
                     )));
                 }
             }
-            lower = b.le;
         }
     }
     Ok(())

@@ -20,11 +20,14 @@
 //!   between tokens, only `# HELP`, `# TYPE`, `# UNIT` and `# EOF` comments, metadata
 //!   before samples and once; `unknown` (not `untyped`), `info`, `stateset`,
 //!   `gaugehistogram`; counters expose `_total` (and `_created`); UNIT is the name's suffix;
-//!   no trailing comma in label sets; timestamps in seconds, increasing within a metric,
-//!   on all of its samples or none; exemplars only on counter `_total` and histogram
-//!   `_bucket` samples, at most 128 code points of labels, inside their bucket; counter-like
-//!   values neither negative nor NaN; stateset values 0 or 1, info values 1; no family whose
-//!   samples clash with another's.
+//!   no trailing comma in label sets; HELP and label values escape only `\\`, `\"` and
+//!   `\n` (anything else after a backslash is an error); timestamps in seconds, on all of a
+//!   metric's samples or none, never decreasing within a metric (the samples of one
+//!   MetricPoint, such as `_total` and `_created` or the buckets, share one; a series repeated
+//!   at the same timestamp is a duplicate); exemplars only on counter `_total` and histogram
+//!   `_bucket` samples, at most 128 code points of labels, with a value at most the bucket's
+//!   `le`; counter-like values neither negative nor NaN; stateset values 0 or 1, info values
+//!   1; no family whose samples clash with another's.
 //! - both: label names `[a-zA-Z_][a-zA-Z0-9_]*` without duplicates (`__name__` is
 //!   reserved); values in Go `ParseFloat` syntax (`NaN`, `+Inf`, `-Inf`; no hex, no `1_2`,
 //!   nothing out of `f64` range); histograms with ascending cumulative buckets ending at
