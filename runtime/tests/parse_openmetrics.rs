@@ -402,3 +402,24 @@ fn unknown_escapes_stay_errors_in_openmetrics() {
         "1:6: invalid escape sequence `\\` followed by `t`: only `\\\\`, `\\\"` and `\\n` are allowed"
     );
 }
+
+#[test]
+fn a_sample_with_65536_labels_parses() {
+    let mut line = String::from("a{");
+    for i in 0..65_536 {
+        if i > 0 {
+            line.push(',');
+        }
+        line.push_str(&format!("l{i}=\"{i}\""));
+    }
+    line.push_str("} 1\n");
+    let families = parse::openmetrics(&om(&line)).unwrap();
+    let sample = &families[0].samples[0];
+    assert_eq!(sample.labels.len(), 65_536);
+    assert_eq!(sample.label("l65535"), Some("65535"));
+    // and a duplicate among them is still found, where it is
+    let dup = line.replace("} 1\n", ",l7=\"x\"} 1\n");
+    let e = parse::openmetrics(&om(&dup)).unwrap_err();
+    assert_eq!((e.line(), e.column()), (1, line.chars().count() - 2));
+    assert_eq!(e.message(), "duplicate label `l7`");
+}

@@ -365,3 +365,31 @@ fn negative_timestamps_are_milliseconds_before_the_epoch() {
         assert_eq!(bad(input), expected, "{input:?}");
     }
 }
+
+#[test]
+fn a_sample_with_65536_labels_parses() {
+    let mut line = String::from("a{");
+    for i in 0..65_536 {
+        line.push_str(&format!("l{i}=\"{i}\","));
+    }
+    line.push_str("} 1\n");
+    for format in [Format::Text, Format::TextLenient] {
+        let families = parse::parse(&line, format).unwrap();
+        let sample = &families[0].samples[0];
+        assert_eq!(sample.labels.len(), 65_536, "{format:?}");
+        assert_eq!(sample.label("l65535"), Some("65535"), "{format:?}");
+    }
+    // a histogram bucket and a summary quantile among as many labels
+    let many: String = (0..65_536).map(|i| format!("l{i}=\"{i}\",")).collect();
+    let histogram = format!(
+        "# TYPE h histogram\nh_bucket{{{many}le=\"+Inf\"}} 1\nh_sum{{{many}}} 1\nh_count{{{many}}} 1\n# TYPE s summary\ns{{{many}quantile=\"0.5\"}} 1\n"
+    );
+    let families = parse::text(&histogram).unwrap();
+    assert_eq!(families[0].samples[0].label("le"), Some("+Inf"));
+    assert_eq!(families[1].samples[0].label("quantile"), Some("0.5"));
+    // a duplicate among them is still found, where it is
+    let dup = line.replace("} 1\n", "l7=\"x\"} 1\n");
+    let e = parse::text(&dup).unwrap_err();
+    assert_eq!((e.line(), e.column()), (1, line.chars().count() - 3));
+    assert_eq!(e.message(), "duplicate label `l7`");
+}

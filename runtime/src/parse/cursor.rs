@@ -1,6 +1,8 @@
 //! Reading one line: names, label sets, numbers and escaped text, with the position of
 //! every mistake.
 
+use std::collections::HashSet;
+
 use super::ParseError;
 
 /// A position in the input, for errors found after the line was read.
@@ -156,9 +158,11 @@ impl<'a> Cursor<'a> {
                 )))
             }
         }
-        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == '_') {
-            self.pos += 1;
-        }
+        self.pos += self
+            .rest()
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
         Ok(&self.line[start..self.pos])
     }
 
@@ -171,6 +175,7 @@ impl<'a> Cursor<'a> {
     ) -> Result<Vec<(String, String)>, ParseError> {
         self.expect('{', "`{`")?;
         let mut labels: Vec<(String, String)> = Vec::new();
+        let mut names = LabelNames::Few(Vec::new());
         let mut after_comma = false;
         loop {
             if !openmetrics {
@@ -193,17 +198,27 @@ impl<'a> Cursor<'a> {
                     format!("label name `{name}` is reserved (names starting with `__` belong to Prometheus)"),
                 ));
             }
-            if labels.iter().any(|(n, _)| n == name) {
+            if !names.insert(name) {
                 return Err(self.error_at(name_pos, format!("duplicate label `{name}`")));
             }
             if !openmetrics {
                 self.skip_blanks();
             }
-            self.expect('=', &format!("`=` after label name `{name}`"))?;
+            if !self.eat('=') {
+                return Err(self.error(format!(
+                    "expected `=` after label name `{name}`, found {}",
+                    self.found()
+                )));
+            }
             if !openmetrics {
                 self.skip_blanks();
             }
-            self.expect('"', &format!("`\"` to open the value of label `{name}`"))?;
+            if !self.eat('"') {
+                return Err(self.error(format!(
+                    "expected `\"` to open the value of label `{name}`, found {}",
+                    self.found()
+                )));
+            }
             let value = self.quoted_value(!openmetrics)?;
             labels.push((name.to_owned(), value));
             if !openmetrics {
@@ -243,9 +258,12 @@ impl<'a> Cursor<'a> {
                     return Ok(out);
                 }
                 '\\' => self.escape(Escapes::Quoted, keep_unknown, &mut out)?,
-                c => {
-                    out.push(c);
-                    self.pos += c.len_utf8();
+                _ => {
+                    // Everything up to the next quote or backslash, in one piece.
+                    let rest = self.rest();
+                    let len = rest.find(['"', '\\']).unwrap_or(rest.len());
+                    out.push_str(&rest[..len]);
+                    self.pos += len;
                 }
             }
         }
@@ -309,6 +327,36 @@ impl<'a> Cursor<'a> {
                     ),
                 ))
             }
+        }
+    }
+}
+
+/// Up to this many labels, a new name is compared with each earlier one; past it, they are
+/// looked up in a set, so that a huge label set takes linear time.
+const SCAN_LABELS: usize = 16;
+
+/// The label names of one label set so far, for finding duplicates.
+enum LabelNames<'a> {
+    Few(Vec<&'a str>),
+    Many(HashSet<&'a str>),
+}
+
+impl<'a> LabelNames<'a> {
+    /// Adds `name`; false if it was already there.
+    fn insert(&mut self, name: &'a str) -> bool {
+        match self {
+            LabelNames::Few(names) if names.contains(&name) => false,
+            LabelNames::Few(names) if names.len() < SCAN_LABELS => {
+                names.push(name);
+                true
+            }
+            LabelNames::Few(names) => {
+                let mut set: HashSet<&'a str> = names.drain(..).collect();
+                set.insert(name);
+                *self = LabelNames::Many(set);
+                true
+            }
+            LabelNames::Many(set) => set.insert(name),
         }
     }
 }

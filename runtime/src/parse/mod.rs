@@ -43,7 +43,8 @@
 //! Names are kept as written: a text 0.0.4 counter is usually the family `x_total` with
 //! samples `x_total`, an OpenMetrics counter the family `x` with samples `x_total` and
 //! `x_created`. Quoted UTF-8 names (`{"my.metric"}`) are not part of either format and
-//! are refused. Nothing here panics, whatever the input.
+//! are refused. Nothing here panics, whatever the input, and the time taken is about
+//! proportional to its size, also for a sample with a huge label set.
 //!
 //! ```
 //! use promenade::parse::{self, MetricType};
