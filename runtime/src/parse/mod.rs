@@ -40,6 +40,9 @@
 //! inconsistent histograms or summaries are accepted. Syntax errors, unknown types and
 //! invalid numbers or timestamps are still errors. OpenMetrics has no lenient mode.
 //!
+//! The entry points take `&str`; [`parse_bytes`] takes the bytes of a scrape as they
+//! arrive, and refuses any that are not UTF-8 with the line and column of the first.
+//!
 //! Names are kept as written: a text 0.0.4 counter is usually the family `x_total` with
 //! samples `x_total`, an OpenMetrics counter the family `x` with samples `x_total` and
 //! `x_created`. Quoted UTF-8 names (`{"my.metric"}`) are not part of either format and
@@ -381,6 +384,45 @@ pub fn parse(input: &str, format: Format) -> Result<Vec<MetricFamily>, ParseErro
         Format::Text => text::parse(input, false),
         Format::TextLenient => text::parse(input, true),
         Format::OpenMetrics => openmetrics::parse(input),
+    }
+}
+
+/// Parses `input`, bytes that should be UTF-8, in `format` — the body of a scrape as it
+/// arrives. Bytes that are not UTF-8 are an error at the first of them (its line, and its
+/// column in code points like every other error), before anything else is checked.
+///
+/// ```
+/// use promenade::parse::{parse_bytes, Format};
+///
+/// let body: Vec<u8> = b"# TYPE up gauge\nup{job=\"caf\xc3\xa9\"} 1\n".to_vec();
+/// let families = parse_bytes(&body, Format::Text).unwrap();
+/// assert_eq!(families[0].samples[0].label("job"), Some("café"));
+///
+/// let err = parse_bytes(b"up 1\nup{job=\"caf\xe9\"} 1\n", Format::Text).unwrap_err();
+/// assert_eq!((err.line(), err.column()), (2, 12));
+/// assert_eq!(err.message(), "invalid UTF-8 (byte 0xe9)");
+/// ```
+pub fn parse_bytes(input: &[u8], format: Format) -> Result<Vec<MetricFamily>, ParseError> {
+    match std::str::from_utf8(input) {
+        Ok(text) => parse(text, format),
+        Err(e) => {
+            let (valid, rest) = input.split_at(e.valid_up_to());
+            // `valid` is UTF-8 (that is what `valid_up_to` says), so this cannot fail.
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let (line, column) = match valid.rfind('\n') {
+                Some(nl) => (
+                    valid.matches('\n').count() + 1,
+                    valid[nl + 1..].chars().count() + 1,
+                ),
+                None => (1, valid.chars().count() + 1),
+            };
+            let byte = rest.first().copied().unwrap_or_default();
+            Err(ParseError::new(
+                line,
+                column,
+                format!("invalid UTF-8 (byte {byte:#04x})"),
+            ))
+        }
     }
 }
 
