@@ -194,3 +194,32 @@ fn edited_expositions_never_panic() {
     assert!(OUTCOMES[0].load(Relaxed) > 100, "{OUTCOMES:?}");
     assert!(OUTCOMES[1].load(Relaxed) > 100, "{OUTCOMES:?}");
 }
+
+/// Arbitrary bytes, and the valid expositions with a random byte overwritten, through
+/// `parse_bytes`: `Ok` or an `Err` whose line is in the input.
+fn any_bytes(bytes: Vec<u8>, at: usize, byte: u8) -> bool {
+    let mut inputs = vec![bytes];
+    for base in [VALID_TEXT, VALID_OM] {
+        let mut edited = base.as_bytes().to_vec();
+        let i = at % edited.len();
+        edited[i] = byte;
+        inputs.push(edited);
+    }
+    for input in inputs {
+        for format in FORMATS {
+            if let Err(e) = parse::parse_bytes(&input, format) {
+                let lines = input.split(|b| *b == b'\n').count();
+                assert!(e.line() >= 1 && e.line() <= lines, "{e} for {input:?}");
+                assert!(e.column() >= 1, "{e} for {input:?}");
+            }
+        }
+    }
+    true
+}
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    QuickCheck::new()
+        .tests(3000)
+        .quickcheck(any_bytes as fn(Vec<u8>, usize, u8) -> bool);
+}

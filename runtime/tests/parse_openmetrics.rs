@@ -214,8 +214,8 @@ fn bad_cases_by_category() {
         ("timestamp", om("a 1 NaN\n"), "1:5: timestamp `NaN` must be finite"),
         ("timestamp", om("a 1 +Inf\n"), "1:5: timestamp `+Inf` must be finite"),
         ("timestamp", om("a 1 1 1\n"), "1:7: expected `#` to start an exemplar, found `1`"),
-        ("timestamp", om("a 1 2\na 1 1\n"), "2:1: `a`: the timestamps of a metric must increase"),
-        ("timestamp", om("a 1 1\na 1 1\n"), "2:1: `a`: the timestamps of a metric must increase"),
+        ("timestamp", om("a 1 2\na 1 1\n"), "2:1: `a`: the timestamps of a metric must not decrease (1 after 2 on line 1)"),
+        ("timestamp", om("a 1 1\na 1 1\n"), "2:1: duplicate sample `a` at the same timestamp (first on line 1)"),
         ("timestamp", om("a 1 1\na 2\n"), "2:1: `a`: either every sample of a metric has a timestamp or none does"),
         ("timestamp", om("a 1 0x1\n"), "1:5: invalid timestamp: `0x1` is not a number (expected a decimal such as `1`, `-2.5` or `1e-3`, or `NaN`, `+Inf`, `-Inf`)"),
         // counter_values
@@ -261,7 +261,7 @@ fn bad_cases_by_category() {
         ("exemplars", om("# TYPE a counter\na_total 1 # a 1\n"), "2:13: expected the exemplar's label set in braces (`{}` when it has none), found `a`"),
         ("exemplars", om("# TYPE a counter\na_total 1 # {} 1 1 1\n"), "2:19: unexpected ` 1` after the exemplar"),
         ("exemplars", om("# TYPE a counter\na_total 1 # {} x\n"), "2:16: invalid exemplar value: `x` is not a number (expected a decimal such as `1`, `-2.5` or `1e-3`, or `NaN`, `+Inf`, `-Inf`)"),
-        ("exemplars", om("# TYPE a histogram\na_bucket{le=\"1\"} 1 # {} 2\na_bucket{le=\"+Inf\"} 1\n"), "2:1: `a`: the exemplar value 2 is outside its bucket (-inf, 1]"),
+        ("exemplars", om("# TYPE a histogram\na_bucket{le=\"1\"} 1 # {} 2\na_bucket{le=\"+Inf\"} 1\n"), "2:1: `a`: the exemplar value 2 is above its bucket's `le=\"1\"`; a bucket's exemplar is at most its bound"),
         ("exemplar_timestamp", om("# TYPE a counter\na_total 1 # {} 1 NaN\n"), "2:18: timestamp `NaN` must be finite"),
         ("exemplar_timestamp", om("# TYPE a counter\na_total 1 # {} 1 -Inf\n"), "2:18: timestamp `-Inf` must be finite"),
         ("exemplar_timestamp", om("# TYPE a counter\na_total 1 # {} 1 x\n"), "2:18: invalid timestamp: `x` is not a number (expected a decimal such as `1`, `-2.5` or `1e-3`, or `NaN`, `+Inf`, `-Inf`)"),
@@ -310,4 +310,116 @@ fn text_0_0_4_is_not_openmetrics() {
         e.to_string(),
         "line 2, column 11: timestamp `#` is not an integer number of milliseconds"
     );
+}
+
+/// The error's `line:column: message` for OpenMetrics `body` (followed by `# EOF`).
+fn om_bad(body: &str) -> String {
+    match parse::openmetrics(&om(body)) {
+        Ok(f) => panic!("accepted {body:?}: {f:?}"),
+        Err(e) => format!("{}:{}: {}", e.line(), e.column(), e.message()),
+    }
+}
+
+#[test]
+fn equal_timestamps_within_a_metric_pass_but_not_on_one_series() {
+    // The samples of one MetricPoint share its timestamp: `_total` and `_created`, every
+    // bucket, `_sum` and `_count`; a later point may follow at a later timestamp.
+    for body in [
+        "# TYPE a counter\na_total 17 1520879607.789\na_created 1520430000.123 1520879607.789\n",
+        "# TYPE a counter\na_total 1 5\na_created 0 5\na_total 2 6\na_created 0 6\n",
+        "# TYPE h histogram\nh_bucket{le=\"1\"} 0 7\nh_bucket{le=\"+Inf\"} 1 7\nh_sum 2 7\nh_count 1 7\nh_created 1 7\n\
+         h_bucket{le=\"1\"} 1 8\nh_bucket{le=\"+Inf\"} 2 8\nh_sum 3 8\nh_count 2 8\nh_created 1 8\n",
+        // `_created` may go without the point's timestamp
+        "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1 7\nh_sum 2 7\nh_count 1 7\nh_created 1\n",
+        "# TYPE s summary\ns_count{a=\"bb\"} 0 123\ns_sum{a=\"bb\"} 0 123\ns_count{a=\"bb\"} 0 456\ns_sum{a=\"bb\"} 0 456\n\
+         s_count{a=\"ccc\"} 0 123\ns_sum{a=\"ccc\"} 0 123\n",
+        "# TYPE s stateset\ns{s=\"a\"} 1 -2.5\ns{s=\"b\"} 0 -2.5\n",
+        // each metric has its own timeline
+        "# TYPE g gauge\ng{a=\"1\"} 1 9\ng{a=\"2\"} 1 3\n",
+    ] {
+        if let Err(e) = parse::openmetrics(&om(body)) {
+            panic!("{body:?} was refused: {e}");
+        }
+    }
+    let cases: &[(&str, &str)] = &[
+        // one series twice at the same time is a duplicate, not a second point
+        ("a 1 1\na 2 1\n", "2:1: duplicate sample `a` at the same timestamp (first on line 1)"),
+        ("# TYPE a counter\na_total 1 5\na_created 0 5\na_total 2 5\n",
+         "4:1: duplicate sample `a_total` at the same timestamp (first on line 2)"),
+        ("# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1 1\nh_bucket{le=\"+Inf\"} 1 1\n",
+         "3:1: duplicate sample `h_bucket{le=\"+Inf\"}` at the same timestamp (first on line 2)"),
+        // going back in time, on one series or across the samples of one metric
+        ("a 1 2\na 1 1\n", "2:1: `a`: the timestamps of a metric must not decrease (1 after 2 on line 1)"),
+        ("# TYPE a counter\na_total 1 5\na_created 0 4\n",
+         "3:1: `a_created`: the timestamps of a metric must not decrease (4 after 5 on line 2)"),
+        // the spec's example of interleaved MetricPoints
+        ("# TYPE s summary\ns_count{a=\"bb\"} 0 123\ns_count{a=\"bb\"} 0 456\ns_sum{a=\"bb\"} 0 123\ns_sum{a=\"bb\"} 0 456\n",
+         "4:1: `s_sum{a=\"bb\"}`: the timestamps of a metric must not decrease (123 after 456 on line 3)"),
+    ];
+    for (body, expected) in cases {
+        assert_eq!(om_bad(body), *expected, "{body:?}");
+    }
+}
+
+#[test]
+fn a_bucket_exemplar_is_at_most_its_le() {
+    // At, below and far below the previous bound: all inside `le`.
+    for exemplar in ["1", "0.5", "0", "-7", "-Inf"] {
+        let body = format!(
+            "# TYPE h histogram\nh_bucket{{le=\"0\"}} 0\nh_bucket{{le=\"1\"}} 1 # {{}} {exemplar}\nh_bucket{{le=\"+Inf\"}} 1 # {{}} {exemplar}\n"
+        );
+        if let Err(e) = parse::openmetrics(&om(&body)) {
+            panic!("exemplar {exemplar} was refused: {e}");
+        }
+    }
+    let families = parse::openmetrics(&om(
+        "# TYPE g gaugehistogram\ng_bucket{le=\"-1\"} 1 # {} -5\ng_bucket{le=\"+Inf\"} 1 # {} +Inf\n",
+    ))
+    .unwrap();
+    assert_eq!(
+        families[0].samples[1].exemplar.as_ref().unwrap().value,
+        f64::INFINITY
+    );
+    let cases: &[(&str, &str)] = &[
+        ("# TYPE h histogram\nh_bucket{le=\"1\"} 1 # {} 1.5\nh_bucket{le=\"+Inf\"} 1\n",
+         "2:1: `h`: the exemplar value 1.5 is above its bucket's `le=\"1\"`; a bucket's exemplar is at most its bound"),
+        ("# TYPE h histogram\nh_bucket{le=\"1\"} 1 # {} NaN\nh_bucket{le=\"+Inf\"} 1\n",
+         "2:1: `h`: the exemplar value NaN is above its bucket's `le=\"1\"`; a bucket's exemplar is at most its bound"),
+        ("# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1 # {} NaN\n",
+         "2:1: `h`: the exemplar value NaN is above its bucket's `le=\"+Inf\"`; a bucket's exemplar is at most its bound"),
+        ("# TYPE g gaugehistogram\ng_bucket{x=\"y\",le=\"-1\"} 1 # {} 0\ng_bucket{x=\"y\",le=\"+Inf\"} 1\n",
+         "2:1: `g{x=\"y\"}`: the exemplar value 0 is above its bucket's `le=\"-1\"`; a bucket's exemplar is at most its bound"),
+    ];
+    for (body, expected) in cases {
+        assert_eq!(om_bad(body), *expected, "{body:?}");
+    }
+}
+
+#[test]
+fn unknown_escapes_stay_errors_in_openmetrics() {
+    assert_eq!(
+        om_bad("a{b=\"\\t\"} 1\n"),
+        "1:6: invalid escape sequence `\\` followed by `t`: only `\\\\`, `\\\"` and `\\n` are allowed"
+    );
+}
+
+#[test]
+fn a_sample_with_65536_labels_parses() {
+    let mut line = String::from("a{");
+    for i in 0..65_536 {
+        if i > 0 {
+            line.push(',');
+        }
+        line.push_str(&format!("l{i}=\"{i}\""));
+    }
+    line.push_str("} 1\n");
+    let families = parse::openmetrics(&om(&line)).unwrap();
+    let sample = &families[0].samples[0];
+    assert_eq!(sample.labels.len(), 65_536);
+    assert_eq!(sample.label("l65535"), Some("65535"));
+    // and a duplicate among them is still found, where it is
+    let dup = line.replace("} 1\n", ",l7=\"x\"} 1\n");
+    let e = parse::openmetrics(&om(&dup)).unwrap_err();
+    assert_eq!((e.line(), e.column()), (1, line.chars().count() - 2));
+    assert_eq!(e.message(), "duplicate label `l7`");
 }

@@ -1,6 +1,8 @@
 //! Reading one line: names, label sets, numbers and escaped text, with the position of
 //! every mistake.
 
+use std::collections::HashSet;
+
 use super::ParseError;
 
 /// A position in the input, for errors found after the line was read.
@@ -22,7 +24,7 @@ pub(super) const EXEMPLAR_MAX_CODE_POINTS: usize = 128;
 /// Which escapes a piece of text may use.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Escapes {
-    /// `\\` and `\n` (HELP in text 0.0.4, where `\"` is an error for promtool).
+    /// `\\` and `\n` (HELP in text 0.0.4, where `\"` is no escape and stays as written).
     Help004,
     /// `\\`, `\"` and `\n` (label values, and HELP in OpenMetrics).
     Quoted,
@@ -156,21 +158,24 @@ impl<'a> Cursor<'a> {
                 )))
             }
         }
-        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == '_') {
-            self.pos += 1;
-        }
+        self.pos += self
+            .rest()
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
         Ok(&self.line[start..self.pos])
     }
 
     /// A label set starting at `{`. OpenMetrics allows no blanks inside the braces and no
-    /// trailing comma; text 0.0.4 allows both.
+    /// trailing comma; text 0.0.4 allows both, and keeps unknown escape sequences in
+    /// values as written.
     pub(super) fn labels(
         &mut self,
         openmetrics: bool,
-        lenient: bool,
     ) -> Result<Vec<(String, String)>, ParseError> {
         self.expect('{', "`{`")?;
         let mut labels: Vec<(String, String)> = Vec::new();
+        let mut names = LabelNames::Few(Vec::new());
         let mut after_comma = false;
         loop {
             if !openmetrics {
@@ -193,18 +198,28 @@ impl<'a> Cursor<'a> {
                     format!("label name `{name}` is reserved (names starting with `__` belong to Prometheus)"),
                 ));
             }
-            if labels.iter().any(|(n, _)| n == name) {
+            if !names.insert(name) {
                 return Err(self.error_at(name_pos, format!("duplicate label `{name}`")));
             }
             if !openmetrics {
                 self.skip_blanks();
             }
-            self.expect('=', &format!("`=` after label name `{name}`"))?;
+            if !self.eat('=') {
+                return Err(self.error(format!(
+                    "expected `=` after label name `{name}`, found {}",
+                    self.found()
+                )));
+            }
             if !openmetrics {
                 self.skip_blanks();
             }
-            self.expect('"', &format!("`\"` to open the value of label `{name}`"))?;
-            let value = self.quoted_value(lenient)?;
+            if !self.eat('"') {
+                return Err(self.error(format!(
+                    "expected `\"` to open the value of label `{name}`, found {}",
+                    self.found()
+                )));
+            }
+            let value = self.quoted_value(!openmetrics)?;
             labels.push((name.to_owned(), value));
             if !openmetrics {
                 self.skip_blanks();
@@ -229,7 +244,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// A label value after its opening quote, up to and including the closing quote.
-    fn quoted_value(&mut self, lenient: bool) -> Result<String, ParseError> {
+    fn quoted_value(&mut self, keep_unknown: bool) -> Result<String, ParseError> {
         let mut out = String::new();
         loop {
             let Some(c) = self.peek() else {
@@ -242,25 +257,29 @@ impl<'a> Cursor<'a> {
                     self.pos += 1;
                     return Ok(out);
                 }
-                '\\' => self.escape(Escapes::Quoted, lenient, &mut out)?,
-                c => {
-                    out.push(c);
-                    self.pos += c.len_utf8();
+                '\\' => self.escape(Escapes::Quoted, keep_unknown, &mut out)?,
+                _ => {
+                    // Everything up to the next quote or backslash, in one piece.
+                    let rest = self.rest();
+                    let len = rest.find(['"', '\\']).unwrap_or(rest.len());
+                    out.push_str(&rest[..len]);
+                    self.pos += len;
                 }
             }
         }
     }
 
-    /// The rest of the line as escaped text (a HELP docstring).
+    /// The rest of the line as escaped text (a HELP docstring). `keep_unknown`: unknown
+    /// escape sequences are kept as written instead of refused.
     pub(super) fn escaped_rest(
         &mut self,
         escapes: Escapes,
-        lenient: bool,
+        keep_unknown: bool,
     ) -> Result<String, ParseError> {
         let mut out = String::new();
         while let Some(c) = self.peek() {
             if c == '\\' {
-                self.escape(escapes, lenient, &mut out)?;
+                self.escape(escapes, keep_unknown, &mut out)?;
             } else {
                 out.push(c);
                 self.pos += c.len_utf8();
@@ -269,12 +288,12 @@ impl<'a> Cursor<'a> {
         Ok(out)
     }
 
-    /// One escape sequence at a backslash. Lenient parsing keeps unknown sequences as
-    /// they are written (what Prometheus does).
+    /// One escape sequence at a backslash. With `keep_unknown` (text 0.0.4) an unknown
+    /// sequence is kept as it is written, as Prometheus does: `\t` stays `\t`.
     fn escape(
         &mut self,
         escapes: Escapes,
-        lenient: bool,
+        keep_unknown: bool,
         out: &mut String,
     ) -> Result<(), ParseError> {
         let start = self.pos;
@@ -291,7 +310,7 @@ impl<'a> Cursor<'a> {
                 self.pos += 1;
                 Ok(())
             }
-            None if lenient => {
+            None if keep_unknown => {
                 out.push('\\');
                 Ok(())
             }
@@ -308,6 +327,36 @@ impl<'a> Cursor<'a> {
                     ),
                 ))
             }
+        }
+    }
+}
+
+/// Up to this many labels, a new name is compared with each earlier one; past it, they are
+/// looked up in a set, so that a huge label set takes linear time.
+const SCAN_LABELS: usize = 16;
+
+/// The label names of one label set so far, for finding duplicates.
+enum LabelNames<'a> {
+    Few(Vec<&'a str>),
+    Many(HashSet<&'a str>),
+}
+
+impl<'a> LabelNames<'a> {
+    /// Adds `name`; false if it was already there.
+    fn insert(&mut self, name: &'a str) -> bool {
+        match self {
+            LabelNames::Few(names) if names.contains(&name) => false,
+            LabelNames::Few(names) if names.len() < SCAN_LABELS => {
+                names.push(name);
+                true
+            }
+            LabelNames::Few(names) => {
+                let mut set: HashSet<&'a str> = names.drain(..).collect();
+                set.insert(name);
+                *self = LabelNames::Many(set);
+                true
+            }
+            LabelNames::Many(set) => set.insert(name),
         }
     }
 }

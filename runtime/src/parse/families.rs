@@ -1,7 +1,9 @@
 //! Assembling samples into families and checking what spans more than one line:
 //! metadata order, grouping, clashing names, duplicate series, histogram consistency.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
 
 use super::cursor::{parse_float, At};
 use super::{Exemplar, Format, MetricFamily, MetricType, ParseError, Sample, Timestamp};
@@ -62,32 +64,37 @@ fn suffix_in<'s>(family: &MetricFamily, sample: &'s str, openmetrics: bool) -> O
         .then_some(suffix)
 }
 
-/// `name{a="1",b="2"}` for messages.
-fn series(name: &str, labels: &[(String, String)]) -> String {
-    if labels.is_empty() {
-        return name.to_owned();
-    }
-    let mut out = format!("{name}{{");
-    for (i, (n, v)) in labels.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+/// `name{a="1",b="2"}` for messages, written out only when a message is.
+struct Series<'a, S>(&'a str, &'a [(S, S)]);
+
+impl<S: AsRef<str>> fmt::Display for Series<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)?;
+        if self.1.is_empty() {
+            return Ok(());
         }
-        out.push_str(&format!("{n}={v:?}"));
+        f.write_str("{")?;
+        for (i, (n, v)) in self.1.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{}={:?}", n.as_ref(), v.as_ref())?;
+        }
+        f.write_str("}")
     }
-    out.push('}');
-    out
 }
 
-/// A label set, sorted so that order does not matter.
-type LabelKey = Vec<(String, String)>;
+/// A label set, sorted so that order does not matter, borrowed from its sample.
+type LabelKey<'a> = Vec<(&'a str, &'a str)>;
 
-fn sorted(labels: &[(String, String)], without: Option<&str>) -> LabelKey {
-    let mut v: Vec<(String, String)> = labels
+fn sorted<'a>(labels: &'a [(String, String)], without: Option<&str>) -> LabelKey<'a> {
+    let mut v: LabelKey<'a> = labels
         .iter()
         .filter(|(n, _)| Some(n.as_str()) != without)
-        .cloned()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
-    v.sort();
+    // Label names are unique, so no two entries are equal and the order is total.
+    v.sort_unstable();
     v
 }
 
@@ -265,7 +272,7 @@ impl Builder {
         let t = f.metric_type;
         let suffix = &s.name[f.name.len().min(s.name.len())..];
         let histogram = matches!(t, MetricType::Histogram | MetricType::GaugeHistogram);
-        let what = series(&s.name, &s.labels);
+        let what = Series(&s.name, &s.labels);
 
         if histogram {
             match (suffix, s.label("le")) {
@@ -432,63 +439,113 @@ fn point_label(f: &MetricFamily) -> Option<&str> {
     }
 }
 
+/// What [`check_series`] knows of one metric (a label set without its point label).
+#[derive(Default)]
+struct MetricSeen {
+    /// Whether its samples carry timestamps (`None` until one says).
+    timestamped: Option<bool>,
+    /// Its latest timestamp so far in seconds, and where (OpenMetrics).
+    latest: Option<(f64, At)>,
+}
+
 /// Grouping of metrics (OpenMetrics), timestamps on all samples of a metric or none, and
-/// no duplicate series (or, in OpenMetrics, increasing timestamps when one repeats).
+/// no duplicate series. In OpenMetrics the timestamps of a metric never decrease: the
+/// samples of one MetricPoint share one, a later point has a later one. In both formats
+/// a series repeated at the same timestamp (or without timestamps) is a duplicate.
 fn check_series(f: &MetricFamily, state: &State, om: bool) -> Result<(), ParseError> {
     let without = point_label(f);
-    // Per metric: whether its samples carry timestamps (`None` until one says).
-    let mut metrics: HashMap<LabelKey, Option<bool>> = HashMap::new();
-    let mut previous: Option<LabelKey> = None;
-    let mut seen: HashMap<(&str, LabelKey), (Option<Timestamp>, At)> = HashMap::new();
+    // OpenMetrics: the metric being read, and the finished ones (which cannot come back).
+    let mut current: Option<(LabelKey<'_>, MetricSeen)> = None;
+    let mut finished: HashSet<LabelKey<'_>> = HashSet::new();
+    let mut seen: HashMap<(&str, LabelKey<'_>), (Option<Timestamp>, At)> = HashMap::new();
     for (s, &at) in f.samples.iter().zip(&state.sample_at) {
-        let key = sorted(&s.labels, without);
-        let what = series(&s.name, &s.labels);
-        if om && previous.as_ref() != Some(&key) && metrics.contains_key(&key) {
-            return Err(at.error(format!(
-                "`{what}` continues a metric that another one interrupted; the samples of one metric must be grouped together"
-            )));
-        }
-        // `_created` is a timestamp itself; whether it carries one says nothing.
-        let timestamped = metrics.entry(key.clone()).or_insert(None);
-        if !s.name.ends_with("_created") {
-            match *timestamped {
-                Some(t) if om && t != s.timestamp.is_some() => {
+        // The series (every label), sorted once; its metric leaves out the point label.
+        let all = sorted(&s.labels, None);
+        let what = Series(&s.name, &s.labels);
+        if om {
+            let key: LabelKey<'_> = match without {
+                Some(w) => all.iter().copied().filter(|(n, _)| *n != w).collect(),
+                None => all.clone(),
+            };
+            if !matches!(&current, Some((k, _)) if *k == key) {
+                if finished.contains(&key) {
                     return Err(at.error(format!(
-                        "`{what}`: either every sample of a metric has a timestamp or none does"
-                    )))
+                        "`{what}` continues a metric that another one interrupted; the samples of one metric must be grouped together"
+                    )));
                 }
-                Some(_) => {}
-                None => *timestamped = Some(s.timestamp.is_some()),
+                if let Some((done, _)) = current.take() {
+                    finished.insert(done);
+                }
+                current = Some((key, MetricSeen::default()));
+            }
+            if let Some((_, metric)) = current.as_mut() {
+                check_metric_timestamps(metric, s, at, &what)?;
             }
         }
-        previous = Some(key);
-        let id = (s.name.as_str(), sorted(&s.labels, None));
-        if let Some((earlier, first_at)) = seen.get(&id) {
-            match (earlier, s.timestamp) {
-                (Some(a), Some(b)) if om && b.as_seconds() <= a.as_seconds() => {
-                    return Err(at.error(format!(
-                        "`{what}`: the timestamps of a metric must increase"
-                    )))
+        match seen.entry((s.name.as_str(), all)) {
+            Entry::Vacant(v) => {
+                v.insert((s.timestamp, at));
+            }
+            Entry::Occupied(mut o) => {
+                let (earlier, first_at) = *o.get();
+                match (earlier, s.timestamp) {
+                    (Some(a), Some(b)) if a == b => {
+                        return Err(at.error(format!(
+                            "duplicate sample `{what}` at the same timestamp (first on line {})",
+                            first_at.line
+                        )))
+                    }
+                    (Some(_), Some(_)) => {}
+                    _ => {
+                        return Err(at.error(format!(
+                            "duplicate sample `{what}` (first on line {})",
+                            first_at.line
+                        )))
+                    }
                 }
-                (Some(a), Some(b)) if !om && *a == b => {
-                    return Err(at.error(format!(
-                        "duplicate sample `{what}` at the same timestamp (first on line {})",
-                        first_at.line
-                    )))
-                }
-                (Some(_), Some(_)) => {}
-                _ => {
-                    return Err(at.error(format!(
-                        "duplicate sample `{what}` (first on line {})",
-                        first_at.line
-                    )))
-                }
+                o.insert((s.timestamp, at));
             }
         }
-        seen.insert(id, (s.timestamp, at));
     }
     Ok(())
 }
+
+/// OpenMetrics: timestamps on every sample of a metric or none, never decreasing.
+fn check_metric_timestamps(
+    metric: &mut MetricSeen,
+    s: &Sample,
+    at: At,
+    what: &dyn fmt::Display,
+) -> Result<(), ParseError> {
+    // `_created` is a timestamp itself; whether it carries one says nothing.
+    if !s.name.ends_with("_created") {
+        match metric.timestamped {
+            Some(t) if t != s.timestamp.is_some() => {
+                return Err(at.error(format!(
+                    "`{what}`: either every sample of a metric has a timestamp or none does"
+                )))
+            }
+            Some(_) => {}
+            None => metric.timestamped = Some(s.timestamp.is_some()),
+        }
+    }
+    if let Some(t) = s.timestamp {
+        let t = t.as_seconds();
+        if let Some((latest, latest_at)) = metric.latest {
+            if t < latest {
+                return Err(at.error(format!(
+                    "`{what}`: the timestamps of a metric must not decrease ({t} after {latest} on line {})",
+                    latest_at.line
+                )));
+            }
+        }
+        metric.latest = Some((t, at));
+    }
+    Ok(())
+}
+
+/// A histogram's metric point: its labels without `le`, and its timestamp.
+type Point<'a> = (LabelKey<'a>, Option<u64>);
 
 struct Bucket<'a> {
     le: f64,
@@ -500,8 +557,8 @@ struct Bucket<'a> {
 
 /// Every metric point of a histogram: buckets ascending and cumulative, ending at `+Inf`,
 /// equal to `_count`; `_count` exactly when `_sum`; in OpenMetrics no `_sum` beside negative
-/// buckets, and exemplars inside their buckets.
-fn check_histograms(f: &MetricFamily, state: &State, om: bool) -> Result<(), ParseError> {
+/// buckets, and bucket exemplars at most their `le`.
+fn check_histograms<'f>(f: &'f MetricFamily, state: &State, om: bool) -> Result<(), ParseError> {
     let gauge = f.metric_type == MetricType::GaugeHistogram;
     let (sum_suffix, count_suffix) = if gauge {
         ("_gsum", "_gcount")
@@ -509,20 +566,36 @@ fn check_histograms(f: &MetricFamily, state: &State, om: bool) -> Result<(), Par
         ("_sum", "_count")
     };
     // Metric points in order of appearance: labels without `le`, and the timestamp.
-    let mut order: Vec<(LabelKey, Option<u64>)> = Vec::new();
-    let mut points: HashMap<(LabelKey, Option<u64>), Vec<usize>> = HashMap::new();
-    for (k, s) in f.samples.iter().enumerate() {
-        let key = (
+    // `_created` is not checked here and need not carry its point's timestamp: it only makes
+    // a point of its own when its metric has no other samples (which then lacks buckets).
+    let is_created = |s: &Sample| s.name.strip_prefix(f.name.as_str()) == Some("_created");
+    let point = |s: &'f Sample| {
+        (
             sorted(&s.labels, Some("le")),
             s.timestamp.map(|t| t.as_seconds().to_bits()),
-        );
-        points
-            .entry(key.clone())
-            .or_insert_with(|| {
-                order.push(key);
-                Vec::new()
-            })
-            .push(k);
+        )
+    };
+    let mut order: Vec<Point<'f>> = Vec::new();
+    let mut points: HashMap<Point<'f>, Vec<usize>> = HashMap::new();
+    let mut metrics: HashSet<LabelKey<'f>> = HashSet::new();
+    for created in [false, true] {
+        for (k, s) in f.samples.iter().enumerate() {
+            if is_created(s) != created {
+                continue;
+            }
+            let key = point(s);
+            if created && metrics.contains(&key.0) && !points.contains_key(&key) {
+                continue;
+            }
+            match points.entry(key) {
+                Entry::Occupied(mut o) => o.get_mut().push(k),
+                Entry::Vacant(v) => {
+                    metrics.insert(v.key().0.clone());
+                    order.push(v.key().clone());
+                    v.insert(vec![k]);
+                }
+            }
+        }
     }
     for key in &order {
         let samples = &points[key];
@@ -548,7 +621,7 @@ fn check_histograms(f: &MetricFamily, state: &State, om: bool) -> Result<(), Par
             }
         }
         let first_at = state.sample_at[samples[0]];
-        let what = series(&f.name, &key.0);
+        let what = Series(&f.name, &key.0);
         let Some(last) = buckets.last() else {
             return Err(first_at.error(format!(
                 "the histogram `{what}` has no buckets; `{}_bucket{{le=\"+Inf\"}}` is required",
@@ -611,17 +684,17 @@ fn check_histograms(f: &MetricFamily, state: &State, om: bool) -> Result<(), Par
                 )));
             }
         }
-        let mut lower = f64::NEG_INFINITY;
+        // A bucket counts the values at most its `le`, so must its exemplar (which may also
+        // be at or below the previous bound; NaN is within no bucket).
         for b in &buckets {
             if let Some(e) = b.exemplar {
-                if !(e.value > lower && e.value <= b.le) {
+                if e.value.is_nan() || e.value > b.le {
                     return Err(b.at.error(format!(
-                        "`{what}`: the exemplar value {} is outside its bucket ({lower}, {}]",
+                        "`{what}`: the exemplar value {} is above its bucket's `le=\"{}\"`; a bucket's exemplar is at most its bound",
                         e.value, b.spelled
                     )));
                 }
             }
-            lower = b.le;
         }
     }
     Ok(())

@@ -6,21 +6,28 @@
 //! [`Err`] with the line and column of the mistake and a message saying what is wrong.
 //! Among others:
 //!
-//! - text 0.0.4: the last line ends in `\n`; HELP escapes only `\\` and `\n`, label values
-//!   only `\\`, `\"` and `\n`; one HELP and one TYPE per family, TYPE before the samples;
-//!   types `counter`, `gauge`, `histogram`, `summary`, `untyped`; timestamps are
-//!   non-negative integer milliseconds; a family's lines are grouped; no duplicate series.
-//!   Blanks and tabs may separate tokens (also inside label sets), and a label set may end
-//!   with a comma (`{a="1",}`), as the format allows.
+//! - text 0.0.4: the last line ends in `\n`; one HELP and one TYPE per family, TYPE before
+//!   the samples; types `counter`, `gauge`, `histogram`, `summary`, `untyped`; timestamps
+//!   are integer milliseconds (`i64`, negative before 1970 — valid in the format, though
+//!   Prometheus 2.42 fails a scrape on them); a family's lines are grouped; no duplicate
+//!   series (the same series at the same timestamp, or twice without one). Blanks and tabs
+//!   may separate tokens (also inside label sets), and a label set may end with a comma
+//!   (`{a="1",}`), as the format allows. HELP decodes `\\` and `\n`, label values `\\`,
+//!   `\"` and `\n`; any other backslash sequence is kept as written, as Prometheus does
+//!   (`\t` stays the two characters `\t`, and so does `\"` in HELP), strict or lenient —
+//!   promtool and the Pushgateway refuse them, so do not write them.
 //! - OpenMetrics 1.0: `# EOF` last, nothing after it, no blank lines, exactly one space
 //!   between tokens, only `# HELP`, `# TYPE`, `# UNIT` and `# EOF` comments, metadata
 //!   before samples and once; `unknown` (not `untyped`), `info`, `stateset`,
 //!   `gaugehistogram`; counters expose `_total` (and `_created`); UNIT is the name's suffix;
-//!   no trailing comma in label sets; timestamps in seconds, increasing within a metric,
-//!   on all of its samples or none; exemplars only on counter `_total` and histogram
-//!   `_bucket` samples, at most 128 code points of labels, inside their bucket; counter-like
-//!   values neither negative nor NaN; stateset values 0 or 1, info values 1; no family whose
-//!   samples clash with another's.
+//!   no trailing comma in label sets; HELP and label values escape only `\\`, `\"` and
+//!   `\n` (anything else after a backslash is an error); timestamps in seconds, on all of a
+//!   metric's samples or none, never decreasing within a metric (the samples of one
+//!   MetricPoint, such as `_total` and `_created` or the buckets, share one; a series repeated
+//!   at the same timestamp is a duplicate); exemplars only on counter `_total` and histogram
+//!   `_bucket` samples, at most 128 code points of labels, with a value at most the bucket's
+//!   `le`; counter-like values neither negative nor NaN; stateset values 0 or 1, info values
+//!   1; no family whose samples clash with another's.
 //! - both: label names `[a-zA-Z_][a-zA-Z0-9_]*` without duplicates (`__name__` is
 //!   reserved); values in Go `ParseFloat` syntax (`NaN`, `+Inf`, `-Inf`; no hex, no `1_2`,
 //!   nothing out of `f64` range); histograms with ascending cumulative buckets ending at
@@ -29,15 +36,18 @@
 //!
 //! [`Format::TextLenient`] reads text 0.0.4 the way Prometheus itself scrapes it: a
 //! missing final newline, a repeated HELP (the first is kept), a repeated TYPE naming the
-//! same type, unknown escape sequences (kept as written), families whose lines are not
-//! grouped, duplicate series, clashing names and inconsistent histograms or summaries are
-//! accepted. Syntax errors, unknown types, negative timestamps and invalid numbers are
-//! still errors. OpenMetrics has no lenient mode.
+//! same type, families whose lines are not grouped, duplicate series, clashing names and
+//! inconsistent histograms or summaries are accepted. Syntax errors, unknown types and
+//! invalid numbers or timestamps are still errors. OpenMetrics has no lenient mode.
+//!
+//! The entry points take `&str`; [`parse_bytes`] takes the bytes of a scrape as they
+//! arrive, and refuses any that are not UTF-8 with the line and column of the first.
 //!
 //! Names are kept as written: a text 0.0.4 counter is usually the family `x_total` with
 //! samples `x_total`, an OpenMetrics counter the family `x` with samples `x_total` and
 //! `x_created`. Quoted UTF-8 names (`{"my.metric"}`) are not part of either format and
-//! are refused. Nothing here panics, whatever the input.
+//! are refused. Nothing here panics, whatever the input, and the time taken is about
+//! proportional to its size, also for a sample with a huge label set.
 //!
 //! ```
 //! use promenade::parse::{self, MetricType};
@@ -56,9 +66,13 @@
 //! assert_eq!(requests.samples[1].value, 1.0);
 //! assert_eq!(requests.samples[1].timestamp, Some(parse::Timestamp::Millis(1_700_000_000_000)));
 //!
-//! let err = parse::text("a{b=\"c\\t\"} 1\n").unwrap_err();
-//! assert_eq!((err.line(), err.column()), (1, 7));
-//! assert_eq!(err.to_string(), "line 1, column 7: invalid escape sequence `\\` followed by `t`: only `\\\\`, `\\\"` and `\\n` are allowed");
+//! // An unknown escape sequence is kept as written, as Prometheus keeps it...
+//! let families = parse::text("a{b=\"c\\t\"} 1\n").unwrap();
+//! assert_eq!(families[0].samples[0].label("b"), Some("c\\t"));
+//! // ...but a label given twice is an error, at the second one.
+//! let err = parse::text("a{b=\"1\",b=\"2\"} 1\n").unwrap_err();
+//! assert_eq!((err.line(), err.column()), (1, 9));
+//! assert_eq!(err.to_string(), "line 1, column 9: duplicate label `b`");
 //! ```
 
 mod cursor;
@@ -171,10 +185,11 @@ impl fmt::Display for MetricType {
 /// use promenade::parse::Timestamp;
 /// assert_eq!(Timestamp::Millis(1_500).as_seconds(), 1.5);
 /// assert_eq!(Timestamp::Seconds(1.5).as_seconds(), 1.5);
+/// assert_eq!(Timestamp::Millis(-1_500).as_seconds(), -1.5);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Timestamp {
-    /// Text 0.0.4: integer milliseconds since the Unix epoch (never negative).
+    /// Text 0.0.4: integer milliseconds since the Unix epoch (negative before it).
     Millis(i64),
     /// OpenMetrics: seconds since the Unix epoch (finite, may be fractional or negative).
     Seconds(f64),
@@ -369,6 +384,45 @@ pub fn parse(input: &str, format: Format) -> Result<Vec<MetricFamily>, ParseErro
         Format::Text => text::parse(input, false),
         Format::TextLenient => text::parse(input, true),
         Format::OpenMetrics => openmetrics::parse(input),
+    }
+}
+
+/// Parses `input`, bytes that should be UTF-8, in `format` — the body of a scrape as it
+/// arrives. Bytes that are not UTF-8 are an error at the first of them (its line, and its
+/// column in code points like every other error), before anything else is checked.
+///
+/// ```
+/// use promenade::parse::{parse_bytes, Format};
+///
+/// let body: Vec<u8> = b"# TYPE up gauge\nup{job=\"caf\xc3\xa9\"} 1\n".to_vec();
+/// let families = parse_bytes(&body, Format::Text).unwrap();
+/// assert_eq!(families[0].samples[0].label("job"), Some("café"));
+///
+/// let err = parse_bytes(b"up 1\nup{job=\"caf\xe9\"} 1\n", Format::Text).unwrap_err();
+/// assert_eq!((err.line(), err.column()), (2, 12));
+/// assert_eq!(err.message(), "invalid UTF-8 (byte 0xe9)");
+/// ```
+pub fn parse_bytes(input: &[u8], format: Format) -> Result<Vec<MetricFamily>, ParseError> {
+    match std::str::from_utf8(input) {
+        Ok(text) => parse(text, format),
+        Err(e) => {
+            let (valid, rest) = input.split_at(e.valid_up_to());
+            // `valid` is UTF-8 (that is what `valid_up_to` says), so this cannot fail.
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let (line, column) = match valid.rfind('\n') {
+                Some(nl) => (
+                    valid.matches('\n').count() + 1,
+                    valid[nl + 1..].chars().count() + 1,
+                ),
+                None => (1, valid.chars().count() + 1),
+            };
+            let byte = rest.first().copied().unwrap_or_default();
+            Err(ParseError::new(
+                line,
+                column,
+                format!("invalid UTF-8 (byte {byte:#04x})"),
+            ))
+        }
     }
 }
 

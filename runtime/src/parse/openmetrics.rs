@@ -126,7 +126,7 @@ fn parse_line(builder: &mut Builder, line: &str, line_no: usize) -> Result<(), P
         let name_pos = c.pos();
         let name = c.metric_name()?;
         let labels = if c.peek() == Some('{') {
-            c.labels(true, false)?
+            c.labels(true)?
         } else {
             Vec::new()
         };
@@ -181,7 +181,7 @@ fn parse_exemplar(c: &mut Cursor<'_>) -> Result<Exemplar, ParseError> {
         )));
     }
     let labels_pos = c.pos();
-    let labels = c.labels(true, false)?;
+    let labels = c.labels(true)?;
     let code_points: usize = labels
         .iter()
         .map(|(n, v)| n.chars().count() + v.chars().count())

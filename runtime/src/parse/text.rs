@@ -17,11 +17,11 @@ pub(super) fn parse(input: &str, lenient: bool) -> Result<Vec<MetricFamily>, Par
     let mut lines: Vec<&str> = input.split('\n').collect();
     let unterminated = lines.pop().filter(|last| !last.is_empty());
     for (i, line) in lines.iter().enumerate() {
-        parse_line(&mut builder, line, i + 1, lenient)?;
+        parse_line(&mut builder, line, i + 1)?;
     }
     if let Some(last) = unterminated {
         let line_no = lines.len() + 1;
-        parse_line(&mut builder, last, line_no, lenient)?;
+        parse_line(&mut builder, last, line_no)?;
         if !lenient {
             return Err(ParseError::new(
                 line_no,
@@ -33,12 +33,9 @@ pub(super) fn parse(input: &str, lenient: bool) -> Result<Vec<MetricFamily>, Par
     builder.finish()
 }
 
-fn parse_line(
-    builder: &mut Builder,
-    line: &str,
-    line_no: usize,
-    lenient: bool,
-) -> Result<(), ParseError> {
+/// One line. Strict and lenient parsing read lines alike (unknown escape sequences are
+/// kept as written in both); they differ in what [`Builder`] checks across lines.
+fn parse_line(builder: &mut Builder, line: &str, line_no: usize) -> Result<(), ParseError> {
     let mut c = Cursor::new(line, line_no);
     c.skip_blanks();
     if c.at_end() {
@@ -69,7 +66,7 @@ fn parse_line(
                         c.found()
                     )));
                 }
-                c.escaped_rest(Escapes::Help004, lenient)?
+                c.escaped_rest(Escapes::Help004, true)?
             };
             builder.metadata(name, Metadata::Help(help), at)
         } else {
@@ -93,7 +90,7 @@ fn parse_line(
         let name = c.metric_name()?;
         c.skip_blanks();
         let labels = if c.peek() == Some('{') {
-            let labels = c.labels(false, lenient)?;
+            let labels = c.labels(false)?;
             c.skip_blanks();
             labels
         } else {
@@ -156,14 +153,10 @@ fn text_type(spelled: &str) -> Result<MetricType, String> {
     })
 }
 
-/// A text 0.0.4 timestamp: non-negative integer milliseconds.
+/// A text 0.0.4 timestamp: integer milliseconds (an `i64`, negative before 1970).
 fn millis(s: &str) -> Result<i64, String> {
-    if s.starts_with('-') && s.len() > 1 && s[1..].bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "timestamp `{s}` is negative; Prometheus rejects negative timestamps"
-        ));
-    }
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(format!(
             "timestamp `{}` is not an integer number of milliseconds",
             s.escape_debug()
