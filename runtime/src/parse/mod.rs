@@ -126,58 +126,16 @@ impl Format {
     }
 }
 
-/// The type of a parsed family.
+/// The type of a parsed family: the crate's one [`MetricType`](crate::MetricType), the
+/// same the encoders and collectors use (`Unknown` for `untyped` in text 0.0.4, for
+/// `unknown` in OpenMetrics, and for a family without a TYPE line).
 ///
 /// ```
 /// use promenade::parse::MetricType;
 /// assert_eq!(MetricType::Unknown.as_str(), "unknown");
+/// assert_eq!(promenade::parse::text("# TYPE a untyped\na 1\n").unwrap()[0].metric_type, MetricType::Unknown);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MetricType {
-    /// `counter`.
-    Counter,
-    /// `gauge`.
-    Gauge,
-    /// `histogram`.
-    Histogram,
-    /// `gaugehistogram` (OpenMetrics only).
-    GaugeHistogram,
-    /// `summary`.
-    Summary,
-    /// `info` (OpenMetrics only).
-    Info,
-    /// `stateset` (OpenMetrics only).
-    StateSet,
-    /// `unknown` in OpenMetrics, `untyped` in text 0.0.4, and any family without a TYPE
-    /// line.
-    Unknown,
-}
-
-impl MetricType {
-    /// The OpenMetrics spelling of the type.
-    ///
-    /// ```
-    /// assert_eq!(promenade::parse::MetricType::StateSet.as_str(), "stateset");
-    /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MetricType::Counter => "counter",
-            MetricType::Gauge => "gauge",
-            MetricType::Histogram => "histogram",
-            MetricType::GaugeHistogram => "gaugehistogram",
-            MetricType::Summary => "summary",
-            MetricType::Info => "info",
-            MetricType::StateSet => "stateset",
-            MetricType::Unknown => "unknown",
-        }
-    }
-}
-
-impl fmt::Display for MetricType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::metrics::MetricType;
 
 /// A sample's timestamp, as its format writes it.
 ///
