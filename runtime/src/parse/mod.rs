@@ -126,7 +126,7 @@ impl Format {
     }
 }
 
-/// The type of a parsed family: the crate's one [`MetricType`](crate::MetricType), the
+/// The type of a parsed family: the crate's one `MetricType`, the
 /// same the encoders and collectors use (`Unknown` for `untyped` in text 0.0.4, for
 /// `unknown` in OpenMetrics, and for a family without a TYPE line).
 ///
