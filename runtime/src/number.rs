@@ -1,8 +1,59 @@
-//! How numbers are spelled in the text formats.
+//! Numbers: [`Number`], a value as collected, and how the text formats spell numbers.
+//! It depends on nothing else in the crate.
 
 use std::fmt::Write;
 
-use crate::registry::Number;
+/// A number as collected: integer counters stay integers in the exposition.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// An unsigned integer.
+    Int(u64),
+    /// A signed integer.
+    SignedInt(i64),
+    /// A float (may be NaN or infinite).
+    Float(f64),
+}
+
+impl From<u64> for Number {
+    fn from(v: u64) -> Self {
+        Number::Int(v)
+    }
+}
+
+impl From<u32> for Number {
+    fn from(v: u32) -> Self {
+        Number::Int(u64::from(v))
+    }
+}
+
+impl From<i64> for Number {
+    fn from(v: i64) -> Self {
+        Number::SignedInt(v)
+    }
+}
+
+impl From<i32> for Number {
+    fn from(v: i32) -> Self {
+        Number::SignedInt(i64::from(v))
+    }
+}
+
+impl From<f64> for Number {
+    fn from(v: f64) -> Self {
+        Number::Float(v)
+    }
+}
+
+impl Number {
+    /// The value as an `f64`.
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(v) => v as f64,
+            Number::SignedInt(v) => v as f64,
+            Number::Float(v) => v,
+        }
+    }
+}
 
 /// Appends `v` as the text formats spell it: `NaN`, `+Inf`, `-Inf`, otherwise the
 /// shortest decimal that reads back to the same `f64` (`1.0`, `0.005`, `1e21`).
@@ -25,19 +76,22 @@ pub(crate) fn write_canonical_f64(out: &mut String, v: f64) {
     if !v.is_finite() {
         return write_f64(out, v);
     }
-    // `{:e}` gives the shortest digits as `d.ddde[-]x`.
-    let sci = format!("{v:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
+    // `{:e}` gives the shortest digits as `d.ddde[-]x`; written in place, so nothing is
+    // allocated per bucket.
+    let start = out.len();
+    let _ = write!(out, "{v:e}");
+    let e = out[start..].find('e').map_or(out.len(), |i| start + i);
+    let exp: i32 = out.get(e + 1..).and_then(|x| x.parse().ok()).unwrap_or(0);
     if !(-4..6).contains(&exp) {
+        out.truncate(e);
         let _ = write!(
             out,
-            "{mantissa}e{}{:02}",
+            "e{}{:02}",
             if exp < 0 { '-' } else { '+' },
             exp.unsigned_abs()
         );
     } else {
-        let start = out.len();
+        out.truncate(start);
         let _ = write!(out, "{v}");
         if !out[start..].contains('.') {
             out.push_str(".0");
@@ -116,6 +170,10 @@ mod tests {
         ];
         for (v, want) in cases {
             assert_eq!(c(v), want, "{v}");
+            // Appended after what the buffer already holds.
+            let mut s = String::from("le=");
+            write_canonical_f64(&mut s, v);
+            assert_eq!(s, format!("le={want}"));
         }
     }
 }

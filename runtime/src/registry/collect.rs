@@ -14,6 +14,7 @@ use crate::Error;
 
 use super::point::{DataValue, PointData};
 use super::Point;
+use crate::number::Number;
 
 /// The name, help text, type and unit of one metric family.
 ///
@@ -122,58 +123,6 @@ fn check_unit(name: &str, metric_type: MetricType, unit: &str) -> Result<(), Err
         ));
     }
     Ok(())
-}
-
-/// A number as collected: integer counters stay integers in the exposition.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Number {
-    /// An unsigned integer.
-    Int(u64),
-    /// A signed integer.
-    SignedInt(i64),
-    /// A float (may be NaN or infinite).
-    Float(f64),
-}
-
-impl From<u64> for Number {
-    fn from(v: u64) -> Self {
-        Number::Int(v)
-    }
-}
-
-impl From<u32> for Number {
-    fn from(v: u32) -> Self {
-        Number::Int(u64::from(v))
-    }
-}
-
-impl From<i64> for Number {
-    fn from(v: i64) -> Self {
-        Number::SignedInt(v)
-    }
-}
-
-impl From<i32> for Number {
-    fn from(v: i32) -> Self {
-        Number::SignedInt(i64::from(v))
-    }
-}
-
-impl From<f64> for Number {
-    fn from(v: f64) -> Self {
-        Number::Float(v)
-    }
-}
-
-impl Number {
-    /// The value as an `f64`.
-    pub fn as_f64(self) -> f64 {
-        match self {
-            Number::Int(v) => v as f64,
-            Number::SignedInt(v) => v as f64,
-            Number::Float(v) => v,
-        }
-    }
 }
 
 /// Where collectors send families and their series. The encoders implement it.

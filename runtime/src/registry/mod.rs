@@ -12,8 +12,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, RwLock};
 
+pub use crate::number::Number;
 use collect::CheckedSink;
-pub use collect::{CollectError, CollectMetric, Collector, Descriptor, Named, Number, Sink};
+pub use collect::{CollectError, CollectMetric, Collector, Descriptor, Named, Sink};
 pub use default::{default_registry, default_registry_errors, AutoRegistration};
 pub use filter::NameFilter;
 pub use point::{ExtraLabel, Flavor, Point, PointData, SampleView, Scratch};
