@@ -1,4 +1,4 @@
-//! Runs every case under `pass/` (must compile) and `fail/` (must fail with exactly the
+//! Runs every case under `pass/` (must compile) and `fail/<macro>/` (must fail with exactly the
 //! committed `.stderr`). Regenerate messages with `TRYBUILD=overwrite cargo test -p
 //! promenade-ui-tests` and review the diff like code.
 
@@ -6,5 +6,5 @@
 fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("pass/*.rs");
-    t.compile_fail("fail/*.rs");
+    t.compile_fail("fail/*/*.rs");
 }
