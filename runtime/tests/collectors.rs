@@ -1,7 +1,6 @@
 //! Custom collectors: typed family builders for every type, both formats whole, and
 //! collectors that fail (an error or a panic) without breaking the scrape.
 
-#[path = "../../tests/common/mod.rs"]
 mod common;
 #[path = "om_validator.rs"]
 mod om_validator;

@@ -2,7 +2,6 @@
 //! text 0.0.4 (read back by the strict reader of `tests/common` and by `prometheus-parse`)
 //! and OpenMetrics 1.0 (read back by the strict checker of `om_validator.rs`).
 
-#[path = "../../tests/common/mod.rs"]
 mod common;
 #[path = "om_validator.rs"]
 mod om_validator;

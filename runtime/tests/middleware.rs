@@ -2,7 +2,6 @@
 //! (code and class), the unmatched fallback, limits, registration errors, and the
 //! in-flight gauge returning to zero when a client disconnects mid-request.
 
-#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use std::io::Write;

@@ -4,7 +4,6 @@
 #[path = "om_validator.rs"]
 mod om_validator;
 
-#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use std::io::Read;
