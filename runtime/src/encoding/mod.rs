@@ -39,20 +39,28 @@ pub(crate) struct TextLabels<'a> {
 impl crate::labels::LabelVisitor for TextLabels<'_> {
     #[inline]
     fn label(&mut self, name: &str, value: &str) {
-        write_label(self.out, name, value);
+        let first = self.out.is_empty();
+        write_label(self.out, first, name, value);
     }
 }
 
-/// Appends `name="value"` (value escaped), after a comma unless `out` is empty.
+/// Appends `name="value"` (value escaped), after a comma unless it is the `first`.
 #[inline]
-fn write_label(out: &mut String, name: &str, value: &str) {
-    if !out.is_empty() {
+fn write_label(out: &mut String, first: bool, name: &str, value: &str) {
+    if !first {
         out.push(',');
     }
     out.push_str(name);
     out.push_str("=\"");
     escape_label_value_into(out, value);
     out.push('"');
+}
+
+/// Appends label pairs with [`write_label`], comma-separated, without braces.
+fn write_label_pairs<'p>(out: &mut String, pairs: impl Iterator<Item = (&'p str, &'p str)>) {
+    for (i, (name, value)) in pairs.enumerate() {
+        write_label(out, i == 0, name, value);
+    }
 }
 
 /// Writes `labels` (escaped, without braces) into `buf`, replacing its contents; `values`
@@ -92,22 +100,9 @@ fn write_series(out: &mut String, family: &str, suffix: &str, labels: &str, extr
         ExtraLabel::None => {}
         ExtraLabel::Le(le) => float(out, "le", le),
         ExtraLabel::Quantile(q) => float(out, "quantile", q),
-        ExtraLabel::State(state) => {
-            out.push_str(family);
-            out.push_str("=\"");
-            escape_label_value_into(out, state);
-            out.push('"');
-        }
+        ExtraLabel::State(state) => write_label(out, true, family, state),
         ExtraLabel::Labels(pairs) => {
-            for (i, (name, value)) in pairs.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(name);
-                out.push_str("=\"");
-                escape_label_value_into(out, value);
-                out.push('"');
-            }
+            write_label_pairs(out, pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
         }
     }
     out.push('}');

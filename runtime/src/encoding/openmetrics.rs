@@ -20,8 +20,8 @@
 //!   formats (the series' own label wins; see [`Info`](crate::Info)).
 //! - Timestamps in seconds; single spaces; no blank lines; `# EOF` last.
 
-use super::{encode_labels_into, write_series};
-use crate::labels::{escape_label_value_into, EncodeLabels};
+use super::{encode_labels_into, write_label_pairs, write_series};
+use crate::labels::EncodeLabels;
 use crate::number::{write_f64, write_number};
 use crate::registry::{Descriptor, Flavor, Point, Registry, Scratch, Sink};
 
@@ -136,16 +136,7 @@ impl Sink for OpenMetricsEncoder<'_> {
                 .filter(|_| matches!(s.suffix, "_total" | "_bucket"))
             {
                 out.push_str(" # {");
-                let start = out.len();
-                for (name, value) in e.labels().iter() {
-                    if out.len() > start {
-                        out.push(',');
-                    }
-                    out.push_str(name);
-                    out.push_str("=\"");
-                    escape_label_value_into(out, value);
-                    out.push('"');
-                }
+                write_label_pairs(out, e.labels().iter());
                 out.push_str("} ");
                 write_f64(out, e.value());
                 if let Some(ts) = e.timestamp() {
