@@ -66,6 +66,7 @@ pub mod encoding;
 mod error;
 pub mod exporters;
 mod family;
+mod format;
 pub mod labels;
 pub mod metrics;
 mod number;

@@ -54,7 +54,8 @@ fn accept_table() {
         (Some(";;;,,,/"), T),
         (Some("application/openmetrics-text;q=abc"), T),
         (Some("application/json"), T),
-        (Some("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited"), T),
+        (Some("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited"), if cfg!(feature = "protobuf") { Format::Protobuf } else { T }),
+        (Some("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited;q=0.4,text/plain;q=0.5"), T),
     ];
     for (accept, want) in cases {
         assert_eq!(choose_format(*accept), *want, "Accept: {accept:?}");

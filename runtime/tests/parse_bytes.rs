@@ -1,11 +1,11 @@
 //! `promenade::parse::parse_bytes`: bytes parse exactly as the same text does, and a byte
 //! that is not UTF-8 is an error at its line and column.
 
-use promenade::parse::{self, Format};
+use promenade::parse::{self, Format, Parser};
 
 /// The error's `line:column: message`.
-fn bad(input: &[u8], format: Format) -> String {
-    match parse::parse_bytes(input, format) {
+fn bad(input: &[u8], parser: Parser) -> String {
+    match parser.parse_bytes(input) {
         Ok(f) => panic!("accepted {input:?}: {f:?}"),
         Err(e) => format!("{}:{}: {}", e.line(), e.column(), e.message()),
     }
@@ -15,15 +15,12 @@ fn bad(input: &[u8], format: Format) -> String {
 fn bytes_parse_like_the_same_text() {
     let text = "# HELP a é\n# TYPE a gauge\na{b=\"😀\"} 1 5\n";
     let om = "# TYPE a gauge\na{b=\"😀\"} 1 5\n# EOF\n";
-    for (input, format) in [
-        (text, Format::Text),
-        (text, Format::TextLenient),
-        (om, Format::OpenMetrics),
+    for (input, parser) in [
+        (text, Parser::new(Format::Text)),
+        (text, Parser::new(Format::Text).lenient()),
+        (om, Parser::new(Format::OpenMetrics)),
     ] {
-        assert_eq!(
-            parse::parse_bytes(input.as_bytes(), format),
-            parse::parse(input, format)
-        );
+        assert_eq!(parser.parse_bytes(input.as_bytes()), parser.parse(input));
     }
     let owned: Vec<u8> = om.into();
     assert_eq!(
@@ -32,18 +29,22 @@ fn bytes_parse_like_the_same_text() {
     );
     // errors are those of the text
     assert_eq!(
-        bad(b"a 1", Format::Text),
+        bad(b"a 1", Parser::new(Format::Text)),
         "1:4: the last line must end with a newline (`\\n`)"
     );
     assert_eq!(
-        bad(b"", Format::OpenMetrics),
+        bad(b"", Parser::new(Format::OpenMetrics)),
         "1:1: the exposition must end with `# EOF`"
     );
 }
 
 #[test]
 fn a_byte_that_is_not_utf8_is_an_error_where_it_is() {
-    for format in [Format::Text, Format::TextLenient, Format::OpenMetrics] {
+    for format in [
+        Parser::new(Format::Text),
+        Parser::new(Format::Text).lenient(),
+        Parser::new(Format::OpenMetrics),
+    ] {
         assert_eq!(bad(b"\xff", format), "1:1: invalid UTF-8 (byte 0xff)");
         assert_eq!(
             bad(b"a 1\nb{c=\"\xc3\xa9\xfe\"} 1\n", format),

@@ -1,11 +1,17 @@
 //! `promenade::parse` never panics: arbitrary strings, strings built from the formats' own
 //! tokens, and valid expositions with random edits all come back as `Ok` or `Err`.
 
-use promenade::parse::{self, Format};
+use promenade::parse::{self, Format, Parser};
 use quickcheck::{Arbitrary, Gen, QuickCheck};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-const FORMATS: [Format; 3] = [Format::Text, Format::TextLenient, Format::OpenMetrics];
+fn parsers() -> [Parser; 3] {
+    [
+        Parser::new(Format::Text),
+        Parser::new(Format::Text).lenient(),
+        Parser::new(Format::OpenMetrics),
+    ]
+}
 
 /// The pieces the grammars are made of, so random input reaches deep into the parser.
 const TOKENS: &[&str] = &[
@@ -142,8 +148,8 @@ impl Arbitrary for Edited {
 static OUTCOMES: [AtomicUsize; 2] = [AtomicUsize::new(0), AtomicUsize::new(0)];
 
 fn parse_all(input: &str) -> bool {
-    for format in FORMATS {
-        let result = parse::parse(input, format);
+    for parser in parsers() {
+        let result = parser.parse(input);
         OUTCOMES[usize::from(result.is_err())].fetch_add(1, Relaxed);
         if let Err(e) = result {
             // Positions always point into the input (or just past its end).
@@ -206,8 +212,8 @@ fn any_bytes(bytes: Vec<u8>, at: usize, byte: u8) -> bool {
         inputs.push(edited);
     }
     for input in inputs {
-        for format in FORMATS {
-            if let Err(e) = parse::parse_bytes(&input, format) {
+        for parser in parsers() {
+            if let Err(e) = parser.parse_bytes(&input) {
                 let lines = input.split(|b| *b == b'\n').count();
                 assert!(e.line() >= 1 && e.line() <= lines, "{e} for {input:?}");
                 assert!(e.column() >= 1, "{e} for {input:?}");

@@ -1,7 +1,7 @@
 //! `promenade::parse` on Prometheus text 0.0.4: whole results for good input, the exact
 //! position and message for bad input, and what the lenient mode lets through.
 
-use promenade::parse::{self, Format, MetricFamily, MetricType, Sample, Timestamp};
+use promenade::parse::{self, Format, MetricFamily, MetricType, Parser, Sample, Timestamp};
 
 fn labels(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
@@ -263,7 +263,7 @@ fn mistakes_are_reported_where_they_are() {
 #[test]
 fn lenient_mode_accepts_what_prometheus_tolerates() {
     let input = "# HELP a first\n# HELP a second\n# TYPE a gauge\n# TYPE a gauge\na{b=\"x\\ty\",} 1\nz 1\na{b=\"2\"} 2\n# TYPE h histogram\nh_bucket{le=\"1\"} 3\nh_bucket{le=\"+Inf\"} 1\nh_count 7\nh_count 7\nlast 1";
-    let families = parse::parse(input, Format::TextLenient).unwrap();
+    let families = Parser::new(Format::Text).lenient().parse(input).unwrap();
     let names: Vec<&str> = families.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["a", "z", "h", "last"]);
     assert_eq!(families[0].help.as_deref(), Some("first"));
@@ -282,7 +282,7 @@ fn lenient_mode_accepts_what_prometheus_tolerates() {
         "# TYPE a gauge\n# TYPE a counter\n",
     ] {
         assert!(
-            parse::parse(input, Format::TextLenient).is_err(),
+            Parser::new(Format::Text).lenient().parse(input).is_err(),
             "{input:?}"
         );
     }
@@ -304,17 +304,20 @@ fn unknown_escapes_are_kept_as_written_in_strict_text() {
     // label values and HELP, strict or lenient. `\"` is unknown in 0.0.4 HELP.
     let input =
         "# HELP a tab\\there \\\"quoted\\\" \\q\\\\ \\n.\na{b=\"x\\ty\",c=\"\\q\\\\\\\"\\n\"} 1\n";
-    for format in [Format::Text, Format::TextLenient] {
-        let families = parse::parse(input, format).unwrap();
+    for parser in [
+        Parser::new(Format::Text),
+        Parser::new(Format::Text).lenient(),
+    ] {
+        let families = parser.parse(input).unwrap();
         assert_eq!(
             families[0].help.as_deref(),
             Some("tab\\there \\\"quoted\\\" \\q\\ \n."),
-            "{format:?}"
+            "{parser:?}"
         );
         assert_eq!(
             families[0].samples[0].labels,
             labels(&[("b", "x\\ty"), ("c", "\\q\\\"\n")]),
-            "{format:?}"
+            "{parser:?}"
         );
     }
     // a backslash at the very end of HELP is kept too
@@ -328,8 +331,11 @@ fn unknown_escapes_are_kept_as_written_in_strict_text() {
 #[test]
 fn negative_timestamps_are_milliseconds_before_the_epoch() {
     let input = "a 1 -5\nb{x=\"1\"} 2 -1395066363000\nc 3 -0\nd 4 -9223372036854775808\n";
-    for format in [Format::Text, Format::TextLenient] {
-        let families = parse::parse(input, format).unwrap();
+    for parser in [
+        Parser::new(Format::Text),
+        Parser::new(Format::Text).lenient(),
+    ] {
+        let families = parser.parse(input).unwrap();
         let stamps: Vec<Option<Timestamp>> =
             families.iter().map(|f| f.samples[0].timestamp).collect();
         assert_eq!(
@@ -340,7 +346,7 @@ fn negative_timestamps_are_milliseconds_before_the_epoch() {
                 Some(Timestamp::Millis(0)),
                 Some(Timestamp::Millis(i64::MIN)),
             ],
-            "{format:?}"
+            "{parser:?}"
         );
     }
     assert_eq!(Timestamp::Millis(-1_500).as_seconds(), -1.5);
@@ -373,11 +379,14 @@ fn a_sample_with_65536_labels_parses() {
         line.push_str(&format!("l{i}=\"{i}\","));
     }
     line.push_str("} 1\n");
-    for format in [Format::Text, Format::TextLenient] {
-        let families = parse::parse(&line, format).unwrap();
+    for parser in [
+        Parser::new(Format::Text),
+        Parser::new(Format::Text).lenient(),
+    ] {
+        let families = parser.parse(&line).unwrap();
         let sample = &families[0].samples[0];
-        assert_eq!(sample.labels.len(), 65_536, "{format:?}");
-        assert_eq!(sample.label("l65535"), Some("65535"), "{format:?}");
+        assert_eq!(sample.labels.len(), 65_536, "{parser:?}");
+        assert_eq!(sample.label("l65535"), Some("65535"), "{parser:?}");
     }
     // a histogram bucket and a summary quantile among as many labels
     let many: String = (0..65_536).map(|i| format!("l{i}=\"{i}\",")).collect();

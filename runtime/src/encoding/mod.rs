@@ -3,14 +3,21 @@
 //!
 //! - [`text`]: Prometheus text 0.0.4.
 //! - [`openmetrics`]: OpenMetrics 1.0 (`_created`, exemplars, `# UNIT`, `# EOF`).
+//! - [`protobuf`] (feature `protobuf`): the Prometheus protobuf format, delimited
+//!   `MetricFamily` messages (the one that carries native histograms).
 //! - [`negotiate`]: picks one of them from a scrape's `Accept` header, gzips when allowed,
 //!   honours `name[]=…` filters.
 //!
-//! Both encoders write the samples [`Point::for_each_sample`](crate::registry::Point::for_each_sample)
-//! produces; they differ only in spelling.
+//! Every encoder writes the samples [`Point::for_each_sample`](crate::registry::Point::for_each_sample)
+//! produces for its [`Format`]; the text encoders differ only in spelling, the protobuf
+//! encoder gathers a point's samples back into one message.
+
+pub use crate::format::Format;
 
 pub mod negotiate;
 pub mod openmetrics;
+#[cfg(feature = "protobuf")]
+pub mod protobuf;
 pub mod text;
 
 use crate::labels::{escape_label_value_into, EncodeLabels, LabelWriter};
@@ -21,13 +28,34 @@ use crate::registry::{ExtraLabel, Registry};
 /// records this one's size for the next (a filtered exposition is not recorded: it is
 /// smaller than the registry's whole).
 fn sized_exposition(registry: &Registry, record: bool, encode: impl FnOnce(&mut String)) -> String {
-    use std::sync::atomic::Ordering::Relaxed;
-    let mut out = String::with_capacity(registry.size_hint.load(Relaxed) + 256);
+    let mut out = String::with_capacity(size_hint(registry));
     encode(&mut out);
-    if record {
-        registry.size_hint.store(out.len(), Relaxed);
-    }
+    record_size(registry, record, out.len());
     out
+}
+
+/// [`sized_exposition`] for the binary format.
+#[cfg(feature = "protobuf")]
+fn sized_bytes(registry: &Registry, record: bool, encode: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    let mut out = Vec::with_capacity(size_hint(registry));
+    encode(&mut out);
+    record_size(registry, record, out.len());
+    out
+}
+
+fn size_hint(registry: &Registry) -> usize {
+    registry
+        .size_hint
+        .load(std::sync::atomic::Ordering::Relaxed)
+        + 256
+}
+
+fn record_size(registry: &Registry, record: bool, len: usize) {
+    if record {
+        registry
+            .size_hint
+            .store(len, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// Writes label pairs as the text formats do: `name="value"`, comma-separated, each value

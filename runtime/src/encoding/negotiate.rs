@@ -5,43 +5,30 @@
 //! |---|---|
 //! | Prometheus 2.x's default (`application/openmetrics-text;version=1.0.0,…;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1`) | OpenMetrics 1.0 |
 //! | `application/openmetrics-text` (no version, or `version=1.0.0`) | OpenMetrics 1.0 |
+//! | `application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited` (Prometheus 2.x with `--enable-feature=native-histograms` lists it first) | protobuf (feature `protobuf`) |
 //! | `text/plain`, `text/plain;version=0.0.4`, `text/*`, `*/*`, nothing, garbage | text 0.0.4 |
 //!
 //! The range with the highest q wins (q=0 means "not acceptable"); on a tie the range
 //! listed first wins, and a wildcard matching both formats means text 0.0.4. Versions
-//! this crate does not produce (OpenMetrics 0.0.1 or 2.0, text 1.0.0) never match: when
-//! nothing matches, the answer is text 0.0.4, the format every scraper reads.
+//! this crate does not produce (OpenMetrics 0.0.1 or 2.0, text 1.0.0) never match, nor
+//! does protobuf without `proto=io.prometheus.client.MetricFamily` and
+//! `encoding=delimited`, nor any wildcard protobuf: when nothing matches, the answer is
+//! text 0.0.4, the format every scraper reads.
 
 use crate::registry::{NameFilter, Registry, Sink};
 
 use super::openmetrics::OpenMetricsEncoder;
 use super::text::TextEncoder;
 
-/// An exposition format this crate can produce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Format {
-    /// Prometheus text 0.0.4.
-    Text,
-    /// OpenMetrics 1.0.0.
-    OpenMetrics,
-}
-
-impl Format {
-    /// The `Content-Type` of a response in this format.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Format::Text => super::text::CONTENT_TYPE,
-            Format::OpenMetrics => super::openmetrics::CONTENT_TYPE,
-        }
-    }
-}
+pub use super::Format;
 
 /// One media range of an `Accept` header, as far as it matters here.
 struct Range<'a> {
     ty: &'a str,
     subtype: &'a str,
     version: Option<&'a str>,
+    proto: Option<&'a str>,
+    encoding: Option<&'a str>,
     q: f64,
 }
 
@@ -63,6 +50,8 @@ fn ranges(header: &str) -> impl Iterator<Item = Range<'_>> {
             ty,
             subtype,
             version: None,
+            proto: None,
+            encoding: None,
             q: 1.0,
         };
         for p in params {
@@ -71,6 +60,8 @@ fn ranges(header: &str) -> impl Iterator<Item = Range<'_>> {
             match k.trim().to_ascii_lowercase().as_str() {
                 "q" => range.q = parse_q(v)?,
                 "version" => range.version = Some(v),
+                "proto" => range.proto = Some(v),
+                "encoding" => range.encoding = Some(v),
                 _ => {}
             }
         }
@@ -79,13 +70,22 @@ fn ranges(header: &str) -> impl Iterator<Item = Range<'_>> {
 }
 
 /// How well `r` matches `format`: `None` if not at all, else its specificity (higher is
-/// more specific).
+/// more specific). Protobuf is matched only by its own media type naming delimited
+/// `MetricFamily` messages, never by a wildcard.
 fn specificity(r: &Range<'_>, format: Format) -> Option<u8> {
+    let eq = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
     let (ty, subtype, version) = match format {
         Format::Text => ("text", "plain", "0.0.4"),
         Format::OpenMetrics => ("application", "openmetrics-text", "1.0.0"),
+        Format::Protobuf => {
+            let fits = cfg!(feature = "protobuf")
+                && eq(r.ty, "application")
+                && eq(r.subtype, "vnd.google.protobuf")
+                && r.proto == Some("io.prometheus.client.MetricFamily")
+                && r.encoding == Some("delimited");
+            return fits.then_some(3);
+        }
     };
-    let eq = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
     if r.ty == "*" {
         return Some(0);
     }
@@ -111,6 +111,9 @@ fn specificity(r: &Range<'_>, format: Format) -> Option<u8> {
 /// use promenade::encoding::negotiate::{choose_format, Format};
 /// let prometheus = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
 /// assert_eq!(choose_format(Some(prometheus)), Format::OpenMetrics);
+/// // Prometheus 2 with `--enable-feature=native-histograms`:
+/// let native = "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited,application/openmetrics-text;version=1.0.0;q=0.8,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+/// assert_eq!(choose_format(Some(native)), Format::Protobuf);
 /// assert_eq!(choose_format(Some("text/plain")), Format::Text);
 /// assert_eq!(choose_format(None), Format::Text);
 /// ```
@@ -118,36 +121,36 @@ pub fn choose_format(accept: Option<&str>) -> Format {
     let Some(accept) = accept else {
         return Format::Text;
     };
-    // For each format: the q of its most specific matching range, and where that range
-    // is in the header.
-    let mut best: [(Option<(u8, usize)>, f64); 2] = [(None, 0.0); 2];
-    let formats = [Format::Text, Format::OpenMetrics];
+    // For each format: the specificity of its most specific matching range, where that
+    // range is in the header, and its q.
+    const FORMATS: [Format; 3] = [Format::Text, Format::OpenMetrics, Format::Protobuf];
+    let mut best: [Option<(u8, usize, f64)>; 3] = [None; 3];
     for (pos, r) in ranges(accept).enumerate() {
-        for (i, f) in formats.iter().enumerate() {
-            if let Some(spec) = specificity(&r, *f) {
-                let better = match best[i].0 {
-                    None => true,
-                    Some((s, _)) => spec > s,
-                };
-                if better {
-                    best[i] = (Some((spec, pos)), r.q);
+        for (slot, f) in best.iter_mut().zip(FORMATS) {
+            if let Some(spec) = specificity(&r, f) {
+                if slot.map_or(true, |(s, _, _)| spec > s) {
+                    *slot = Some((spec, pos, r.q));
                 }
             }
         }
     }
-    let [(text_at, text_q), (om_at, om_q)] = best;
-    match (text_at, om_at) {
-        (_, None) => Format::Text,
-        (None, Some(_)) if om_q > 0.0 => Format::OpenMetrics,
-        (None, Some(_)) => Format::Text,
-        (Some((_, text_pos)), Some((_, om_pos))) => {
-            if om_q > text_q || (om_q == text_q && om_q > 0.0 && om_pos < text_pos) {
-                Format::OpenMetrics
-            } else {
-                Format::Text
-            }
+    // The highest q wins, then the range listed first; a wildcard matching several
+    // formats at once (the same position) means the first of them, text 0.0.4.
+    let mut chosen: Option<(Format, usize, f64)> = None;
+    for (slot, f) in best.iter().zip(FORMATS) {
+        let Some((_, pos, q)) = *slot else { continue };
+        if q <= 0.0 {
+            continue;
+        }
+        let better = match chosen {
+            None => true,
+            Some((_, cpos, cq)) => q > cq || (q == cq && pos < cpos),
+        };
+        if better {
+            chosen = Some((f, pos, q));
         }
     }
+    chosen.map_or(Format::Text, |(f, _, _)| f)
 }
 
 /// Whether an `Accept-Encoding` header allows gzip (`gzip` or `*` with a non-zero q, and
@@ -264,18 +267,32 @@ pub fn respond(
 ) -> Response {
     let format = choose_format(accept);
     let names = name_filter(query);
-    let out = super::sized_exposition(registry, names.is_empty(), |out| match format {
-        Format::Text => {
-            let mut encoder = TextEncoder::new(out);
+    let record = names.is_empty();
+    let text = |om: bool| {
+        super::sized_exposition(registry, record, |out| {
+            if om {
+                let mut encoder = OpenMetricsEncoder::new(out);
+                collect_filtered(registry, &mut encoder, &names);
+                encoder.finish();
+            } else {
+                let mut encoder = TextEncoder::new(out);
+                collect_filtered(registry, &mut encoder, &names);
+                encoder.finish();
+            }
+        })
+        .into_bytes()
+    };
+    let out = match format {
+        Format::OpenMetrics => text(true),
+        #[cfg(feature = "protobuf")]
+        Format::Protobuf => super::sized_bytes(registry, record, |out| {
+            let mut encoder = super::protobuf::ProtobufEncoder::new(out);
             collect_filtered(registry, &mut encoder, &names);
             encoder.finish();
-        }
-        Format::OpenMetrics => {
-            let mut encoder = OpenMetricsEncoder::new(out);
-            collect_filtered(registry, &mut encoder, &names);
-            encoder.finish();
-        }
-    });
+        }),
+        // Without the feature protobuf is never negotiated.
+        _ => text(false),
+    };
     let (content_encoding, body) = compress(out, accepts_gzip(accept_encoding));
     Response {
         content_type: format.content_type(),
@@ -293,26 +310,23 @@ fn collect_filtered(registry: &Registry, sink: &mut dyn Sink, names: &[String]) 
 }
 
 #[cfg(feature = "gzip")]
-fn compress(body: String, gzip: bool) -> (Option<&'static str>, Vec<u8>) {
+fn compress(body: Vec<u8>, gzip: bool) -> (Option<&'static str>, Vec<u8>) {
     use std::io::Write;
     if !gzip {
-        return (None, body.into_bytes());
+        return (None, body);
     }
     let mut encoder = flate2::write::GzEncoder::new(
         Vec::with_capacity(body.len() / 4 + 64),
         flate2::Compression::default(),
     );
     // Writing into a Vec cannot fail; should it ever, serve the body uncompressed.
-    match encoder
-        .write_all(body.as_bytes())
-        .and_then(|()| encoder.finish())
-    {
+    match encoder.write_all(&body).and_then(|()| encoder.finish()) {
         Ok(gz) => (Some("gzip"), gz),
-        Err(_) => (None, body.into_bytes()),
+        Err(_) => (None, body),
     }
 }
 
 #[cfg(not(feature = "gzip"))]
-fn compress(body: String, _gzip: bool) -> (Option<&'static str>, Vec<u8>) {
-    (None, body.into_bytes())
+fn compress(body: Vec<u8>, _gzip: bool) -> (Option<&'static str>, Vec<u8>) {
+    (None, body)
 }

@@ -20,13 +20,14 @@
 //!   formats (the series' own label wins; see [`Info`](crate::Info)).
 //! - Timestamps in seconds; single spaces; no blank lines; `# EOF` last.
 
+use super::Format;
 use super::{encode_labels_into, write_label_pairs, write_series};
 use crate::labels::EncodeLabels;
 use crate::number::{write_f64, write_number};
-use crate::registry::{Descriptor, Flavor, Point, Registry, Scratch, Sink};
+use crate::registry::{Descriptor, Point, Registry, Scratch, Sink};
 
 /// The `Content-Type` of this format.
-pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+pub const CONTENT_TYPE: &str = Format::OpenMetrics.content_type();
 
 /// Appends the OpenMetrics exposition of everything in `registry`, `# EOF` included, to
 /// `out`.
@@ -123,7 +124,7 @@ impl Sink for OpenMetricsEncoder<'_> {
             scratch,
             ..
         } = self;
-        point.for_each_sample(scratch, Flavor::OpenMetrics, |s| {
+        point.for_each_sample(scratch, Format::OpenMetrics, |s| {
             write_series(out, name, s.suffix, labels, s.extra);
             out.push(' ');
             write_number(out, s.value);

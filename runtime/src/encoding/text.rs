@@ -24,14 +24,15 @@
 //! Timestamps (only custom collectors set them) are integer milliseconds; a negative one
 //! is left out, because Prometheus 2.42 fails the whole scrape on it.
 
+use super::Format;
 use super::{encode_labels_into, write_series};
 use crate::labels::EncodeLabels;
 use crate::number::{write_millis, write_number};
-use crate::registry::{Descriptor, Flavor, Point, Registry, Scratch, Sink};
+use crate::registry::{Descriptor, Point, Registry, Scratch, Sink};
 use crate::MetricType;
 
 /// The `Content-Type` of this format.
-pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+pub const CONTENT_TYPE: &str = Format::Text.content_type();
 
 /// Appends the exposition of everything in `registry` to `out`.
 ///
@@ -174,7 +175,7 @@ impl Sink for TextEncoder<'_> {
             timestamps,
             ..
         } = self;
-        point.for_each_sample(scratch, Flavor::Text, |s| {
+        point.for_each_sample(scratch, Format::Text, |s| {
             let line: &mut String = match DEFERRED.iter().position(|d| *d == s.suffix) {
                 Some(i) => &mut deferred[i],
                 None => out,

@@ -26,6 +26,8 @@ struct State {
 
 pub(super) struct Builder {
     format: Format,
+    /// Text 0.0.4 read as Prometheus reads it.
+    lenient: bool,
     families: Vec<MetricFamily>,
     states: Vec<State>,
     by_name: HashMap<String, usize>,
@@ -99,9 +101,10 @@ fn sorted<'a>(labels: &'a [(String, String)], without: Option<&str>) -> LabelKey
 }
 
 impl Builder {
-    pub(super) fn new(format: Format) -> Self {
+    pub(super) fn new(format: Format, lenient: bool) -> Self {
         Builder {
             format,
+            lenient,
             families: Vec::new(),
             states: Vec::new(),
             by_name: HashMap::new(),
@@ -115,7 +118,7 @@ impl Builder {
     }
 
     fn lenient(&self) -> bool {
-        self.format == Format::TextLenient
+        self.lenient
     }
 
     pub(super) fn metadata(&mut self, name: &str, m: Metadata, at: At) -> Result<(), ParseError> {

@@ -34,7 +34,7 @@
 //!   `le="+Inf"`, whose value `_count` equals, and `_count` present exactly when `_sum` is;
 //!   summaries with `quantile` labels in `[0, 1]`.
 //!
-//! [`Format::TextLenient`] reads text 0.0.4 the way Prometheus itself scrapes it: a
+//! [`Parser::lenient`] reads text 0.0.4 the way Prometheus itself scrapes it: a
 //! missing final newline, a repeated HELP (the first is kept), a repeated TYPE naming the
 //! same type, families whose lines are not grouped, duplicate series, clashing names and
 //! inconsistent histograms or summaries are accepted. Syntax errors, unknown types and
@@ -78,52 +78,115 @@
 mod cursor;
 mod families;
 mod openmetrics;
+#[cfg(feature = "protobuf")]
+mod protobuf;
 mod text;
 
 use std::fmt;
 
-/// The exposition formats this module reads.
+/// The exposition format of an input: the crate's one list of formats, the same the
+/// encoders and content negotiation use.
 ///
 /// ```
-/// use promenade::parse::{parse, Format};
+/// use promenade::parse::{parse, Format, Parser};
 ///
 /// // Prometheus tolerates a missing final newline; the strict parser does not.
 /// assert!(parse("up 1", Format::Text).is_err());
-/// assert_eq!(parse("up 1", Format::TextLenient).unwrap()[0].samples[0].value, 1.0);
+/// assert_eq!(Parser::new(Format::Text).lenient().parse("up 1").unwrap()[0].samples[0].value, 1.0);
 /// assert_eq!(
 ///     Format::from_content_type("application/openmetrics-text; version=1.0.0; charset=utf-8"),
 ///     Format::OpenMetrics
 /// );
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// Prometheus text format 0.0.4, strict.
-    Text,
-    /// Prometheus text format 0.0.4, as leniently as Prometheus scrapes it (see the
-    /// [module documentation](self) for what that accepts).
-    TextLenient,
-    /// OpenMetrics 1.0 text, strict.
-    OpenMetrics,
+pub use crate::format::Format;
+
+/// A parser for one [`Format`]: strict unless made [`lenient`](Self::lenient).
+///
+/// ```
+/// use promenade::parse::{Format, Parser};
+///
+/// let lenient = Parser::new(Format::Text).lenient();
+/// // A repeated HELP: Prometheus keeps the first, and so does the lenient parser.
+/// let input = "# HELP a First.\n# HELP a Second.\na 1\n";
+/// assert_eq!(lenient.parse(input).unwrap()[0].help.as_deref(), Some("First."));
+/// assert!(Parser::new(Format::Text).parse(input).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parser {
+    format: Format,
+    lenient: bool,
 }
 
-impl Format {
-    /// The format a scrape answered with, from its `Content-Type` header: OpenMetrics for
-    /// `application/openmetrics-text`, strict text 0.0.4 for anything else (what
-    /// Prometheus 2 does).
-    ///
-    /// ```
-    /// use promenade::parse::Format;
-    /// assert_eq!(Format::from_content_type("text/plain; version=0.0.4"), Format::Text);
-    /// assert_eq!(Format::from_content_type("Application/OpenMetrics-Text"), Format::OpenMetrics);
-    /// ```
-    pub fn from_content_type(content_type: &str) -> Format {
-        let media = content_type.split(';').next().unwrap_or("").trim();
-        if media.eq_ignore_ascii_case("application/openmetrics-text") {
-            Format::OpenMetrics
-        } else {
-            Format::Text
+impl Parser {
+    /// A strict parser of `format`.
+    pub fn new(format: Format) -> Parser {
+        Parser {
+            format,
+            lenient: false,
         }
     }
+
+    /// Reads text 0.0.4 as leniently as Prometheus scrapes it (see the
+    /// [module documentation](self)). OpenMetrics and protobuf have no lenient mode: for
+    /// them this changes nothing.
+    pub fn lenient(self) -> Parser {
+        Parser {
+            lenient: true,
+            ..self
+        }
+    }
+
+    /// Parses `input` into its metric families, in order of appearance.
+    pub fn parse(&self, input: &str) -> Result<Vec<MetricFamily>, ParseError> {
+        match self.format {
+            Format::OpenMetrics => openmetrics::parse(input),
+            Format::Protobuf => self.parse_bytes(input.as_bytes()),
+            _ => text::parse(input, self.lenient),
+        }
+    }
+
+    /// Parses `input`, the body of a scrape as it arrives. For the text formats these
+    /// are bytes that should be UTF-8: any that are not are an error at the first of them
+    /// (its line, and its column in code points like every other error), before anything
+    /// else is checked. Protobuf is decoded (feature `protobuf`).
+    pub fn parse_bytes(&self, input: &[u8]) -> Result<Vec<MetricFamily>, ParseError> {
+        if self.format == Format::Protobuf {
+            return parse_protobuf(input);
+        }
+        match std::str::from_utf8(input) {
+            Ok(text) => self.parse(text),
+            Err(e) => Err(utf8_error(input, e)),
+        }
+    }
+}
+
+#[cfg(feature = "protobuf")]
+fn parse_protobuf(input: &[u8]) -> Result<Vec<MetricFamily>, ParseError> {
+    protobuf::parse(input)
+}
+
+#[cfg(not(feature = "protobuf"))]
+fn parse_protobuf(_input: &[u8]) -> Result<Vec<MetricFamily>, ParseError> {
+    Err(ParseError::new(
+        1,
+        1,
+        "reading protobuf needs the feature `protobuf` of promenade",
+    ))
+}
+
+fn utf8_error(input: &[u8], e: std::str::Utf8Error) -> ParseError {
+    let (valid, rest) = input.split_at(e.valid_up_to());
+    // `valid` is UTF-8 (that is what `valid_up_to` says), so this cannot fail.
+    let valid = std::str::from_utf8(valid).unwrap_or_default();
+    let (line, column) = match valid.rfind('\n') {
+        Some(nl) => (
+            valid.matches('\n').count() + 1,
+            valid[nl + 1..].chars().count() + 1,
+        ),
+        None => (1, valid.chars().count() + 1),
+    };
+    let byte = rest.first().copied().unwrap_or_default();
+    ParseError::new(line, column, format!("invalid UTF-8 (byte {byte:#04x})"))
 }
 
 /// The type of a parsed family: the crate's one `MetricType`, the
@@ -338,16 +401,11 @@ impl std::error::Error for ParseError {}
 /// assert_eq!(families[0].metric_type, MetricType::Gauge);
 /// ```
 pub fn parse(input: &str, format: Format) -> Result<Vec<MetricFamily>, ParseError> {
-    match format {
-        Format::Text => text::parse(input, false),
-        Format::TextLenient => text::parse(input, true),
-        Format::OpenMetrics => openmetrics::parse(input),
-    }
+    Parser::new(format).parse(input)
 }
 
-/// Parses `input`, bytes that should be UTF-8, in `format` — the body of a scrape as it
-/// arrives. Bytes that are not UTF-8 are an error at the first of them (its line, and its
-/// column in code points like every other error), before anything else is checked.
+/// Parses `input`, the body of a scrape as it arrives, in `format`, strictly (see
+/// [`Parser::parse_bytes`]).
 ///
 /// ```
 /// use promenade::parse::{parse_bytes, Format};
@@ -361,27 +419,7 @@ pub fn parse(input: &str, format: Format) -> Result<Vec<MetricFamily>, ParseErro
 /// assert_eq!(err.message(), "invalid UTF-8 (byte 0xe9)");
 /// ```
 pub fn parse_bytes(input: &[u8], format: Format) -> Result<Vec<MetricFamily>, ParseError> {
-    match std::str::from_utf8(input) {
-        Ok(text) => parse(text, format),
-        Err(e) => {
-            let (valid, rest) = input.split_at(e.valid_up_to());
-            // `valid` is UTF-8 (that is what `valid_up_to` says), so this cannot fail.
-            let valid = std::str::from_utf8(valid).unwrap_or_default();
-            let (line, column) = match valid.rfind('\n') {
-                Some(nl) => (
-                    valid.matches('\n').count() + 1,
-                    valid[nl + 1..].chars().count() + 1,
-                ),
-                None => (1, valid.chars().count() + 1),
-            };
-            let byte = rest.first().copied().unwrap_or_default();
-            Err(ParseError::new(
-                line,
-                column,
-                format!("invalid UTF-8 (byte {byte:#04x})"),
-            ))
-        }
-    }
+    Parser::new(format).parse_bytes(input)
 }
 
 /// Parses strict Prometheus text 0.0.4.

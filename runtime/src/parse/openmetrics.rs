@@ -7,7 +7,7 @@ use super::{Exemplar, Format, MetricFamily, MetricType, ParseError, Sample, Time
 const SPACE: &[char] = &[' '];
 
 pub(super) fn parse(input: &str) -> Result<Vec<MetricFamily>, ParseError> {
-    let mut builder = Builder::new(Format::OpenMetrics);
+    let mut builder = Builder::new(Format::OpenMetrics, false);
     let lines: Vec<&str> = input.split('\n').collect();
     let mut eof = false;
     for (i, line) in lines.iter().enumerate() {

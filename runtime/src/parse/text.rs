@@ -7,12 +7,7 @@ use super::{Format, MetricFamily, MetricType, ParseError, Sample, Timestamp};
 const BLANKS: &[char] = &[' ', '\t'];
 
 pub(super) fn parse(input: &str, lenient: bool) -> Result<Vec<MetricFamily>, ParseError> {
-    let format = if lenient {
-        Format::TextLenient
-    } else {
-        Format::Text
-    };
-    let mut builder = Builder::new(format);
+    let mut builder = Builder::new(Format::Text, lenient);
     // `split` yields the text after the last `\n` last: empty when the input ends in one.
     let mut lines: Vec<&str> = input.split('\n').collect();
     let unterminated = lines.pop().filter(|last| !last.is_empty());

@@ -17,7 +17,7 @@ use collect::CheckedSink;
 pub use collect::{CollectError, CollectMetric, Collector, Descriptor, Named, Sink};
 pub use default::{default_registry, default_registry_errors, AutoRegistration};
 pub use filter::NameFilter;
-pub use point::{ExtraLabel, Flavor, Point, PointData, SampleView, Scratch};
+pub use point::{ExtraLabel, Point, PointData, SampleView, Scratch};
 pub use samples::{FamilySamples, Sample};
 
 use crate::labels::{EncodeLabels, LabelWriter};

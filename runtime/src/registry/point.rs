@@ -9,6 +9,7 @@ use crate::metrics::{
 };
 
 use super::Number;
+use crate::format::Format;
 
 /// The value of one series.
 ///
@@ -133,22 +134,6 @@ impl Scratch {
     }
 }
 
-/// Which samples a format shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Flavor {
-    /// Prometheus text 0.0.4 (and [`Registry::gather`](crate::Registry::gather)): no
-    /// `_created`, no exemplars; a live histogram always has `_sum` and `_count`.
-    Text,
-    /// OpenMetrics 1.0: `_created` (unless [disabled](crate::metrics::disable_created_metrics)),
-    /// exemplars (only those inside their bucket), and only values the spec allows: no
-    /// histogram `_sum`/`_count` beside a negative bucket or when the sum is negative or
-    /// NaN, no summary `_sum`/`_count` when the sum is negative or NaN, no negative summary
-    /// quantile, no gauge-histogram `_gsum`/`_gcount` when `_gsum` is NaN or negative
-    /// over non-negative buckets.
-    OpenMetrics,
-}
-
 /// A label a sample has besides its series' labels.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ExtraLabel<'s> {
@@ -228,19 +213,21 @@ impl Point<'_> {
     /// - info: `_info` with the info labels, value 1; state set: one sample per state,
     ///   value 1 or 0; gauge and unknown: the bare name.
     ///
-    /// In [`Flavor::OpenMetrics`] samples whose values the spec forbids are left out (see
-    /// [`Flavor`]); [`Flavor::Text`] shows every value as recorded.
-    ///
-    /// `flavor` says which samples the format shows. `scratch` lends the buffers live
+    /// `format` says which samples are shown: creation times and exemplars in
+    /// [`Format::OpenMetrics`] and [`Format::Protobuf`]; in OpenMetrics samples whose values
+    /// the spec forbids are left out (see [`Format`]), the others show every value as
+    /// recorded. `scratch` lends the buffers live
     /// metrics are read into.
     pub fn for_each_sample(
         &self,
         scratch: &mut Scratch,
-        flavor: Flavor,
+        format: Format,
         mut f: impl FnMut(&SampleView<'_>),
     ) {
-        let om = flavor == Flavor::OpenMetrics;
-        let created_on = om && created_metrics_enabled();
+        // Creation times and exemplars, and the OpenMetrics value rules.
+        let rich = format.has_created_and_exemplars();
+        let om = format.openmetrics_values_only();
+        let created_on = rich && created_metrics_enabled();
         let ts = match self {
             Point::Data(d) => d.timestamp,
             _ => None,
@@ -252,21 +239,21 @@ impl Point<'_> {
             Point::Gauge(n) | Point::Unknown(n) => f(&SampleView::new("", n, None)),
             Point::CounterWithExemplar(c) => {
                 let value = Number::Int(c.get());
-                if om {
+                if rich {
                     c.read_exemplar(&mut scratch.exemplar);
                 }
                 let created = created_on.then(|| c.created());
                 counter(
                     value,
                     created,
-                    scratch.exemplar.as_ref().filter(|_| om),
+                    scratch.exemplar.as_ref().filter(|_| rich),
                     None,
                     &mut f,
                 );
             }
             Point::Histogram(h) => {
                 h.cumulative_into(&mut scratch.counts);
-                if om {
+                if rich {
                     h.exemplars_into(&mut scratch.exemplars);
                 } else {
                     scratch.exemplars.clear();
@@ -326,7 +313,7 @@ impl Point<'_> {
                 } => counter(
                     *value,
                     created.filter(|_| created_on),
-                    exemplar.as_ref().filter(|_| om),
+                    exemplar.as_ref().filter(|_| rich),
                     ts,
                     &mut f,
                 ),
@@ -343,7 +330,7 @@ impl Point<'_> {
                         cumulative,
                         sum: *sum,
                         created: created.filter(|_| created_on),
-                        exemplars: if om { exemplars } else { &[] },
+                        exemplars: if rich { exemplars } else { &[] },
                         sum_despite_negative: false,
                     };
                     histogram(&view, ts, &mut f);
@@ -527,7 +514,7 @@ mod tests {
             timestamp: None,
         };
         let mut kept = Vec::new();
-        Point::Data(&data).for_each_sample(&mut Scratch::new(), Flavor::OpenMetrics, |s| {
+        Point::Data(&data).for_each_sample(&mut Scratch::new(), Format::OpenMetrics, |s| {
             kept.push(s.exemplar.map(Exemplar::value));
         });
         assert_eq!(kept, [None, Some(1.5), None]);

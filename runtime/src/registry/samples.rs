@@ -1,6 +1,7 @@
 //! The flat view of a collection: sample names, labels and values (for tests and tools).
 
-use super::{Descriptor, ExtraLabel, Flavor, Point, Scratch, Sink};
+use super::{Descriptor, ExtraLabel, Point, Scratch, Sink};
+use crate::format::Format;
 use crate::labels::{EncodeLabels, LabelWriter};
 
 /// One sample: a full sample name, its labels and its value.
@@ -60,7 +61,7 @@ impl Sink for SampleSink {
         let mut visitor = |name: &str, value: &str| pairs.push((name.to_owned(), value.to_owned()));
         labels.encode_labels(&mut LabelWriter::new(&mut visitor, &mut self.values));
         let name = &family.descriptor.name;
-        point.for_each_sample(&mut self.scratch, Flavor::Text, |sample| {
+        point.for_each_sample(&mut self.scratch, Format::Text, |sample| {
             let mut labels = pairs.clone();
             let mut float_label = |label: &str, v: f64| {
                 let mut s = String::new();
