@@ -18,7 +18,11 @@
 #    `http_request_duration_seconds` for requests of known duration (`/work/{ms}`) must
 #    return the quantiles computed here from the durations the script asked for;
 # 6. pipes the app's exposition through `promtool check metrics` (exit 0, no findings);
-# 7. escaping: a fixture (an ignored test in tests/http_scrape.rs, run by its own binary)
+# 7. protobuf: a second Prometheus started with `--enable-feature=native-histograms`
+#    scrapes the quiet app through a recording proxy: every scrape asked for protobuf
+#    first and was answered with the protobuf content type, `up` is 1, and every series
+#    it stored equals the app's text 0.0.4 exposition of the same moment;
+# 8. escaping: a fixture (an ignored test in tests/http_scrape.rs, run by its own binary)
 #    serves label values with `"`, `\`, newlines, `{}#,=`, unicode and the empty string,
 #    and HELP text with `\` and a newline; promtool must accept it and Prometheus must
 #    store exactly the original strings.
@@ -30,7 +34,7 @@ set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 lib_init e2e E2E
-LIB_LOGS=(app.log fixture.log prometheus.log)
+LIB_LOGS=(app.log fixture.log prometheus.log prometheus2.log proxy.log)
 
 # ---------------------------------------------------------------------------------------
 # 1. Tools
@@ -95,8 +99,9 @@ def wait_scrape(prom, after, timeout, expected_targets):
 
 def main():
     cmd, prom = sys.argv[1], sys.argv[2]
-    if cmd == "wait-scrape":
-        for t in wait_scrape(prom, float(sys.argv[3]), float(sys.argv[4]), 2):
+    if cmd in ("wait-scrape", "wait-scrape-one"):
+        n = 2 if cmd == "wait-scrape" else 1
+        for t in wait_scrape(prom, float(sys.argv[3]), float(sys.argv[4]), n):
             print("scraped %s at %s (%s)" % (t["scrapeUrl"], t["lastScrape"], t["health"]), file=sys.stderr)
     elif cmd == "first-scrape":
         up = query(prom, 'up{job="quickstart"}')
@@ -123,11 +128,28 @@ def main():
             if got != float(want):
                 fail("%s: Prometheus stored %r, expected %r" % (promql, got, want))
         print("script-side expectations: %d exact matches" % len(json.loads(sys.argv[3])), file=sys.stderr)
+    elif cmd == "protobuf-log":
+        # argv[3]: the recording proxy's log, one JSON object per scrape it relayed.
+        lines = [json.loads(l) for l in open(sys.argv[3], encoding="utf-8") if l.strip()]
+        if not lines:
+            fail("the recording proxy relayed no scrape")
+        want = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
+        for l in lines:
+            if not l["accept"].startswith("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited"):
+                fail("Prometheus did not ask for protobuf first: Accept %r" % l["accept"])
+            if l["status"] != 200 or l["content_type"] != want:
+                fail("a scrape was not answered with protobuf: %s" % l)
+        print("protobuf: %d scrapes asked for protobuf first and were answered %r (%s, %d bytes last)"
+              % (len(lines), want, lines[-1]["content_encoding"] or "identity", lines[-1]["bytes"]), file=sys.stderr)
     elif cmd == "compare":
         # Every sample of the app's exposition (argv[3]: a file) must be stored with the
         # identical value; Prometheus must hold nothing else for the job but its own
         # synthetic series.
         app = parse_exposition(open(sys.argv[3], encoding="utf-8").read())
+        if len(sys.argv) > 4 and sys.argv[4] == "no-created":
+            # Prometheus 2 stores no `_created` series from a protobuf scrape (it skips
+            # `created_timestamp`), and text 0.0.4 has none.
+            app = {k: v for k, v in app.items() if not k[0].endswith("_created")}
         stored = {}
         for s in query(prom, '{job="quickstart"}'):
             labels = dict(s["metric"])
@@ -419,8 +441,78 @@ python3 "$TMP/check.py" compare "$PROM" "$TMP/after.om" || fail "Prometheus' sto
 python3 "$TMP/check.py" awkward "$PROM" "$TMP/awkward.json" || fail "escaped label values or HELP did not round-trip through Prometheus"
 
 # ---------------------------------------------------------------------------------------
-# 5. promtool on the exposition with traffic in it
+# 6. Protobuf: a second Prometheus, with native histograms on, asks for protobuf first
+# ---------------------------------------------------------------------------------------
+# A recording proxy between it and the app logs what Prometheus asked for (`Accept`) and
+# what the app answered (`Content-Type`), so the script sees the negotiation itself.
+cat >"$TMP/proxy.py" <<'PY'
+import http.server, json, sys, urllib.error, urllib.request
+
+upstream, log_path, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+class Relay(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        headers = {k: v for k, v in self.headers.items() if k.lower() in ("accept", "accept-encoding", "user-agent")}
+        req = urllib.request.Request(upstream + self.path, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                status, body, rh = r.status, r.read(), r.headers
+        except urllib.error.HTTPError as e:
+            status, body, rh = e.code, e.read(), e.headers
+        self.send_response(status)
+        for k in ("Content-Type", "Content-Encoding"):
+            if rh.get(k):
+                self.send_header(k, rh.get(k))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        with open(log_path, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"accept": self.headers.get("Accept", ""), "status": status,
+                                "content_type": rh.get("Content-Type"),
+                                "content_encoding": rh.get("Content-Encoding"),
+                                "bytes": len(body)}) + "\n")
+
+    def log_message(self, *args):
+        pass
+
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Relay).serve_forever()
+PY
+PROXY_PORT="$(new_port)"
+python3 "$TMP/proxy.py" "$APP" "$TMP/proxy.jsonl" "$PROXY_PORT" >"$TMP/proxy.log" 2>&1 </dev/null &
+PROXY_PID=$!
+track "$PROXY_PID" proxy
+wait_http "http://127.0.0.1:$PROXY_PORT/metrics" "$PROXY_PID" "the recording proxy"
+: >"$TMP/proxy.jsonl"
+
+PROM2_PORT="$(new_port)"
+PROM2="http://127.0.0.1:$PROM2_PORT"
+mkdir -p "$TMP/data2"
+cat >"$TMP/prometheus2.yml" <<EOF
+global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: quickstart
+    static_configs: [{targets: ['127.0.0.1:$PROXY_PORT']}]
+EOF
+log "starting a second Prometheus with --enable-feature=native-histograms on 127.0.0.1:$PROM2_PORT"
+PROM2_STARTED=$(date +%s.%N)
+prometheus --config.file="$TMP/prometheus2.yml" --storage.tsdb.path="$TMP/data2" \
+    --enable-feature=native-histograms \
+    --web.listen-address="127.0.0.1:$PROM2_PORT" >"$TMP/prometheus2.log" 2>&1 </dev/null &
+PROM2_PID=$!
+track "$PROM2_PID" prometheus2
+wait_http "$PROM2/-/ready" "$PROM2_PID" "the second Prometheus" "the second Prometheus was not ready within 30s"
+python3 "$TMP/check.py" wait-scrape-one "$PROM2" "$PROM2_STARTED" 30 || fail "the second Prometheus never scraped the app"
+sleep 1.2
+# The app is still quiet: the text scrape taken now is what every protobuf scrape carried.
+curl -fsS "$APP/metrics" >"$TMP/pb-time.prom"
+cmp -s "$TMP/after.prom" "$TMP/pb-time.prom" || fail "the app's exposition changed while it should be quiet"
+python3 "$TMP/check.py" expect "$PROM2" '{"up{job=\"quickstart\"}": 1}' || fail "up is not 1 for the protobuf scrape"
+python3 "$TMP/check.py" protobuf-log "$PROM2" "$TMP/proxy.jsonl" || fail "the scrapes were not negotiated as protobuf"
+python3 "$TMP/check.py" compare "$PROM2" "$TMP/pb-time.prom" no-created || fail "values stored from protobuf differ from a text scrape of the same moment"
+
+# ---------------------------------------------------------------------------------------
+# 7. promtool on the exposition with traffic in it
 # ---------------------------------------------------------------------------------------
 promtool_check "$TMP/after.prom" "after traffic"
 
-pass "real Prometheus scraped the quickstart app; stored values equal what the app recorded; middleware counts and histogram_quantile match the generated requests; escaped label values and HELP stored as the originals; promtool check metrics clean"
+pass "real Prometheus scraped the quickstart app; stored values equal what the app recorded (OpenMetrics, and protobuf with native histograms on: negotiated, up=1, every series equal to a text scrape); middleware counts and histogram_quantile match the generated requests; escaped label values and HELP stored as the originals; promtool check metrics clean"
