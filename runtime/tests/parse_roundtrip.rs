@@ -664,6 +664,104 @@ fn check(case: Case, om: bool) -> bool {
     true
 }
 
+/// Protobuf: the bytes decode with prost and re-encode to the same bytes; parsed back,
+/// the series are those of the text exposition of the same registry (same names, labels
+/// and values), and the help texts, `_created` samples and exemplars those of its
+/// OpenMetrics exposition.
+#[cfg(feature = "protobuf")]
+fn round_trip_protobuf(case: Case) -> bool {
+    use promenade::encoding::protobuf::{self, proto};
+    use promenade::encoding::Format;
+    use std::collections::BTreeSet;
+
+    let (registry, _) = build(&case, false);
+    let bytes = protobuf::encode_to_vec(&registry);
+    let decoded = proto::decode_delimited(&bytes).expect("prost decodes the exposition");
+    let mut again = Vec::new();
+    for family in &decoded {
+        prost::Message::encode_length_delimited(family, &mut again).unwrap();
+    }
+    assert!(
+        again == bytes,
+        "prost re-encodes different bytes: {decoded:?}"
+    );
+
+    let mut text = String::new();
+    promenade::encoding::text::encode(&registry, &mut text);
+    let mut om = String::new();
+    promenade::encoding::openmetrics::encode(&registry, &mut om);
+    let from_pb = parse::parse_bytes(&bytes, Format::Protobuf).expect("parses back");
+    let from_text = parse::text(&text).unwrap();
+    let from_om = parse::openmetrics(&om).unwrap();
+
+    type Key = (String, Vec<(String, String)>);
+    let series = |families: &[parse::MetricFamily]| -> BTreeSet<(Key, u64)> {
+        families
+            .iter()
+            .flat_map(|f| &f.samples)
+            .filter(|s| !s.name.ends_with("_created"))
+            .map(|s| ((s.name.clone(), s.labels.clone()), bits(s.value)))
+            .collect()
+    };
+    assert_eq!(series(&from_pb), series(&from_text), "{text}");
+
+    // `_created` and exemplars as OpenMetrics has them, value for value.
+    let extras = |families: &[parse::MetricFamily]| {
+        let mut created = BTreeSet::new();
+        let mut exemplars = BTreeSet::new();
+        for s in families.iter().flat_map(|f| &f.samples) {
+            if s.name.ends_with("_created") {
+                created.insert(((s.name.clone(), s.labels.clone()), bits(s.value)));
+            }
+            if let Some(e) = &s.exemplar {
+                let ts = e.timestamp.map(f64::to_bits);
+                exemplars.insert((
+                    (s.name.clone(), s.labels.clone()),
+                    e.labels.clone(),
+                    bits(e.value),
+                    ts,
+                ));
+            }
+        }
+        (created, exemplars)
+    };
+    let (pb_created, pb_exemplars) = extras(&from_pb);
+    let (om_created, om_exemplars) = extras(&from_om);
+    assert_eq!(pb_created, om_created, "{om}");
+    // Timestamps of exemplars survive to the nanosecond in protobuf, to the shortest
+    // round-trip float in OpenMetrics: compare them to the microsecond.
+    let coarse = |set: BTreeSet<(Key, Vec<(String, String)>, u64, Option<u64>)>| {
+        set.into_iter()
+            .map(|(k, l, v, t)| (k, l, v, t.map(|t| (f64::from_bits(t) * 1e6).round() as i64)))
+            .collect::<BTreeSet<_>>()
+    };
+    assert_eq!(coarse(pb_exemplars), coarse(om_exemplars), "{om}");
+
+    // Help verbatim (OpenMetrics keeps it verbatim too); families in the same order,
+    // but for those without series, which protobuf leaves out.
+    let om_helps: Vec<Option<String>> = from_om
+        .iter()
+        .filter(|f| !f.samples.is_empty())
+        .map(|f| f.help.clone())
+        .collect();
+    let pb_helps: Vec<Option<String>> = from_pb
+        .iter()
+        // A gauge histogram is three families in protobuf, one in OpenMetrics.
+        .filter(|f| !f.name.ends_with("_gcount") && !f.name.ends_with("_gsum"))
+        .map(|f| f.help.clone())
+        .collect();
+    assert_eq!(pb_helps, om_helps);
+    true
+}
+
+#[cfg(feature = "protobuf")]
+#[test]
+fn protobuf_encoding_parses_back_to_the_text_series() {
+    QuickCheck::new()
+        .tests(300)
+        .quickcheck(round_trip_protobuf as fn(Case) -> bool);
+}
+
 #[test]
 fn text_encoding_parses_back_to_the_same_families() {
     QuickCheck::new()

@@ -371,9 +371,15 @@ impl<'a> ProtobufEncoder<'a> {
         for (name, value) in extra {
             put_label(metric, METRIC_LABEL, name, value);
         }
+        // Fields in ascending order, as prost and client_golang write them: the
+        // timestamp (6) goes before a histogram (7), after the others.
+        let timestamp = self.parts.timestamp.map(|ts| (ts * 1000.0).round() as i64);
+        if let Some(ms) = timestamp.filter(|_| field > METRIC_TIMESTAMP_MS) {
+            put_i64(metric, METRIC_TIMESTAMP_MS, ms);
+        }
         put_message(metric, field, &mut self.body);
-        if let Some(ts) = self.parts.timestamp {
-            put_i64(metric, METRIC_TIMESTAMP_MS, (ts * 1000.0).round() as i64);
+        if let Some(ms) = timestamp.filter(|_| field < METRIC_TIMESTAMP_MS) {
+            put_i64(metric, METRIC_TIMESTAMP_MS, ms);
         }
         put_bytes(&mut self.outputs[index].metrics, FAMILY_METRIC, metric);
     }
