@@ -124,11 +124,11 @@ fn openmetrics_output_parses_with_every_type() {
     assert_eq!(total.value, 2.0);
     let exemplar = total.exemplar.as_ref().unwrap();
     assert_eq!(
-        exemplar.labels,
-        [("trace_id".to_owned(), "ab\"c\\".to_owned())]
+        exemplar.labels().iter().collect::<Vec<_>>(),
+        [("trace_id", "ab\"c\\")]
     );
-    assert_eq!(exemplar.value, 2.0);
-    assert!(exemplar.timestamp.unwrap() > 1.6e9);
+    assert_eq!(exemplar.value(), 2.0);
+    assert!(exemplar.timestamp().unwrap() > 1.6e9);
 
     let buckets = &families[1].samples;
     let les: Vec<_> = buckets[..3]
@@ -136,7 +136,7 @@ fn openmetrics_output_parses_with_every_type() {
         .map(|s| s.label("le").unwrap())
         .collect();
     assert_eq!(les, ["0.5", "1e+06", "+Inf"]);
-    assert_eq!(buckets[0].exemplar.as_ref().map(|e| e.value), Some(0.25));
+    assert_eq!(buckets[0].exemplar.as_ref().map(|e| e.value()), Some(0.25));
     assert_eq!(buckets[4].value, 2.0);
 
     let quantiles: Vec<_> = families[2].samples[..2]

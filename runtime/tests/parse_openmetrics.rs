@@ -2,6 +2,7 @@
 //! OpenMetrics conformance suite (written here, not copied), with exact positions and
 //! messages for the bad ones.
 
+use promenade::metrics::ExemplarLabels;
 use promenade::parse::{self, Exemplar, MetricType, Sample, Timestamp};
 
 fn om(body: &str) -> String {
@@ -83,19 +84,18 @@ x{a=\"\"} +inf
     );
     assert_eq!(
         latency.samples[0].exemplar,
-        Some(Exemplar {
-            labels: vec![("trace_id".into(), "KOO5S4vxi0o".into())],
-            value: 0.067,
-            timestamp: Some(1520879607.7),
-        })
+        Some(
+            Exemplar::new(
+                &ExemplarLabels::new([("trace_id", "KOO5S4vxi0o")]).unwrap(),
+                0.067,
+                Some(1520879607.7)
+            )
+            .unwrap()
+        )
     );
     assert_eq!(
         latency.samples[2].exemplar,
-        Some(Exemplar {
-            labels: vec![],
-            value: 1.5,
-            timestamp: None,
-        })
+        Some(Exemplar::new(&ExemplarLabels::default(), 1.5, None).unwrap())
     );
     assert!(families[5].samples[0].value.is_nan());
     assert_eq!(families[8].samples[0].labels, vec![("a".into(), "".into())]);
@@ -377,7 +377,7 @@ fn a_bucket_exemplar_is_at_most_its_le() {
     ))
     .unwrap();
     assert_eq!(
-        families[0].samples[1].exemplar.as_ref().unwrap().value,
+        families[0].samples[1].exemplar.as_ref().unwrap().value(),
         f64::INFINITY
     );
     let cases: &[(&str, &str)] = &[

@@ -646,8 +646,17 @@ fn check(case: Case, om: bool) -> bool {
                 let key = (s.name.clone(), s.labels.clone());
                 if let Some(e) = &s.exemplar {
                     // Live exemplars carry the time they were recorded.
-                    assert!(e.timestamp.is_some_and(|t| t > 1.6e9), "{text}");
-                    exemplars.insert(key.clone(), (e.labels.clone(), e.value.to_bits()));
+                    assert!(e.timestamp().is_some_and(|t| t > 1.6e9), "{text}");
+                    exemplars.insert(
+                        key.clone(),
+                        (
+                            e.labels()
+                                .iter()
+                                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                                .collect::<Vec<_>>(),
+                            e.value().to_bits(),
+                        ),
+                    );
                 }
                 (key, s.value.to_bits())
             })
@@ -714,11 +723,14 @@ fn round_trip_protobuf(case: Case) -> bool {
                 created.insert(((s.name.clone(), s.labels.clone()), bits(s.value)));
             }
             if let Some(e) = &s.exemplar {
-                let ts = e.timestamp.map(f64::to_bits);
+                let ts = e.timestamp().map(f64::to_bits);
                 exemplars.insert((
                     (s.name.clone(), s.labels.clone()),
-                    e.labels.clone(),
-                    bits(e.value),
+                    e.labels()
+                        .iter()
+                        .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                        .collect::<Vec<_>>(),
+                    bits(e.value()),
                     ts,
                 ));
             }
@@ -730,7 +742,8 @@ fn round_trip_protobuf(case: Case) -> bool {
     assert_eq!(pb_created, om_created, "{om}");
     // Timestamps of exemplars survive to the nanosecond in protobuf, to the shortest
     // round-trip float in OpenMetrics: compare them to the microsecond.
-    let coarse = |set: BTreeSet<(Key, Vec<(String, String)>, u64, Option<u64>)>| {
+    type Exemplars = BTreeSet<(Key, Vec<(String, String)>, u64, Option<u64>)>;
+    let coarse = |set: Exemplars| {
         set.into_iter()
             .map(|(k, l, v, t)| (k, l, v, t.map(|t| (f64::from_bits(t) * 1e6).round() as i64)))
             .collect::<BTreeSet<_>>()

@@ -333,7 +333,7 @@ fn the_series_are_those_of_a_text_scrape() {
         .iter()
         .find(|f| f.name == "jobs_processed_total")
         .unwrap();
-    assert_eq!(jobs.samples[0].exemplar.as_ref().unwrap().value, 3.0);
+    assert_eq!(jobs.samples[0].exemplar.as_ref().unwrap().value(), 3.0);
 }
 
 #[test]

@@ -103,6 +103,26 @@ impl Exemplar {
         })
     }
 
+    /// An exemplar as a parser read it: the labels as written (the parser checked their
+    /// names), any value (OpenMetrics allows `NaN` there).
+    pub(crate) fn parsed(
+        labels: Vec<(String, String)>,
+        value: f64,
+        timestamp: Option<f64>,
+    ) -> Self {
+        let pairs: Vec<(Box<str>, Box<str>)> = labels
+            .into_iter()
+            .map(|(n, v)| (n.into_boxed_str(), v.into_boxed_str()))
+            .collect();
+        Exemplar {
+            labels: ExemplarLabels {
+                pairs: Arc::from(pairs),
+            },
+            value,
+            timestamp,
+        }
+    }
+
     /// The labels.
     pub fn labels(&self) -> &ExemplarLabels {
         &self.labels

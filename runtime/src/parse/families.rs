@@ -691,10 +691,10 @@ fn check_histograms<'f>(f: &'f MetricFamily, state: &State, om: bool) -> Result<
         // be at or below the previous bound; NaN is within no bucket).
         for b in &buckets {
             if let Some(e) = b.exemplar {
-                if e.value.is_nan() || e.value > b.le {
+                if e.value().is_nan() || e.value() > b.le {
                     return Err(b.at.error(format!(
                         "`{what}`: the exemplar value {} is above its bucket's `le=\"{}\"`; a bucket's exemplar is at most its bound",
-                        e.value, b.spelled
+                        e.value(), b.spelled
                     )));
                 }
             }

@@ -200,37 +200,10 @@ fn utf8_error(input: &[u8], e: std::str::Utf8Error) -> ParseError {
 /// ```
 pub use crate::metrics::MetricType;
 
-/// A sample's timestamp, as its format writes it.
-///
-/// ```
-/// use promenade::parse::Timestamp;
-/// assert_eq!(Timestamp::Millis(1_500).as_seconds(), 1.5);
-/// assert_eq!(Timestamp::Seconds(1.5).as_seconds(), 1.5);
-/// assert_eq!(Timestamp::Millis(-1_500).as_seconds(), -1.5);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Timestamp {
-    /// Text 0.0.4: integer milliseconds since the Unix epoch (negative before it).
-    Millis(i64),
-    /// OpenMetrics: seconds since the Unix epoch (finite, may be fractional or negative).
-    Seconds(f64),
-}
+/// A sample's timestamp, as its format writes it (the registry's own type).
+pub use crate::registry::Timestamp;
 
-impl Timestamp {
-    /// Seconds since the Unix epoch.
-    ///
-    /// ```
-    /// assert_eq!(promenade::parse::Timestamp::Millis(-0).as_seconds(), 0.0);
-    /// ```
-    pub fn as_seconds(self) -> f64 {
-        match self {
-            Timestamp::Millis(ms) => ms as f64 / 1000.0,
-            Timestamp::Seconds(s) => s,
-        }
-    }
-}
-
-/// An OpenMetrics exemplar: a sample of the event behind a counter increment or a bucket.
+/// An exemplar, as recorded or parsed: the crate's one exemplar type.
 ///
 /// ```
 /// use promenade::parse;
@@ -240,94 +213,18 @@ impl Timestamp {
 /// ## EOF
 /// ").unwrap();
 /// let exemplar = families[0].samples[0].exemplar.as_ref().unwrap();
-/// assert_eq!(exemplar.labels, vec![("trace_id".to_owned(), "abc".to_owned())]);
-/// assert_eq!(exemplar.value, 1.0);
-/// assert_eq!(exemplar.timestamp, Some(1_700_000_000.5));
+/// assert_eq!(exemplar.labels().iter().collect::<Vec<_>>(), [("trace_id", "abc")]);
+/// assert_eq!(exemplar.value(), 1.0);
+/// assert_eq!(exemplar.timestamp(), Some(1_700_000_000.5));
 /// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct Exemplar {
-    /// The exemplar's labels, in the order written.
-    pub labels: Vec<(String, String)>,
-    /// Its value.
-    pub value: f64,
-    /// Its timestamp in seconds, if written.
-    pub timestamp: Option<f64>,
-}
+pub use crate::metrics::Exemplar;
 
-/// One line of samples: name, labels, value, and what else the line carries.
-///
-/// ```
-/// use promenade::parse;
-/// let families = parse::text("a{x=\"1\",y=\"q\\\"\"} 2.5\n").unwrap();
-/// let sample = &families[0].samples[0];
-/// assert_eq!(sample.name, "a");
-/// assert_eq!(sample.label("y"), Some("q\""));
-/// assert_eq!(sample.label("z"), None);
-/// assert_eq!(sample.value, 2.5);
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sample {
-    /// The sample's full name (`http_requests_total`, `latency_seconds_bucket`).
-    pub name: String,
-    /// Its labels, unescaped, in the order written.
-    pub labels: Vec<(String, String)>,
-    /// Its value.
-    pub value: f64,
-    /// Its timestamp, if the line has one.
-    pub timestamp: Option<Timestamp>,
-    /// Its exemplar (OpenMetrics only).
-    pub exemplar: Option<Exemplar>,
-}
+/// One sample (the registry's own type, also what
+/// [`Registry::gather`](crate::Registry::gather) returns).
+pub use crate::registry::Sample;
 
-impl Sample {
-    /// The value of the label `name`, if the sample has it.
-    ///
-    /// ```
-    /// let f = promenade::parse::text("a{le=\"0.5\"} 1\n").unwrap();
-    /// assert_eq!(f[0].samples[0].label("le"), Some("0.5"));
-    /// ```
-    pub fn label(&self, name: &str) -> Option<&str> {
-        self.labels
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// A metric family: its metadata and every sample that belongs to it, in order.
-///
-/// ```
-/// use promenade::parse::{self, MetricType};
-/// let families = parse::openmetrics("\
-/// ## TYPE latency_seconds histogram
-/// ## UNIT latency_seconds seconds
-/// latency_seconds_bucket{le=\"0.5\"} 1
-/// latency_seconds_bucket{le=\"+Inf\"} 2
-/// latency_seconds_sum 1.25
-/// latency_seconds_count 2
-/// ## EOF
-/// ").unwrap();
-/// let f = &families[0];
-/// assert_eq!((f.name.as_str(), f.metric_type), ("latency_seconds", MetricType::Histogram));
-/// assert_eq!(f.unit.as_deref(), Some("seconds"));
-/// assert_eq!(f.help, None);
-/// assert_eq!(f.samples.len(), 4);
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct MetricFamily {
-    /// The family name as written in its metadata (or, without metadata, its first
-    /// sample's name).
-    pub name: String,
-    /// Its type; [`MetricType::Unknown`] without a TYPE line.
-    pub metric_type: MetricType,
-    /// The HELP text, unescaped; `None` without a HELP line (and in OpenMetrics for an
-    /// empty one, which the spec treats as absent).
-    pub help: Option<String>,
-    /// The UNIT (OpenMetrics only; an empty one is absent).
-    pub unit: Option<String>,
-    /// Its samples, in the order written.
-    pub samples: Vec<Sample>,
-}
+/// A family and its samples (the registry's own type).
+pub use crate::registry::MetricFamily;
 
 /// Why an exposition was refused: where, and what is wrong.
 ///

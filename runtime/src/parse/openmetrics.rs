@@ -211,11 +211,7 @@ fn parse_exemplar(c: &mut Cursor<'_>) -> Result<Exemplar, ParseError> {
         }
         Some(ts)
     };
-    Ok(Exemplar {
-        labels,
-        value,
-        timestamp,
-    })
+    Ok(Exemplar::parsed(labels, value, timestamp))
 }
 
 fn om_type(spelled: &str) -> Result<MetricType, String> {

@@ -68,10 +68,12 @@ fn labels(pairs: Vec<proto::LabelPair>) -> Vec<(String, String)> {
 }
 
 fn exemplar(e: Option<proto::Exemplar>) -> Option<Exemplar> {
-    e.map(|e| Exemplar {
-        labels: labels(e.label),
-        value: e.value.unwrap_or(0.0),
-        timestamp: e.timestamp.map(|t| t.as_seconds()),
+    e.map(|e| {
+        Exemplar::parsed(
+            labels(e.label),
+            e.value.unwrap_or(0.0),
+            e.timestamp.map(|t| t.as_seconds()),
+        )
     })
 }
 

@@ -18,7 +18,7 @@ pub use collect::{CollectError, CollectMetric, Collector, Descriptor, Named, Sin
 pub use default::{default_registry, default_registry_errors, AutoRegistration};
 pub use filter::NameFilter;
 pub use point::{ExtraLabel, Point, PointData, SampleView, Scratch};
-pub use samples::{FamilySamples, Sample};
+pub use samples::{MetricFamily, Sample, Timestamp};
 
 use crate::labels::{EncodeLabels, LabelWriter};
 use crate::metrics::MetricType;
@@ -276,8 +276,10 @@ impl Registry {
         }
     }
 
-    /// Every family with its samples, flattened as the text format shows them.
-    pub fn gather(&self) -> Vec<FamilySamples> {
+    /// Every family with its samples, flattened as the text format shows them (no
+    /// `_created`, no exemplars; a counter family named without `_total`, its samples
+    /// with it), in the same [`MetricFamily`] the parser reads.
+    pub fn gather(&self) -> Vec<MetricFamily> {
         let mut sink = samples::SampleSink::default();
         self.collect(&mut sink);
         sink.families

@@ -13,7 +13,7 @@ use std::sync::{Arc, LazyLock};
 use std::task::{Context, Poll, Wake, Waker};
 
 use promenade::default_registry;
-use promenade::registry::{FamilySamples, Sample};
+use promenade::registry::{MetricFamily, Sample};
 
 /// A waker that does nothing (`Waker::noop` is newer than the MSRV).
 pub fn noop_waker() -> &'static Waker {
@@ -80,7 +80,7 @@ pub fn function_samples(
     default_registry()
         .gather()
         .into_iter()
-        .filter(|f| family(&f.descriptor.name))
+        .filter(|f| family(&f.name))
         .flat_map(|f| f.samples)
         .filter(|s| {
             s.labels
@@ -91,9 +91,9 @@ pub fn function_samples(
 }
 
 /// The HELP text of family `name` among `families`.
-pub fn help(families: &[FamilySamples], name: &str) -> Option<String> {
+pub fn help(families: &[MetricFamily], name: &str) -> Option<String> {
     families
         .iter()
-        .find(|f| f.descriptor.name == name)
-        .map(|f| f.descriptor.help.to_string())
+        .find(|f| f.name == name)
+        .map(|f| f.help.clone().unwrap_or_default())
 }
