@@ -160,6 +160,11 @@ impl Parser {
     }
 }
 
+/// A `le` or `quantile` label value as a float (Go `ParseFloat` syntax, `+Inf`).
+pub(crate) fn parse_label_float(spelled: &str) -> Result<f64, String> {
+    cursor::parse_float(spelled)
+}
+
 #[cfg(feature = "protobuf")]
 fn parse_protobuf(input: &[u8]) -> Result<Vec<MetricFamily>, ParseError> {
     protobuf::parse(input)

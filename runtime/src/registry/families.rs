@@ -68,6 +68,11 @@ impl Labels {
         Ok(Labels { pairs })
     }
 
+    /// Pairs the parser read (names checked there).
+    pub(crate) fn from_parsed(pairs: Vec<(String, String)>) -> Self {
+        Labels { pairs }
+    }
+
     /// No labels.
     pub fn empty() -> Self {
         Labels::default()

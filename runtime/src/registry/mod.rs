@@ -6,6 +6,7 @@ mod default;
 pub mod families;
 mod filter;
 mod point;
+mod replay;
 mod samples;
 
 use std::collections::HashMap;

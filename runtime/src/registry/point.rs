@@ -183,9 +183,6 @@ struct HistogramView<'s> {
     sum: Option<f64>,
     created: Option<f64>,
     exemplars: &'s [Option<Exemplar>],
-    /// Text 0.0.4 keeps `_sum`/`_count` of live histograms with negative buckets, as it
-    /// always has.
-    sum_despite_negative: bool,
 }
 
 impl Point<'_> {
@@ -264,9 +261,8 @@ impl Point<'_> {
                     sum: Some(h.sum()),
                     created: created_on.then(|| h.created()),
                     exemplars: &scratch.exemplars,
-                    sum_despite_negative: !om,
                 };
-                histogram(&view, None, &mut f);
+                histogram(&view, om, None, &mut f);
             }
             Point::GaugeHistogram(h) => {
                 h.cumulative_into(&mut scratch.counts);
@@ -331,9 +327,8 @@ impl Point<'_> {
                         sum: *sum,
                         created: created.filter(|_| created_on),
                         exemplars: if rich { exemplars } else { &[] },
-                        sum_despite_negative: false,
                     };
-                    histogram(&view, ts, &mut f);
+                    histogram(&view, om, ts, &mut f);
                 }
                 DataValue::GaugeHistogram {
                     bounds,
@@ -402,18 +397,20 @@ fn buckets(
     }
 }
 
-fn histogram(h: &HistogramView<'_>, ts: Option<f64>, f: &mut impl FnMut(&SampleView<'_>)) {
+fn histogram(
+    h: &HistogramView<'_>,
+    om: bool,
+    ts: Option<f64>,
+    f: &mut impl FnMut(&SampleView<'_>),
+) {
     buckets(h.bounds, h.cumulative, h.exemplars, ts, f);
     let negative_bound = h.bounds.first().is_some_and(|b| *b < 0.0);
     // OpenMetrics: `_count` iff `_sum`; no `_sum` when a bucket bound is negative; and a
     // `_sum` must be neither negative nor NaN, which a histogram over non-negative bounds
     // reaches by observing a negative value or NaN. Then both are left out: the `+Inf`
-    // bucket still carries the count.
+    // bucket still carries the count. The other formats show them as recorded.
     let om_sum_allowed = |sum: &f64| !negative_bound && *sum >= 0.0;
-    if let Some(sum) = h
-        .sum
-        .filter(|s| h.sum_despite_negative || om_sum_allowed(s))
-    {
+    if let Some(sum) = h.sum.filter(|s| !om || om_sum_allowed(s)) {
         let count = h.cumulative.last().copied().unwrap_or(0);
         f(&SampleView::new("_sum", Number::Float(sum), ts));
         f(&SampleView::new("_count", Number::Int(count), ts));
