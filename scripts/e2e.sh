@@ -133,7 +133,7 @@ def main():
         lines = [json.loads(l) for l in open(sys.argv[3], encoding="utf-8") if l.strip()]
         if not lines:
             fail("the recording proxy relayed no scrape")
-        want = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
+        want = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited; escaping=underscores"
         for l in lines:
             if not l["accept"].startswith("application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited"):
                 fail("Prometheus did not ask for protobuf first: Accept %r" % l["accept"])
@@ -262,7 +262,7 @@ track "$APP_PID" quickstart
 wait_http "$APP/metrics" "$APP_PID" "the quickstart app"
 
 CT="$(curl -fsS -o /dev/null -w '%{content_type}' "$APP/metrics")"
-[ "$CT" = "text/plain; version=0.0.4; charset=utf-8" ] || fail "unexpected Content-Type from /metrics: '$CT'"
+[ "$CT" = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores" ] || fail "unexpected Content-Type from /metrics: '$CT'"
 
 promtool_check() {
     local file="$1" what="$2" out rc=0

@@ -185,7 +185,7 @@ fn scrape_over_http_shows_exactly_what_was_recorded() {
     assert_eq!(r.status, 200);
     assert_eq!(
         r.header("content-type"),
-        Some("text/plain; version=0.0.4; charset=utf-8")
+        Some("text/plain; version=0.0.4; charset=utf-8; escaping=underscores")
     );
     let text = r.body;
     let strict = parse_strict(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
@@ -366,7 +366,7 @@ fn a_private_registry_serves_a_derived_struct() {
     assert_eq!(r.status, 200);
     assert_eq!(
         r.header("content-type"),
-        Some(promenade::encoding::text::CONTENT_TYPE)
+        Some("text/plain; version=0.0.4; charset=utf-8; escaping=underscores")
     );
     let parsed = parse_strict(&r.body).unwrap_or_else(|e| panic!("{e}\n{}", r.body));
     assert_eq!(
@@ -403,7 +403,7 @@ fn stand_alone_server_answers_get_refuses_other_methods_and_shuts_down() {
     assert_eq!(r.status, 200);
     assert_eq!(
         r.header("content-type"),
-        Some("text/plain; version=0.0.4; charset=utf-8")
+        Some("text/plain; version=0.0.4; charset=utf-8; escaping=underscores")
     );
     let parsed = parse_strict(&r.body).unwrap_or_else(|e| panic!("{e}\n{}", r.body));
     // The default registry: the derived struct is in it by itself.

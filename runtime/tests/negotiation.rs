@@ -13,8 +13,8 @@ use promenade::encoding::negotiate::{accepts_gzip, choose_format, name_filter, r
 use promenade::{Buckets, Counter, Gauge, Histogram, Registry};
 
 const PROMETHEUS_2_42: &str = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
-const OM: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-const TEXT: &str = "text/plain; version=0.0.4; charset=utf-8";
+const OM: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores";
+const TEXT: &str = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores";
 
 #[test]
 fn accept_table() {

@@ -414,7 +414,7 @@ fn prometheus_asking_for_protobuf_first_gets_it_with_gzip_and_name_filters() {
     let r = respond(&registry, Some(NATIVE_ACCEPT), None, None);
     assert_eq!(
         r.content_type,
-        "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
+        "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited; escaping=underscores"
     );
     assert_eq!(r.body, protobuf::encode_to_vec(&registry));
 

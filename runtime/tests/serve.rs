@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use promenade::exporters::serve::{Server, ServerHandle};
 use promenade::{CallbackGauge, Counter, Registry};
 
-const TEXT_004: &str = "text/plain; version=0.0.4; charset=utf-8";
+const TEXT_004: &str = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores";
 
 /// A registry holding `jobs_total 3`, and its exposition.
 fn jobs_registry() -> (Arc<Registry>, &'static str) {
@@ -216,7 +216,7 @@ fn negotiates_format_compression_and_names_like_the_axum_route() {
     let r = request("/metrics", prometheus);
     assert_eq!(
         r.header("content-type"),
-        Some("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        Some("application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores")
     );
     // `_created` is when the counter was registered: seconds, now-ish.
     let (created, body): (Vec<&str>, Vec<&str>) =

@@ -12,7 +12,7 @@
 //! produces for its [`Format`]; the text encoders differ only in spelling, the protobuf
 //! encoder gathers a point's samples back into one message.
 
-pub use crate::format::Format;
+pub use crate::format::{Escaping, Format};
 
 pub mod negotiate;
 pub mod openmetrics;
@@ -59,61 +59,140 @@ fn record_size(registry: &Registry, record: bool, len: usize) {
 }
 
 /// Writes label pairs as the text formats do: `name="value"`, comma-separated, each value
-/// escaped (`\`, `"`, newline), without braces.
+/// escaped (`\`, `"`, newline), each name as `escaping` has it, without braces.
 pub(crate) struct TextLabels<'a> {
     out: &'a mut String,
+    escaping: Escaping,
 }
 
 impl crate::labels::LabelVisitor for TextLabels<'_> {
     #[inline]
     fn label(&mut self, name: &str, value: &str) {
         let first = self.out.is_empty();
-        write_label(self.out, first, name, value);
+        write_label(self.out, first, name, value, self.escaping);
+    }
+}
+
+/// Appends `name` as a label name: as it is when legacy, else escaped, or — with
+/// [`Escaping::AllowUtf8`] — quoted (`"url.scheme"`).
+#[inline]
+fn write_label_name(out: &mut String, name: &str, escaping: Escaping) {
+    if crate::format::is_legacy(name, true) {
+        out.push_str(name);
+    } else if escaping == Escaping::AllowUtf8 {
+        out.push('"');
+        escape_label_value_into(out, name);
+        out.push('"');
+    } else {
+        out.push_str(&escaping.escape_label(name));
     }
 }
 
 /// Appends `name="value"` (value escaped), after a comma unless it is the `first`.
 #[inline]
-fn write_label(out: &mut String, first: bool, name: &str, value: &str) {
+fn write_label(out: &mut String, first: bool, name: &str, value: &str, escaping: Escaping) {
     if !first {
         out.push(',');
     }
-    out.push_str(name);
+    write_label_name(out, name, escaping);
     out.push_str("=\"");
     escape_label_value_into(out, value);
     out.push('"');
 }
 
 /// Appends label pairs with [`write_label`], comma-separated, without braces.
-fn write_label_pairs<'p>(out: &mut String, pairs: impl Iterator<Item = (&'p str, &'p str)>) {
+fn write_label_pairs<'p>(
+    out: &mut String,
+    pairs: impl Iterator<Item = (&'p str, &'p str)>,
+    escaping: Escaping,
+) {
     for (i, (name, value)) in pairs.enumerate() {
-        write_label(out, i == 0, name, value);
+        write_label(out, i == 0, name, value, escaping);
     }
 }
 
 /// Writes `labels` (escaped, without braces) into `buf`, replacing its contents; `values`
 /// is the buffer values that need formatting are written into.
-fn encode_labels_into(buf: &mut String, values: &mut String, labels: &dyn EncodeLabels) {
+fn encode_labels_into(
+    buf: &mut String,
+    values: &mut String,
+    labels: &dyn EncodeLabels,
+    escaping: Escaping,
+) {
     buf.clear();
-    labels.encode_labels(&mut LabelWriter::new(&mut TextLabels { out: buf }, values));
+    labels.encode_labels(&mut LabelWriter::new(
+        &mut TextLabels { out: buf, escaping },
+        values,
+    ));
 }
 
-/// Writes `name{labels,extra}` (no braces when there are no labels). `family` is the
-/// family name (a state set's label is named after it); `labels` the series' labels as
-/// [`encode_labels_into`] wrote them; `canonical` spells `le` and `quantile` the
-/// OpenMetrics way.
-fn write_series(out: &mut String, family: &str, suffix: &str, labels: &str, extra: ExtraLabel<'_>) {
-    out.push_str(family);
-    out.push_str(suffix);
+/// A family's name as the text formats write it.
+#[derive(Default)]
+struct FamilyName {
+    /// The name as written (escaped; with [`Escaping::AllowUtf8`] as it is).
+    written: String,
+    /// The name as given, for a state set's label.
+    raw: String,
+    /// Whether sample names are quoted inside the braces (a name outside the legacy set
+    /// with [`Escaping::AllowUtf8`]).
+    quoted: bool,
+    escaping: Escaping,
+}
+
+impl FamilyName {
+    fn set(&mut self, name: &str, escaping: Escaping) {
+        self.raw.clear();
+        self.raw.push_str(name);
+        self.written.clear();
+        self.written.push_str(&escaping.escape(name));
+        self.quoted = escaping == Escaping::AllowUtf8 && !crate::format::is_legacy(name, false);
+        self.escaping = escaping;
+    }
+
+    /// Appends the name with `suffix` as a metadata line has it: bare, or quoted.
+    fn write_with(&self, out: &mut String, suffix: &str) {
+        if self.quoted {
+            out.push('"');
+            escape_label_value_into(out, &self.written);
+            out.push_str(suffix);
+            out.push('"');
+        } else {
+            out.push_str(&self.written);
+            out.push_str(suffix);
+        }
+    }
+}
+
+/// Writes `name{labels,extra}` (no braces when there are no labels; a quoted name goes
+/// inside them: `{"name",labels}`). `labels` are the series' labels as
+/// [`encode_labels_into`] wrote them; `le` and `quantile` are spelled the OpenMetrics
+/// (canonical) way.
+fn write_series(
+    out: &mut String,
+    family: &FamilyName,
+    suffix: &str,
+    labels: &str,
+    extra: ExtraLabel<'_>,
+) {
     let extra_empty = match extra {
         ExtraLabel::None => true,
         ExtraLabel::Labels(l) => l.is_empty(),
         _ => false,
     };
-    if labels.is_empty() && extra_empty {
-        return;
+    if family.quoted {
+        out.push('{');
+        family.write_with(out, suffix);
+        if !labels.is_empty() || !extra_empty {
+            out.push(',');
+        }
+    } else {
+        out.push_str(&family.written);
+        out.push_str(suffix);
+        if labels.is_empty() && extra_empty {
+            return;
+        }
+        out.push('{');
     }
-    out.push('{');
     out.push_str(labels);
     if !extra_empty && !labels.is_empty() {
         out.push(',');
@@ -128,10 +207,12 @@ fn write_series(out: &mut String, family: &str, suffix: &str, labels: &str, extr
         ExtraLabel::None => {}
         ExtraLabel::Le(le) => float(out, "le", le),
         ExtraLabel::Quantile(q) => float(out, "quantile", q),
-        ExtraLabel::State(state) => write_label(out, true, family, state),
-        ExtraLabel::Labels(pairs) => {
-            write_label_pairs(out, pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())))
-        }
+        ExtraLabel::State(state) => write_label(out, true, &family.raw, state, family.escaping),
+        ExtraLabel::Labels(pairs) => write_label_pairs(
+            out,
+            pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+            family.escaping,
+        ),
     }
     out.push('}');
 }
@@ -153,6 +234,6 @@ fn write_series(out: &mut String, family: &str, suffix: &str, labels: &str, extr
 /// ```
 pub fn labels_text(labels: &dyn EncodeLabels) -> String {
     let mut out = String::new();
-    encode_labels_into(&mut out, &mut String::new(), labels);
+    encode_labels_into(&mut out, &mut String::new(), labels, Escaping::AllowUtf8);
     out
 }

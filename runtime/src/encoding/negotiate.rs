@@ -8,6 +8,12 @@
 //! | `application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited` (Prometheus 2.x with `--enable-feature=native-histograms` lists it first) | protobuf (feature `protobuf`) |
 //! | `text/plain`, `text/plain;version=0.0.4`, `text/*`, `*/*`, nothing, garbage | text 0.0.4 |
 //!
+//! The chosen range's `escaping` parameter (`allow-utf-8`, `underscores`, `dots`,
+//! `values`, as Prometheus 3 sends it) says how names outside the legacy character set
+//! are written; without one they are escaped with underscores. The `Content-Type`
+//! answered names the escaping used (`…; escaping=underscores`). `text/plain;version=1.0.0`
+//! is text that may quote names; it is answered as such.
+//!
 //! The range with the highest q wins (q=0 means "not acceptable"); on a tie the range
 //! listed first wins, and a wildcard matching both formats means text 0.0.4. Versions
 //! this crate does not produce (OpenMetrics 0.0.1 or 2.0, text 1.0.0) never match, nor
@@ -16,6 +22,8 @@
 //! text 0.0.4, the format every scraper reads.
 
 use crate::registry::{NameFilter, Registry, Sink};
+
+pub use super::Escaping;
 
 use super::openmetrics::OpenMetricsEncoder;
 use super::text::TextEncoder;
@@ -29,6 +37,7 @@ struct Range<'a> {
     version: Option<&'a str>,
     proto: Option<&'a str>,
     encoding: Option<&'a str>,
+    escaping: Option<&'a str>,
     q: f64,
 }
 
@@ -52,6 +61,7 @@ fn ranges(header: &str) -> impl Iterator<Item = Range<'_>> {
             version: None,
             proto: None,
             encoding: None,
+            escaping: None,
             q: 1.0,
         };
         for p in params {
@@ -62,6 +72,7 @@ fn ranges(header: &str) -> impl Iterator<Item = Range<'_>> {
                 "version" => range.version = Some(v),
                 "proto" => range.proto = Some(v),
                 "encoding" => range.encoding = Some(v),
+                "escaping" => range.escaping = Some(v),
                 _ => {}
             }
         }
@@ -74,9 +85,10 @@ fn ranges(header: &str) -> impl Iterator<Item = Range<'_>> {
 /// `MetricFamily` messages, never by a wildcard.
 fn specificity(r: &Range<'_>, format: Format) -> Option<u8> {
     let eq = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-    let (ty, subtype, version) = match format {
-        Format::Text => ("text", "plain", "0.0.4"),
-        Format::OpenMetrics => ("application", "openmetrics-text", "1.0.0"),
+    let (ty, subtype, versions): (_, _, &[&str]) = match format {
+        // Text 1.0.0 is text 0.0.4 that may quote names (with `escaping=allow-utf-8`).
+        Format::Text => ("text", "plain", &["0.0.4", "1.0.0"]),
+        Format::OpenMetrics => ("application", "openmetrics-text", &["1.0.0"]),
         Format::Protobuf => {
             let fits = cfg!(feature = "protobuf")
                 && eq(r.ty, "application")
@@ -100,12 +112,126 @@ fn specificity(r: &Range<'_>, format: Format) -> Option<u8> {
     }
     match r.version {
         None => Some(2),
-        Some(v) if v == version => Some(3),
+        Some(v) if versions.contains(&v) => Some(3),
         Some(_) => None,
     }
 }
 
-/// The format to answer a scrape with, from its `Accept` header.
+/// What a scrape is answered with: the format, how names outside the legacy character
+/// set are written, and the `Content-Type` that names both.
+///
+/// ```
+/// use promenade::encoding::negotiate::negotiate;
+/// use promenade::encoding::{Escaping, Format};
+///
+/// // Prometheus 3 asks for UTF-8 names.
+/// let n = negotiate(Some("application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.5,*/*;q=0.1"));
+/// assert_eq!((n.format, n.escaping), (Format::OpenMetrics, Escaping::AllowUtf8));
+/// assert_eq!(n.content_type(), "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=allow-utf-8");
+///
+/// // Without an `escaping` parameter: underscores.
+/// let n = negotiate(Some("text/plain"));
+/// assert_eq!((n.format, n.escaping), (Format::Text, Escaping::Underscores));
+/// assert_eq!(n.content_type(), "text/plain; version=0.0.4; charset=utf-8; escaping=underscores");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Negotiated {
+    /// The format.
+    pub format: Format,
+    /// The escaping of names: the chosen range's `escaping` parameter, else
+    /// [`Escaping::Underscores`].
+    pub escaping: Escaping,
+    /// Text 1.0.0 was asked for (the text format that may quote names).
+    text_1: bool,
+}
+
+impl Negotiated {
+    /// The `Content-Type` of the answer, naming the escaping used.
+    pub fn content_type(&self) -> &'static str {
+        macro_rules! with_escaping {
+            ($base:expr) => {
+                match self.escaping {
+                    Escaping::AllowUtf8 => concat!($base, "; escaping=allow-utf-8"),
+                    Escaping::Underscores => concat!($base, "; escaping=underscores"),
+                    Escaping::Dots => concat!($base, "; escaping=dots"),
+                    Escaping::Values => concat!($base, "; escaping=values"),
+                }
+            };
+        }
+        match self.format {
+            Format::Text if self.text_1 => {
+                with_escaping!("text/plain; version=1.0.0; charset=utf-8")
+            }
+            Format::OpenMetrics => {
+                with_escaping!("application/openmetrics-text; version=1.0.0; charset=utf-8")
+            }
+            Format::Protobuf => with_escaping!(
+                "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"
+            ),
+            _ => with_escaping!("text/plain; version=0.0.4; charset=utf-8"),
+        }
+    }
+}
+
+/// The answer to a scrape with this `Accept` header: the range with the highest q wins
+/// (see the [module documentation](self)), and its `escaping` parameter says how names
+/// are written.
+pub fn negotiate(accept: Option<&str>) -> Negotiated {
+    let text = Negotiated {
+        format: Format::Text,
+        escaping: Escaping::Underscores,
+        text_1: false,
+    };
+    let Some(accept) = accept else {
+        return text;
+    };
+    let ranges: Vec<Range<'_>> = ranges(accept).collect();
+    // For each format: the specificity of its most specific matching range, and that
+    // range's position in the header.
+    const FORMATS: [Format; 3] = [Format::Text, Format::OpenMetrics, Format::Protobuf];
+    let mut best: [Option<(u8, usize)>; 3] = [None; 3];
+    for (pos, r) in ranges.iter().enumerate() {
+        for (slot, f) in best.iter_mut().zip(FORMATS) {
+            if let Some(spec) = specificity(r, f) {
+                if slot.map_or(true, |(s, _)| spec > s) {
+                    *slot = Some((spec, pos));
+                }
+            }
+        }
+    }
+    // The highest q wins, then the range listed first; a wildcard matching several
+    // formats at once (the same position) means the first of them, text 0.0.4.
+    let mut chosen: Option<(Format, usize)> = None;
+    for (slot, f) in best.iter().zip(FORMATS) {
+        let Some((_, pos)) = *slot else { continue };
+        let q = ranges[pos].q;
+        if q <= 0.0 {
+            continue;
+        }
+        let better = match chosen {
+            None => true,
+            Some((_, cpos)) => q > ranges[cpos].q || (q == ranges[cpos].q && pos < cpos),
+        };
+        if better {
+            chosen = Some((f, pos));
+        }
+    }
+    let Some((format, pos)) = chosen else {
+        return text;
+    };
+    let range = &ranges[pos];
+    Negotiated {
+        format,
+        escaping: range
+            .escaping
+            .and_then(Escaping::from_param)
+            .unwrap_or_default(),
+        text_1: format == Format::Text && range.version == Some("1.0.0"),
+    }
+}
+
+/// The format to answer a scrape with, from its `Accept` header ([`negotiate`] without
+/// the escaping).
 ///
 /// ```
 /// use promenade::encoding::negotiate::{choose_format, Format};
@@ -118,39 +244,7 @@ fn specificity(r: &Range<'_>, format: Format) -> Option<u8> {
 /// assert_eq!(choose_format(None), Format::Text);
 /// ```
 pub fn choose_format(accept: Option<&str>) -> Format {
-    let Some(accept) = accept else {
-        return Format::Text;
-    };
-    // For each format: the specificity of its most specific matching range, where that
-    // range is in the header, and its q.
-    const FORMATS: [Format; 3] = [Format::Text, Format::OpenMetrics, Format::Protobuf];
-    let mut best: [Option<(u8, usize, f64)>; 3] = [None; 3];
-    for (pos, r) in ranges(accept).enumerate() {
-        for (slot, f) in best.iter_mut().zip(FORMATS) {
-            if let Some(spec) = specificity(&r, f) {
-                if slot.map_or(true, |(s, _, _)| spec > s) {
-                    *slot = Some((spec, pos, r.q));
-                }
-            }
-        }
-    }
-    // The highest q wins, then the range listed first; a wildcard matching several
-    // formats at once (the same position) means the first of them, text 0.0.4.
-    let mut chosen: Option<(Format, usize, f64)> = None;
-    for (slot, f) in best.iter().zip(FORMATS) {
-        let Some((_, pos, q)) = *slot else { continue };
-        if q <= 0.0 {
-            continue;
-        }
-        let better = match chosen {
-            None => true,
-            Some((_, cpos, cq)) => q > cq || (q == cq && pos < cpos),
-        };
-        if better {
-            chosen = Some((f, pos, q));
-        }
-    }
-    chosen.map_or(Format::Text, |(f, _, _)| f)
+    negotiate(accept).format
 }
 
 /// Whether an `Accept-Encoding` header allows gzip (`gzip` or `*` with a non-zero q, and
@@ -255,7 +349,7 @@ pub struct Response {
 /// registry.register_metric("jobs", "Jobs.", Arc::new(Counter::new())).unwrap();
 /// registry.register_metric("queue", "Queue.", Arc::new(Gauge::new())).unwrap();
 /// let r = respond(&registry, Some("application/openmetrics-text"), None, Some("name[]=queue"));
-/// assert_eq!(r.content_type, "application/openmetrics-text; version=1.0.0; charset=utf-8");
+/// assert_eq!(r.content_type, "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=underscores");
 /// assert_eq!(r.content_encoding, None);
 /// assert_eq!(r.body, b"# TYPE queue gauge\n# HELP queue Queue.\nqueue 0.0\n# EOF\n");
 /// ```
@@ -265,17 +359,18 @@ pub fn respond(
     accept_encoding: Option<&str>,
     query: Option<&str>,
 ) -> Response {
-    let format = choose_format(accept);
+    let negotiated = negotiate(accept);
+    let (format, escaping) = (negotiated.format, negotiated.escaping);
     let names = name_filter(query);
     let record = names.is_empty();
     let text = |om: bool| {
         super::sized_exposition(registry, record, |out| {
             if om {
-                let mut encoder = OpenMetricsEncoder::new(out);
+                let mut encoder = OpenMetricsEncoder::new(out).with_escaping(escaping);
                 collect_filtered(registry, &mut encoder, &names);
                 encoder.finish();
             } else {
-                let mut encoder = TextEncoder::new(out);
+                let mut encoder = TextEncoder::new(out).with_escaping(escaping);
                 collect_filtered(registry, &mut encoder, &names);
                 encoder.finish();
             }
@@ -286,7 +381,7 @@ pub fn respond(
         Format::OpenMetrics => text(true),
         #[cfg(feature = "protobuf")]
         Format::Protobuf => super::sized_bytes(registry, record, |out| {
-            let mut encoder = super::protobuf::ProtobufEncoder::new(out);
+            let mut encoder = super::protobuf::ProtobufEncoder::new(out).with_escaping(escaping);
             collect_filtered(registry, &mut encoder, &names);
             encoder.finish();
         }),
@@ -295,7 +390,7 @@ pub fn respond(
     };
     let (content_encoding, body) = compress(out, accepts_gzip(accept_encoding));
     Response {
-        content_type: format.content_type(),
+        content_type: negotiated.content_type(),
         content_encoding,
         body,
     }

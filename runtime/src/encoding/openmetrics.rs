@@ -21,7 +21,7 @@
 //! - Timestamps in seconds; single spaces; no blank lines; `# EOF` last.
 
 use super::Format;
-use super::{encode_labels_into, write_label_pairs, write_series};
+use super::{encode_labels_into, write_label_pairs, write_series, Escaping, FamilyName};
 use crate::labels::EncodeLabels;
 use crate::number::{write_f64, write_number};
 use crate::registry::{Descriptor, Point, Registry, Scratch, Sink};
@@ -63,11 +63,12 @@ pub fn encode_to_string(registry: &Registry) -> String {
 /// collection to write `# EOF`.
 pub struct OpenMetricsEncoder<'a> {
     out: &'a mut String,
-    name: String,
+    name: FamilyName,
     labels: String,
     values: String,
     scratch: Scratch,
     mark: usize,
+    escaping: Escaping,
 }
 
 impl<'a> OpenMetricsEncoder<'a> {
@@ -75,12 +76,22 @@ impl<'a> OpenMetricsEncoder<'a> {
     pub fn new(out: &'a mut String) -> Self {
         OpenMetricsEncoder {
             out,
-            name: String::new(),
+            name: FamilyName::default(),
             labels: String::new(),
             values: String::new(),
             scratch: Scratch::new(),
             mark: 0,
+            escaping: Escaping::default(),
         }
+    }
+
+    /// Writes names outside the legacy character set as `escaping` says (the default,
+    /// [`Escaping::Underscores`], makes them legacy; [`Escaping::AllowUtf8`] quotes them:
+    /// `{"http.server.duration_count","url.scheme"="https"} 3`). Legacy names are written
+    /// as they are in every scheme.
+    pub fn with_escaping(mut self, escaping: Escaping) -> Self {
+        self.escaping = escaping;
+        self
     }
 
     /// Writes `# EOF`.
@@ -91,24 +102,23 @@ impl<'a> OpenMetricsEncoder<'a> {
 
 impl Sink for OpenMetricsEncoder<'_> {
     fn family(&mut self, d: &Descriptor) {
-        self.name.clear();
-        self.name.push_str(&d.name);
+        self.name.set(&d.name, self.escaping);
         let out = &mut *self.out;
         out.push_str("# TYPE ");
-        out.push_str(&d.name);
+        self.name.write_with(out, "");
         out.push(' ');
         out.push_str(d.metric_type.openmetrics_str());
         out.push('\n');
         if let Some(unit) = d.unit.as_deref().filter(|u| !u.is_empty()) {
             out.push_str("# UNIT ");
-            out.push_str(&d.name);
+            self.name.write_with(out, "");
             out.push(' ');
             out.push_str(unit);
             out.push('\n');
         }
         if !d.help.is_empty() {
             out.push_str("# HELP ");
-            out.push_str(&d.name);
+            self.name.write_with(out, "");
             out.push(' ');
             escape_into(out, &d.help);
             out.push('\n');
@@ -116,7 +126,7 @@ impl Sink for OpenMetricsEncoder<'_> {
     }
 
     fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
-        encode_labels_into(&mut self.labels, &mut self.values, labels);
+        encode_labels_into(&mut self.labels, &mut self.values, labels, self.escaping);
         let OpenMetricsEncoder {
             out,
             name,
@@ -137,7 +147,7 @@ impl Sink for OpenMetricsEncoder<'_> {
                 .filter(|_| matches!(s.suffix, "_total" | "_bucket"))
             {
                 out.push_str(" # {");
-                write_label_pairs(out, e.labels().iter());
+                write_label_pairs(out, e.labels().iter(), name.escaping);
                 out.push_str("} ");
                 write_f64(out, e.value());
                 if let Some(ts) = e.timestamp() {

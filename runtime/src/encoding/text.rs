@@ -25,7 +25,7 @@
 //! is left out, because Prometheus 2.42 fails the whole scrape on it.
 
 use super::Format;
-use super::{encode_labels_into, write_series};
+use super::{encode_labels_into, write_series, Escaping, FamilyName};
 use crate::labels::EncodeLabels;
 use crate::number::{write_millis, write_number};
 use crate::registry::{Descriptor, Point, Registry, Scratch, Sink};
@@ -76,7 +76,7 @@ pub fn encode_to_string(registry: &Registry) -> String {
 pub struct TextEncoder<'a> {
     out: &'a mut String,
     /// The current family's name and help, for the deferred gauge families.
-    name: String,
+    name: FamilyName,
     help: String,
     labels: String,
     values: String,
@@ -87,6 +87,7 @@ pub struct TextEncoder<'a> {
     mark: usize,
     /// Whether sample timestamps (set by custom collectors) are written.
     timestamps: bool,
+    escaping: Escaping,
 }
 
 const DEFERRED: [&str; 2] = ["_gcount", "_gsum"];
@@ -96,7 +97,7 @@ impl<'a> TextEncoder<'a> {
     pub fn new(out: &'a mut String) -> Self {
         TextEncoder {
             out,
-            name: String::new(),
+            name: FamilyName::default(),
             help: String::new(),
             labels: String::new(),
             values: String::new(),
@@ -104,7 +105,16 @@ impl<'a> TextEncoder<'a> {
             deferred: Default::default(),
             mark: 0,
             timestamps: true,
+            escaping: Escaping::default(),
         }
+    }
+
+    /// Writes names outside the legacy character set as `escaping` says (the default,
+    /// [`Escaping::Underscores`], makes them legacy; [`Escaping::AllowUtf8`] quotes them,
+    /// as text 1.0.0 has them). Legacy names are written as they are in every scheme.
+    pub fn with_escaping(mut self, escaping: Escaping) -> Self {
+        self.escaping = escaping;
+        self
     }
 
     /// Leaves sample timestamps out. The Pushgateway refuses pushes with timestamps (400)
@@ -132,18 +142,16 @@ impl<'a> TextEncoder<'a> {
     }
 }
 
-fn write_header(out: &mut String, name: &str, suffix: &str, help: &str, ty: &str) {
+fn write_header(out: &mut String, name: &FamilyName, suffix: &str, help: &str, ty: &str) {
     if !help.is_empty() {
         out.push_str("# HELP ");
-        out.push_str(name);
-        out.push_str(suffix);
+        name.write_with(out, suffix);
         out.push(' ');
         escape_help_into(out, help);
         out.push('\n');
     }
     out.push_str("# TYPE ");
-    out.push_str(name);
-    out.push_str(suffix);
+    name.write_with(out, suffix);
     out.push(' ');
     out.push_str(ty);
     out.push('\n');
@@ -152,8 +160,7 @@ fn write_header(out: &mut String, name: &str, suffix: &str, help: &str, ty: &str
 impl Sink for TextEncoder<'_> {
     fn family(&mut self, d: &Descriptor) {
         self.flush_deferred();
-        self.name.clear();
-        self.name.push_str(&d.name);
+        self.name.set(&d.name, self.escaping);
         self.help.clear();
         self.help.push_str(&d.help);
         let suffix = match d.metric_type {
@@ -161,11 +168,17 @@ impl Sink for TextEncoder<'_> {
             MetricType::Info => "_info",
             _ => "",
         };
-        write_header(self.out, &d.name, suffix, &d.help, d.metric_type.text_str());
+        write_header(
+            self.out,
+            &self.name,
+            suffix,
+            &d.help,
+            d.metric_type.text_str(),
+        );
     }
 
     fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
-        encode_labels_into(&mut self.labels, &mut self.values, labels);
+        encode_labels_into(&mut self.labels, &mut self.values, labels, self.escaping);
         let TextEncoder {
             out,
             name,

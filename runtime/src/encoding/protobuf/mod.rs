@@ -33,7 +33,7 @@ pub mod proto;
 
 use prost::encoding::{encode_varint, encoded_len_varint};
 
-use super::Format;
+use super::{Escaping, Format};
 use crate::labels::{EncodeLabels, LabelVisitor, LabelWriter};
 use crate::metrics::{Exemplar, MetricType};
 use crate::number::write_canonical_f64;
@@ -186,10 +186,16 @@ fn put_message(buf: &mut Vec<u8>, field: u32, body: &mut Vec<u8>) {
 }
 
 /// Writes an `Exemplar` message as field `field` of `buf`; `tmp` is lent scratch space.
-fn put_exemplar(buf: &mut Vec<u8>, field: u32, e: &Exemplar, tmp: &mut Vec<u8>) {
+fn put_exemplar(
+    buf: &mut Vec<u8>,
+    field: u32,
+    e: &Exemplar,
+    tmp: &mut Vec<u8>,
+    escaping: Escaping,
+) {
     tmp.clear();
     for (name, value) in e.labels().iter() {
-        put_label(tmp, EXEMPLAR_LABEL, name, value);
+        put_label(tmp, EXEMPLAR_LABEL, &escaping.escape_label(name), value);
     }
     put_f64(tmp, EXEMPLAR_VALUE, e.value());
     if let Some(ts) = e.timestamp() {
@@ -201,12 +207,18 @@ fn put_exemplar(buf: &mut Vec<u8>, field: u32, e: &Exemplar, tmp: &mut Vec<u8>) 
 /// Writes label pairs as `LabelPair` fields of a `Metric`.
 struct ProtoLabels<'a> {
     out: &'a mut Vec<u8>,
+    escaping: Escaping,
 }
 
 impl LabelVisitor for ProtoLabels<'_> {
     #[inline]
     fn label(&mut self, name: &str, value: &str) {
-        put_label(self.out, METRIC_LABEL, name, value);
+        put_label(
+            self.out,
+            METRIC_LABEL,
+            &self.escaping.escape_label(name),
+            value,
+        );
     }
 }
 
@@ -266,6 +278,9 @@ pub struct ProtobufEncoder<'a> {
     le: String,
     scratch: Scratch,
     mark: usize,
+    escaping: Escaping,
+    /// The family's name as given, for a state set's label.
+    raw_name: String,
 }
 
 impl<'a> ProtobufEncoder<'a> {
@@ -288,7 +303,17 @@ impl<'a> ProtobufEncoder<'a> {
             le: String::new(),
             scratch: Scratch::new(),
             mark: 0,
+            escaping: Escaping::default(),
+            raw_name: String::new(),
         }
+    }
+
+    /// Writes names outside the legacy character set as `escaping` says (the default,
+    /// [`Escaping::Underscores`], makes them legacy; [`Escaping::AllowUtf8`] writes them
+    /// verbatim). Legacy names are written as they are in every scheme.
+    pub fn with_escaping(mut self, escaping: Escaping) -> Self {
+        self.escaping = escaping;
+        self
     }
 
     /// Writes the last family.
@@ -369,7 +394,12 @@ impl<'a> ProtobufEncoder<'a> {
         metric.clear();
         metric.extend_from_slice(&self.labels);
         for (name, value) in extra {
-            put_label(metric, METRIC_LABEL, name, value);
+            put_label(
+                metric,
+                METRIC_LABEL,
+                &self.escaping.escape_label(name),
+                value,
+            );
         }
         // Fields in ascending order, as prost and client_golang write them: the
         // timestamp (6) goes before a histogram (7), after the others.
@@ -410,12 +440,12 @@ impl<'a> ProtobufEncoder<'a> {
                 self.emit_gauge(0, pairs, value);
             }
             (MetricType::StateSet, _) => {
-                let name = std::mem::take(&mut self.name);
+                let name = std::mem::take(&mut self.raw_name);
                 match s.extra {
                     ExtraLabel::State(state) => self.emit_gauge(0, [(name.as_str(), state)], value),
                     _ => self.emit_gauge(0, [], value),
                 }
-                self.name = name;
+                self.raw_name = name;
             }
             (MetricType::GaugeHistogram, suffix) => match (suffix, s.extra) {
                 ("_bucket", ExtraLabel::Le(le)) => {
@@ -448,7 +478,7 @@ impl<'a> ProtobufEncoder<'a> {
                 put_u64(body, BUCKET_CUMULATIVE, count);
                 put_f64(body, BUCKET_UPPER, le);
                 if let Some(e) = s.exemplar {
-                    put_exemplar(body, BUCKET_EXEMPLAR, e, &mut self.tmp);
+                    put_exemplar(body, BUCKET_EXEMPLAR, e, &mut self.tmp, self.escaping);
                 }
                 put_message(&mut self.parts.items, HISTOGRAM_BUCKET, body);
             }
@@ -465,7 +495,13 @@ impl<'a> ProtobufEncoder<'a> {
             (MetricType::Counter, _) => {
                 self.parts.value = Some(value);
                 if let Some(e) = s.exemplar {
-                    put_exemplar(&mut self.parts.exemplar, COUNTER_EXEMPLAR, e, &mut self.tmp);
+                    put_exemplar(
+                        &mut self.parts.exemplar,
+                        COUNTER_EXEMPLAR,
+                        e,
+                        &mut self.tmp,
+                        self.escaping,
+                    );
                 }
             }
             _ => self.parts.value = Some(value),
@@ -534,7 +570,9 @@ impl Sink for ProtobufEncoder<'_> {
     fn family(&mut self, d: &Descriptor) {
         self.flush();
         self.name.clear();
-        self.name.push_str(&d.name);
+        self.name.push_str(&self.escaping.escape(&d.name));
+        self.raw_name.clear();
+        self.raw_name.push_str(&d.name);
         self.help.clear();
         self.help.push_str(&d.help);
         self.unit.clear();
@@ -548,6 +586,7 @@ impl Sink for ProtobufEncoder<'_> {
         labels.encode_labels(&mut LabelWriter::new(
             &mut ProtoLabels {
                 out: &mut self.labels,
+                escaping: self.escaping,
             },
             &mut self.values,
         ));

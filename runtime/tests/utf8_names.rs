@@ -1,0 +1,207 @@
+//! Names outside the legacy character set (OpenTelemetry style, `http.server.duration`)
+//! in every format, by the `escaping` a scraper asks for: quoted with `allow-utf-8`,
+//! verbatim in protobuf, escaped by the schemes of Prometheus's model package otherwise.
+
+use promenade::encoding::negotiate::negotiate;
+use promenade::encoding::openmetrics::OpenMetricsEncoder;
+use promenade::encoding::text::TextEncoder;
+use promenade::encoding::{Escaping, Format};
+use promenade::labels::{EncodeLabels, LabelWriter};
+use promenade::registry::{Descriptor, Number, Point, Sink};
+use promenade::MetricType;
+
+/// Labels whose names no derive accepts.
+struct Otel;
+
+impl EncodeLabels for Otel {
+    fn encode_labels(&self, out: &mut LabelWriter<'_>) {
+        out.label_str("url.scheme", "https");
+        out.label_str("code", "200");
+    }
+}
+
+/// One counter and one state set with UTF-8 names, sent to `sink`.
+fn send(sink: &mut dyn Sink) {
+    sink.family(&Descriptor::new(
+        "http.server.requests",
+        "Requests.",
+        MetricType::Counter,
+        "test",
+    ));
+    sink.point(
+        &Otel,
+        Point::Counter {
+            value: Number::Int(3),
+            created: None,
+        },
+    );
+}
+
+fn text(escaping: Escaping) -> String {
+    let mut out = String::new();
+    let mut encoder = TextEncoder::new(&mut out).with_escaping(escaping);
+    send(&mut encoder);
+    encoder.finish();
+    out
+}
+
+fn openmetrics(escaping: Escaping) -> String {
+    promenade::metrics::disable_created_metrics();
+    let mut out = String::new();
+    let mut encoder = OpenMetricsEncoder::new(&mut out).with_escaping(escaping);
+    send(&mut encoder);
+    encoder.finish();
+    out
+}
+
+#[test]
+fn allow_utf8_quotes_names_in_the_text_formats() {
+    assert_eq!(
+        text(Escaping::AllowUtf8),
+        "# HELP \"http.server.requests_total\" Requests.\n\
+         # TYPE \"http.server.requests_total\" counter\n\
+         {\"http.server.requests_total\",\"url.scheme\"=\"https\",code=\"200\"} 3\n"
+    );
+    assert_eq!(
+        openmetrics(Escaping::AllowUtf8),
+        "# TYPE \"http.server.requests\" counter\n\
+         # HELP \"http.server.requests\" Requests.\n\
+         {\"http.server.requests_total\",\"url.scheme\"=\"https\",code=\"200\"} 3\n\
+         # EOF\n"
+    );
+}
+
+#[test]
+fn the_other_schemes_make_names_legacy() {
+    for (escaping, name, label) in [
+        (Escaping::Underscores, "http_server_requests", "url_scheme"),
+        (
+            Escaping::Dots,
+            "http_dot_server_dot_requests",
+            "url_dot_scheme",
+        ),
+        (
+            Escaping::Values,
+            "U__http_2e_server_2e_requests",
+            "U__url_2e_scheme",
+        ),
+    ] {
+        assert_eq!(
+            text(escaping),
+            format!(
+                "# HELP {name}_total Requests.\n# TYPE {name}_total counter\n\
+                 {name}_total{{{label}=\"https\",code=\"200\"}} 3\n"
+            ),
+            "{escaping}"
+        );
+        let om = openmetrics(escaping);
+        assert!(
+            om.contains(&format!(
+                "\n{name}_total{{{label}=\"https\",code=\"200\"}} 3\n"
+            )),
+            "{escaping}: {om}"
+        );
+        // What every legacy parser reads.
+        promenade::parse::text(&text(escaping)).unwrap();
+        promenade::parse::openmetrics(&om).unwrap();
+    }
+}
+
+#[test]
+fn escaping_follows_prometheus_model_package() {
+    // Examples of the escaping schemes document and of prometheus/common's tests.
+    assert_eq!(
+        Escaping::Underscores.escape("metric.name/with/slashes"),
+        "metric_name_with_slashes"
+    );
+    assert_eq!(
+        Escaping::Dots.escape("metric.name.with.dots"),
+        "metric_dot_name_dot_with_dot_dots"
+    );
+    assert_eq!(Escaping::Values.escape("metric.name"), "U__metric_2e_name");
+    assert_eq!(
+        Escaping::Values.escape("no:escaping_required"),
+        "no:escaping_required"
+    );
+    assert_eq!(Escaping::Values.escape("🙀"), "U___1f640_");
+    assert_eq!(Escaping::Underscores.escape("0leading"), "_leading");
+    assert_eq!(Escaping::Dots.escape("a.b-c_d"), "a_dot_b__c__d");
+}
+
+#[cfg(feature = "protobuf")]
+#[test]
+fn protobuf_carries_names_verbatim_or_escaped() {
+    use promenade::encoding::protobuf::{proto, ProtobufEncoder};
+    for (escaping, name, label) in [
+        (
+            Escaping::AllowUtf8,
+            "http.server.requests_total",
+            "url.scheme",
+        ),
+        (
+            Escaping::Underscores,
+            "http_server_requests_total",
+            "url_scheme",
+        ),
+        (
+            Escaping::Values,
+            "U__http_2e_server_2e_requests_total",
+            "U__url_2e_scheme",
+        ),
+    ] {
+        let mut out = Vec::new();
+        let mut encoder = ProtobufEncoder::new(&mut out).with_escaping(escaping);
+        send(&mut encoder);
+        encoder.finish();
+        let families = proto::decode_delimited(&out).unwrap();
+        assert_eq!(families[0].name(), name, "{escaping}");
+        assert_eq!(families[0].metric[0].label[0].name(), label, "{escaping}");
+        assert_eq!(families[0].metric[0].label[1].name(), "code", "{escaping}");
+    }
+}
+
+#[test]
+fn negotiation_reads_the_escaping_parameter() {
+    let prometheus3 = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
+    let n = negotiate(Some(prometheus3));
+    assert_eq!(
+        (n.format, n.escaping),
+        (Format::OpenMetrics, Escaping::AllowUtf8)
+    );
+    assert_eq!(
+        n.content_type(),
+        "application/openmetrics-text; version=1.0.0; charset=utf-8; escaping=allow-utf-8"
+    );
+    let n = negotiate(Some("text/plain;version=1.0.0;escaping=allow-utf-8"));
+    assert_eq!((n.format, n.escaping), (Format::Text, Escaping::AllowUtf8));
+    assert_eq!(
+        n.content_type(),
+        "text/plain; version=1.0.0; charset=utf-8; escaping=allow-utf-8"
+    );
+    for (param, escaping) in [
+        ("dots", Escaping::Dots),
+        ("values", Escaping::Values),
+        ("underscores", Escaping::Underscores),
+        // unknown: the default
+        ("rot13", Escaping::Underscores),
+    ] {
+        let n = negotiate(Some(&format!("text/plain;version=0.0.4;escaping={param}")));
+        assert_eq!(n.escaping, escaping, "{param}");
+        assert_eq!(
+            n.content_type(),
+            format!("text/plain; version=0.0.4; charset=utf-8; escaping={escaping}")
+        );
+    }
+    // No parameter: underscores, named in the answer.
+    let n = negotiate(Some("application/openmetrics-text"));
+    assert_eq!(n.escaping, Escaping::Underscores);
+    assert!(n.content_type().ends_with("; escaping=underscores"));
+    // The parameter of the range chosen, not of another.
+    let n = negotiate(Some(
+        "text/plain;escaping=dots;q=0.2,application/openmetrics-text;escaping=values",
+    ));
+    assert_eq!(
+        (n.format, n.escaping),
+        (Format::OpenMetrics, Escaping::Values)
+    );
+}
