@@ -205,3 +205,47 @@ fn negotiation_reads_the_escaping_parameter() {
         (Format::OpenMetrics, Escaping::Values)
     );
 }
+
+#[test]
+fn quoted_names_parse_back_verbatim() {
+    use promenade::parse::Parser;
+    for (format, exposition) in [
+        (Format::Text, text(Escaping::AllowUtf8)),
+        (Format::OpenMetrics, openmetrics(Escaping::AllowUtf8)),
+    ] {
+        let families = Parser::new(format)
+            .allow_utf8_names()
+            .parse(&exposition)
+            .unwrap_or_else(|e| panic!("{format}: {e}\n{exposition}"));
+        let sample = &families[0].samples[0];
+        assert_eq!(sample.name, "http.server.requests_total", "{format}");
+        assert_eq!(
+            sample.labels,
+            [
+                ("url.scheme".to_owned(), "https".to_owned()),
+                ("code".to_owned(), "200".to_owned())
+            ],
+            "{format}"
+        );
+        assert_eq!(families[0].help.as_deref(), Some("Requests."));
+        // Strict parsers of either format refuse quoted names.
+        assert!(promenade::parse::parse(&exposition, format).is_err());
+    }
+    // Quoted label names after a bare metric name, blanks in text, escapes in names.
+    let families = Parser::new(Format::Text)
+        .allow_utf8_names()
+        .parse("a{ \"x.y\" = \"1\" , b=\"2\"} 1\n{\"q\\\"uote\"} 2\n")
+        .unwrap();
+    assert_eq!(families[0].samples[0].label("x.y"), Some("1"));
+    assert_eq!(families[1].name, "q\"uote");
+    // A name given twice, or an empty one, is an error.
+    for bad in ["a{\"b\"} 1\n", "{\"\"} 1\n", "{} 1\n"] {
+        assert!(
+            Parser::new(Format::Text)
+                .allow_utf8_names()
+                .parse(bad)
+                .is_err(),
+            "{bad:?}"
+        );
+    }
+}

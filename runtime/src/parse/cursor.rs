@@ -1,6 +1,7 @@
 //! Reading one line: names, label sets, numbers and escaped text, with the position of
 //! every mistake.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::ParseError;
@@ -34,15 +35,29 @@ pub(super) struct Cursor<'a> {
     line: &'a str,
     pos: usize,
     line_no: usize,
+    /// Names may be quoted (`"http.server.duration"`), as `escaping=allow-utf-8`
+    /// expositions write names outside the legacy character set.
+    utf8: bool,
 }
 
 impl<'a> Cursor<'a> {
-    pub(super) fn new(line: &'a str, line_no: usize) -> Self {
+    pub(super) fn new(line: &'a str, line_no: usize, utf8: bool) -> Self {
         Cursor {
             line,
             pos: 0,
             line_no,
+            utf8,
         }
+    }
+
+    /// A quoted name after its opening quote (escapes `\\`, `\"`, `\n`); never empty.
+    fn quoted_name(&mut self, what: &str) -> Result<String, ParseError> {
+        let start = self.pos - 1;
+        let name = self.quoted_value(false)?;
+        if name.is_empty() {
+            return Err(self.error_at(start, format!("an empty {what} name")));
+        }
+        Ok(name)
     }
 
     pub(super) fn pos(&self) -> usize {
@@ -128,8 +143,16 @@ impl<'a> Cursor<'a> {
         describe(self.peek())
     }
 
-    /// A metric name, `[a-zA-Z_:][a-zA-Z0-9_:]*`.
-    pub(super) fn metric_name(&mut self) -> Result<&'a str, ParseError> {
+    /// A metric name, `[a-zA-Z_:][a-zA-Z0-9_:]*`, or (when names may be quoted) any
+    /// non-empty quoted string.
+    pub(super) fn metric_name(&mut self) -> Result<Cow<'a, str>, ParseError> {
+        if self.utf8 && self.eat('"') {
+            return self.quoted_name("metric").map(Cow::Owned);
+        }
+        self.legacy_metric_name().map(Cow::Borrowed)
+    }
+
+    fn legacy_metric_name(&mut self) -> Result<&'a str, ParseError> {
         let start = self.pos;
         match self.peek() {
             Some(c) if c.is_ascii_alphabetic() || c == '_' || c == ':' => self.pos += 1,
@@ -146,8 +169,16 @@ impl<'a> Cursor<'a> {
         Ok(&self.line[start..self.pos])
     }
 
-    /// A label name, `[a-zA-Z_][a-zA-Z0-9_]*`.
-    fn label_name(&mut self) -> Result<&'a str, ParseError> {
+    /// A label name, `[a-zA-Z_][a-zA-Z0-9_]*`, or (when names may be quoted) any
+    /// non-empty quoted string.
+    fn label_name(&mut self) -> Result<Cow<'a, str>, ParseError> {
+        if self.utf8 && self.eat('"') {
+            return self.quoted_name("label").map(Cow::Owned);
+        }
+        self.legacy_label_name().map(Cow::Borrowed)
+    }
+
+    fn legacy_label_name(&mut self) -> Result<&'a str, ParseError> {
         let start = self.pos;
         match self.peek() {
             Some(c) if c.is_ascii_alphabetic() || c == '_' => self.pos += 1,
@@ -173,7 +204,53 @@ impl<'a> Cursor<'a> {
         &mut self,
         openmetrics: bool,
     ) -> Result<Vec<(String, String)>, ParseError> {
+        self.labels_and_name(openmetrics, false)
+            .map(|(_, labels)| labels)
+    }
+
+    /// A label set starting at `{` whose first item may be the metric name, quoted
+    /// (`{"http.server.duration",code="200"}`), when names may be quoted and `name_inside`.
+    pub(super) fn labels_and_name(
+        &mut self,
+        openmetrics: bool,
+        name_inside: bool,
+    ) -> Result<(Option<String>, Vec<(String, String)>), ParseError> {
         self.expect('{', "`{`")?;
+        let mut metric_name = None;
+        if self.utf8 && name_inside {
+            if !openmetrics {
+                self.skip_blanks();
+            }
+            let at = self.pos;
+            if self.eat('"') {
+                let name = self.quoted_name("metric")?;
+                if !openmetrics {
+                    self.skip_blanks();
+                }
+                if self.peek() == Some('=') {
+                    // A quoted label name after all: read the set from its start.
+                    self.pos = at;
+                } else {
+                    metric_name = Some(name);
+                    match self.peek() {
+                        Some(',') => self.pos += 1,
+                        Some('}') => {}
+                        _ => {
+                            return Err(self.error(format!(
+                                "expected `,` or `}}` after the metric name, found {}",
+                                self.found()
+                            )))
+                        }
+                    }
+                }
+            }
+        }
+        let labels = self.label_pairs(openmetrics)?;
+        Ok((metric_name, labels))
+    }
+
+    /// The pairs of a label set after its `{`, and the closing `}`.
+    fn label_pairs(&mut self, openmetrics: bool) -> Result<Vec<(String, String)>, ParseError> {
         let mut labels: Vec<(String, String)> = Vec::new();
         let mut names = LabelNames::Few(Vec::new());
         let mut after_comma = false;
@@ -198,7 +275,7 @@ impl<'a> Cursor<'a> {
                     format!("label name `{name}` is reserved (names starting with `__` belong to Prometheus)"),
                 ));
             }
-            if !names.insert(name) {
+            if !names.insert(&name) {
                 return Err(self.error_at(name_pos, format!("duplicate label `{name}`")));
             }
             if !openmetrics {
@@ -220,7 +297,8 @@ impl<'a> Cursor<'a> {
                 )));
             }
             let value = self.quoted_value(!openmetrics)?;
-            labels.push((name.to_owned(), value));
+            labels.push((name.into_owned(), value));
+            let name = &labels[labels.len() - 1].0;
             if !openmetrics {
                 self.skip_blanks();
             }
@@ -337,26 +415,26 @@ const SCAN_LABELS: usize = 16;
 
 /// The label names of one label set so far, for finding duplicates.
 enum LabelNames<'a> {
-    Few(Vec<&'a str>),
-    Many(HashSet<&'a str>),
+    Few(Vec<Cow<'a, str>>),
+    Many(HashSet<Cow<'a, str>>),
 }
 
 impl<'a> LabelNames<'a> {
     /// Adds `name`; false if it was already there.
-    fn insert(&mut self, name: &'a str) -> bool {
+    fn insert(&mut self, name: &Cow<'a, str>) -> bool {
         match self {
-            LabelNames::Few(names) if names.contains(&name) => false,
+            LabelNames::Few(names) if names.contains(name) => false,
             LabelNames::Few(names) if names.len() < SCAN_LABELS => {
-                names.push(name);
+                names.push(name.clone());
                 true
             }
             LabelNames::Few(names) => {
-                let mut set: HashSet<&'a str> = names.drain(..).collect();
-                set.insert(name);
+                let mut set: HashSet<Cow<'a, str>> = names.drain(..).collect();
+                set.insert(name.clone());
                 *self = LabelNames::Many(set);
                 true
             }
-            LabelNames::Many(set) => set.insert(name),
+            LabelNames::Many(set) => set.insert(name.clone()),
         }
     }
 }

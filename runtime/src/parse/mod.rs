@@ -46,7 +46,7 @@
 //! Names are kept as written: a text 0.0.4 counter is usually the family `x_total` with
 //! samples `x_total`, an OpenMetrics counter the family `x` with samples `x_total` and
 //! `x_created`. Quoted UTF-8 names (`{"my.metric"}`) are not part of either format and
-//! are refused. Nothing here panics, whatever the input, and the time taken is about
+//! are refused, unless the parser [allows them](Parser::allow_utf8_names). Nothing here panics, whatever the input, and the time taken is about
 //! proportional to its size, also for a sample with a huge label set.
 //!
 //! ```
@@ -115,6 +115,7 @@ pub use crate::format::Format;
 pub struct Parser {
     format: Format,
     lenient: bool,
+    utf8_names: bool,
 }
 
 impl Parser {
@@ -123,6 +124,29 @@ impl Parser {
         Parser {
             format,
             lenient: false,
+            utf8_names: false,
+        }
+    }
+
+    /// Reads names outside the legacy character set quoted, as expositions answered with
+    /// `escaping=allow-utf-8` write them (text 1.0.0, and OpenMetrics as Prometheus 3
+    /// reads it): `# TYPE "http.server.duration" histogram`,
+    /// `{"http.server.duration_count","url.scheme"="https"} 3`. Neither text 0.0.4 nor
+    /// OpenMetrics 1.0 has quoted names, so strict parsers refuse them.
+    ///
+    /// ```
+    /// use promenade::parse::{Format, Parser};
+    ///
+    /// let input = "# TYPE \"http.server.requests_total\" counter\n{\"http.server.requests_total\",\"url.scheme\"=\"https\"} 3\n";
+    /// let families = Parser::new(Format::Text).allow_utf8_names().parse(input).unwrap();
+    /// assert_eq!(families[0].name, "http.server.requests_total");
+    /// assert_eq!(families[0].samples[0].label("url.scheme"), Some("https"));
+    /// assert!(Parser::new(Format::Text).parse(input).is_err());
+    /// ```
+    pub fn allow_utf8_names(self) -> Parser {
+        Parser {
+            utf8_names: true,
+            ..self
         }
     }
 
@@ -139,9 +163,9 @@ impl Parser {
     /// Parses `input` into its metric families, in order of appearance.
     pub fn parse(&self, input: &str) -> Result<Vec<MetricFamily>, ParseError> {
         match self.format {
-            Format::OpenMetrics => openmetrics::parse(input),
+            Format::OpenMetrics => openmetrics::parse(input, self.utf8_names),
             Format::Protobuf => self.parse_bytes(input.as_bytes()),
-            _ => text::parse(input, self.lenient),
+            _ => text::parse(input, self.lenient, self.utf8_names),
         }
     }
 

@@ -6,7 +6,7 @@ use super::{Exemplar, Format, MetricFamily, MetricType, ParseError, Sample, Time
 
 const SPACE: &[char] = &[' '];
 
-pub(super) fn parse(input: &str) -> Result<Vec<MetricFamily>, ParseError> {
+pub(super) fn parse(input: &str, utf8: bool) -> Result<Vec<MetricFamily>, ParseError> {
     let mut builder = Builder::new(Format::OpenMetrics, false);
     let lines: Vec<&str> = input.split('\n').collect();
     let mut eof = false;
@@ -37,7 +37,7 @@ pub(super) fn parse(input: &str) -> Result<Vec<MetricFamily>, ParseError> {
             eof = true;
             continue;
         }
-        parse_line(&mut builder, line, line_no)?;
+        parse_line(&mut builder, line, line_no, utf8)?;
     }
     if !eof {
         let line_no = lines.len();
@@ -65,8 +65,13 @@ fn separator(c: &mut Cursor<'_>, before: &str) -> Result<(), ParseError> {
     }
 }
 
-fn parse_line(builder: &mut Builder, line: &str, line_no: usize) -> Result<(), ParseError> {
-    let mut c = Cursor::new(line, line_no);
+fn parse_line(
+    builder: &mut Builder,
+    line: &str,
+    line_no: usize,
+    utf8: bool,
+) -> Result<(), ParseError> {
+    let mut c = Cursor::new(line, line_no, utf8);
     if c.eat('#') {
         const ALLOWED: &str =
             "OpenMetrics comments are `# HELP`, `# TYPE`, `# UNIT` and `# EOF` only";
@@ -92,13 +97,13 @@ fn parse_line(builder: &mut Builder, line: &str, line_no: usize) -> Result<(), P
         match keyword {
             "HELP" => {
                 let help = c.escaped_rest(Escapes::Quoted, false)?;
-                builder.metadata(name, Metadata::Help(help), at)
+                builder.metadata(&name, Metadata::Help(help), at)
             }
             "TYPE" => {
                 let type_pos = c.pos();
                 let spelled = c.take_rest();
                 let metric_type = om_type(spelled).map_err(|m| c.error_at(type_pos, m))?;
-                builder.metadata(name, Metadata::Type(metric_type), at)
+                builder.metadata(&name, Metadata::Type(metric_type), at)
             }
             _ => {
                 let unit_pos = c.pos();
@@ -116,7 +121,7 @@ fn parse_line(builder: &mut Builder, line: &str, line_no: usize) -> Result<(), P
                         ),
                     ));
                 }
-                builder.metadata(name, Metadata::Unit(unit.to_owned()), at)
+                builder.metadata(&name, Metadata::Unit(unit.to_owned()), at)
             }
         }
     } else {
@@ -124,12 +129,7 @@ fn parse_line(builder: &mut Builder, line: &str, line_no: usize) -> Result<(), P
             return Err(c.error("lines cannot start with whitespace in OpenMetrics"));
         }
         let name_pos = c.pos();
-        let name = c.metric_name()?;
-        let labels = if c.peek() == Some('{') {
-            c.labels(true)?
-        } else {
-            Vec::new()
-        };
+        let (name, labels) = super::text::sample_name_and_labels(&mut c, true)?;
         separator(&mut c, "the value")?;
         let value_pos = c.pos();
         let value = parse_float(c.token(SPACE)).map_err(|m| c.error_at(value_pos, m))?;
@@ -148,7 +148,7 @@ fn parse_line(builder: &mut Builder, line: &str, line_no: usize) -> Result<(), P
             }
         }
         let sample = Sample {
-            name: name.to_owned(),
+            name,
             labels,
             value,
             timestamp,

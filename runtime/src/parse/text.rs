@@ -6,17 +6,21 @@ use super::{Format, MetricFamily, MetricType, ParseError, Sample, Timestamp};
 
 const BLANKS: &[char] = &[' ', '\t'];
 
-pub(super) fn parse(input: &str, lenient: bool) -> Result<Vec<MetricFamily>, ParseError> {
+pub(super) fn parse(
+    input: &str,
+    lenient: bool,
+    utf8: bool,
+) -> Result<Vec<MetricFamily>, ParseError> {
     let mut builder = Builder::new(Format::Text, lenient);
     // `split` yields the text after the last `\n` last: empty when the input ends in one.
     let mut lines: Vec<&str> = input.split('\n').collect();
     let unterminated = lines.pop().filter(|last| !last.is_empty());
     for (i, line) in lines.iter().enumerate() {
-        parse_line(&mut builder, line, i + 1)?;
+        parse_line(&mut builder, line, i + 1, utf8)?;
     }
     if let Some(last) = unterminated {
         let line_no = lines.len() + 1;
-        parse_line(&mut builder, last, line_no)?;
+        parse_line(&mut builder, last, line_no, utf8)?;
         if !lenient {
             return Err(ParseError::new(
                 line_no,
@@ -30,8 +34,13 @@ pub(super) fn parse(input: &str, lenient: bool) -> Result<Vec<MetricFamily>, Par
 
 /// One line. Strict and lenient parsing read lines alike (unknown escape sequences are
 /// kept as written in both); they differ in what [`Builder`] checks across lines.
-fn parse_line(builder: &mut Builder, line: &str, line_no: usize) -> Result<(), ParseError> {
-    let mut c = Cursor::new(line, line_no);
+fn parse_line(
+    builder: &mut Builder,
+    line: &str,
+    line_no: usize,
+    utf8: bool,
+) -> Result<(), ParseError> {
+    let mut c = Cursor::new(line, line_no, utf8);
     c.skip_blanks();
     if c.at_end() {
         return Ok(());
@@ -63,7 +72,7 @@ fn parse_line(builder: &mut Builder, line: &str, line_no: usize) -> Result<(), P
                 }
                 c.escaped_rest(Escapes::Help004, true)?
             };
-            builder.metadata(name, Metadata::Help(help), at)
+            builder.metadata(&name, Metadata::Help(help), at)
         } else {
             if !c.skip_blanks() {
                 return Err(c.error(format!(
@@ -78,19 +87,12 @@ fn parse_line(builder: &mut Builder, line: &str, line_no: usize) -> Result<(), P
                 return Err(c.error(format!("unexpected `{}` after the type", c.rest())));
             }
             let metric_type = text_type(spelled).map_err(|m| c.error_at(type_pos, m))?;
-            builder.metadata(name, Metadata::Type(metric_type), at)
+            builder.metadata(&name, Metadata::Type(metric_type), at)
         }
     } else {
         let name_pos = c.pos();
-        let name = c.metric_name()?;
+        let (name, labels) = sample_name_and_labels(&mut c, false)?;
         c.skip_blanks();
-        let labels = if c.peek() == Some('{') {
-            let labels = c.labels(false)?;
-            c.skip_blanks();
-            labels
-        } else {
-            Vec::new()
-        };
         if c.at_end() {
             return Err(c.error(format!("expected a value for `{name}`")));
         }
@@ -112,7 +114,7 @@ fn parse_line(builder: &mut Builder, line: &str, line_no: usize) -> Result<(), P
             Some(Timestamp::Millis(ts))
         };
         let sample = Sample {
-            name: name.to_owned(),
+            name,
             labels,
             value,
             timestamp,
@@ -159,4 +161,28 @@ fn millis(s: &str) -> Result<i64, String> {
     }
     s.parse::<i64>()
         .map_err(|_| format!("timestamp `{s}` is out of the range of a 64-bit integer"))
+}
+
+/// A sample's name and labels: `name{labels}`, or — when names may be quoted — the name
+/// quoted inside the braces, `{"name",labels}`.
+pub(super) fn sample_name_and_labels(
+    c: &mut Cursor<'_>,
+    openmetrics: bool,
+) -> Result<(String, Vec<(String, String)>), ParseError> {
+    if c.peek() == Some('{') {
+        let at = c.pos();
+        let (name, labels) = c.labels_and_name(openmetrics, true)?;
+        let name = name.ok_or_else(|| c.error_at(at, "expected a metric name before `{`"))?;
+        return Ok((name, labels));
+    }
+    let name = c.metric_name()?.into_owned();
+    if !openmetrics {
+        c.skip_blanks();
+    }
+    let labels = if c.peek() == Some('{') {
+        c.labels(openmetrics)?
+    } else {
+        Vec::new()
+    };
+    Ok((name, labels))
 }
