@@ -31,6 +31,9 @@ pub(super) enum Escapes {
     Quoted,
 }
 
+/// A metric name given inside the braces, if any, and the label pairs.
+pub(super) type NameAndLabels = (Option<String>, Vec<(String, String)>);
+
 pub(super) struct Cursor<'a> {
     line: &'a str,
     pos: usize,
@@ -48,6 +51,11 @@ impl<'a> Cursor<'a> {
             line_no,
             utf8,
         }
+    }
+
+    /// Whether names may be quoted.
+    pub(super) fn quoted_names(&self) -> bool {
+        self.utf8
     }
 
     /// A quoted name after its opening quote (escapes `\\`, `\"`, `\n`); never empty.
@@ -214,7 +222,7 @@ impl<'a> Cursor<'a> {
         &mut self,
         openmetrics: bool,
         name_inside: bool,
-    ) -> Result<(Option<String>, Vec<(String, String)>), ParseError> {
+    ) -> Result<NameAndLabels, ParseError> {
         self.expect('{', "`{`")?;
         let mut metric_name = None;
         if self.utf8 && name_inside {
@@ -421,6 +429,7 @@ enum LabelNames<'a> {
 
 impl<'a> LabelNames<'a> {
     /// Adds `name`; false if it was already there.
+    #[allow(clippy::ptr_arg)] // the Cow is kept, borrowed or owned as it came
     fn insert(&mut self, name: &Cow<'a, str>) -> bool {
         match self {
             LabelNames::Few(names) if names.contains(name) => false,

@@ -169,7 +169,7 @@ pub(super) fn sample_name_and_labels(
     c: &mut Cursor<'_>,
     openmetrics: bool,
 ) -> Result<(String, Vec<(String, String)>), ParseError> {
-    if c.peek() == Some('{') {
+    if c.peek() == Some('{') && c.quoted_names() {
         let at = c.pos();
         let (name, labels) = c.labels_and_name(openmetrics, true)?;
         let name = name.ok_or_else(|| c.error_at(at, "expected a metric name before `{`"))?;
