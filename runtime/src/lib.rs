@@ -67,6 +67,7 @@ mod error;
 pub mod exporters;
 mod family;
 mod format;
+pub mod function;
 pub mod labels;
 pub mod metrics;
 mod number;
@@ -599,11 +600,7 @@ pub use promenade_macros::in_progress;
 /// ```
 pub use promenade_macros::instrumented;
 
-pub use __private::Outcome;
-
-pub use __private::FunctionMetrics;
-
-pub use __private::ErrorKindLabels;
+pub use function::{ErrorKindLabels, FunctionMetrics, Outcome};
 
 /// Derives [`LabelValue`](trait@LabelValue) for a fieldless enum (each variant is one value
 /// of the label) or for a newtype (a struct with one field).
