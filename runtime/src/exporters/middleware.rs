@@ -13,11 +13,11 @@ use axum::http::{Method, Request, Response, StatusCode};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::labels::{LabelValueWriter, LabelWriter};
+use crate::labels::LabelValueWriter;
 use crate::registry::{CollectMetric, Collector, Descriptor, Sink};
 use crate::{
     default_registry, Buckets, Counter, Error, Family, Histogram, HistogramTimer, InProgress,
-    IntGauge, LabelSet, LabelValue, MetricType, Registry, Series,
+    IntGauge, LabelValue, MetricType, Registry, Series,
 };
 
 /// The `route` label of requests that no route matched.
@@ -127,6 +127,8 @@ impl HttpStatus {
     }
 }
 
+// Written by hand: `#[derive(LabelValue)]` takes fieldless enums and newtypes, and a
+// status is a code, a class or one of two words.
 impl LabelValue for HttpStatus {
     // Bounded (at most 900 codes + 9 classes + 2), but not dense: the label set it sits
     // in has an open `route` anyway.
@@ -150,54 +152,31 @@ impl LabelValue for HttpStatus {
 }
 
 /// The labels of `http_requests_total`.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+///
+/// `route` and `status` are open label values: the families bound them with their series
+/// limit ([`HttpMetricsBuilder::max_series`]).
+#[derive(Clone, PartialEq, Eq, Hash, Debug, crate::LabelSet)]
+#[label(crate = "crate")]
 pub struct RequestLabels {
     /// The request method.
     pub method: HttpMethod,
     /// The matched route template, or the unmatched value.
+    #[label(unbounded)]
     pub route: Arc<str>,
     /// The response status (code or class), `cancelled` or `error`.
+    #[label(unbounded)]
     pub status: HttpStatus,
 }
 
-impl LabelSet for RequestLabels {
-    const NAMES: &'static [&'static str] = &["method", "route", "status"];
-    const CARDINALITY: Option<usize> = None;
-    fn index(&self) -> usize {
-        0
-    }
-    fn from_index(_: usize) -> Option<Self> {
-        None
-    }
-    fn encode(&self, out: &mut LabelWriter<'_>) {
-        out.label("method", &self.method);
-        out.label("route", &self.route);
-        out.label("status", &self.status);
-    }
-}
-
 /// The labels of `http_request_duration_seconds`.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, crate::LabelSet)]
+#[label(crate = "crate")]
 pub struct RouteLabels {
     /// The request method.
     pub method: HttpMethod,
     /// The matched route template, or the unmatched value.
+    #[label(unbounded)]
     pub route: Arc<str>,
-}
-
-impl LabelSet for RouteLabels {
-    const NAMES: &'static [&'static str] = &["method", "route"];
-    const CARDINALITY: Option<usize> = None;
-    fn index(&self) -> usize {
-        0
-    }
-    fn from_index(_: usize) -> Option<Self> {
-        None
-    }
-    fn encode(&self, out: &mut LabelWriter<'_>) {
-        out.label("method", &self.method);
-        out.label("route", &self.route);
-    }
 }
 
 /// Configures an [`HttpMetricsLayer`]: names, buckets, status grouping, limits, registry.

@@ -100,23 +100,11 @@ impl<E: LabelValue> LabelSet for ErrorKindLabels<E> {
 }
 
 /// The label of a function's own error counter (`#[counted_exceptions(name = "...")]`).
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, crate::LabelSet)]
+#[label(crate = "crate")]
 struct KindLabel {
+    #[label(unbounded)]
     kind: Cow<'static, str>,
-}
-
-impl LabelSet for KindLabel {
-    const NAMES: &'static [&'static str] = &["kind"];
-    const CARDINALITY: Option<usize> = None;
-    fn index(&self) -> usize {
-        0
-    }
-    fn from_index(_: usize) -> Option<Self> {
-        None
-    }
-    fn encode(&self, out: &mut LabelWriter<'_>) {
-        out.label("kind", &self.kind);
-    }
 }
 
 /// The series of one error counter, by kind: `panic` and `error` resolved once, the

@@ -42,6 +42,8 @@ impl Outcome {
     }
 }
 
+// By hand: `#[derive(LabelSet)]` takes structs, and `Outcome` is an enum that is its own
+// one-label set.
 impl LabelSet for Outcome {
     const NAMES: &'static [&'static str] = &["outcome"];
     const CARDINALITY: Option<usize> = Some(4);

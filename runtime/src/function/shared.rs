@@ -12,7 +12,6 @@ use std::sync::LazyLock;
 
 use super::outcome::Outcome;
 use crate::family::Family;
-use crate::labels::{LabelSet, LabelWriter};
 use crate::metrics::{Counter, Histogram, IntGauge, MetricType};
 use crate::registry::{AutoRegistration, CollectMetric, Collector, Descriptor, Registry, Sink};
 use crate::Error;
@@ -38,11 +37,16 @@ const FUNCTION_LIMIT: usize = 10_000;
 const ERROR_SERIES_LIMIT: usize = 50_000;
 
 /// The labels of the shared families: the function's name and its module path.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+///
+/// Both are open: a shared family is bounded by its own limit instead.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, crate::LabelSet)]
+#[label(crate = "crate")]
 pub(crate) struct FunctionLabels {
     /// The function's name.
+    #[label(unbounded)]
     pub function: &'static str,
     /// `module_path!()` where the function is defined.
+    #[label(unbounded)]
     pub module: &'static str,
 }
 
@@ -53,63 +57,23 @@ impl FunctionLabels {
     }
 }
 
-impl LabelSet for FunctionLabels {
-    const NAMES: &'static [&'static str] = &["function", "module"];
-    const CARDINALITY: Option<usize> = None;
-    fn index(&self) -> usize {
-        0
-    }
-    fn from_index(_: usize) -> Option<Self> {
-        None
-    }
-    fn encode(&self, out: &mut LabelWriter<'_>) {
-        out.label("function", &self.function);
-        out.label("module", &self.module);
-    }
-}
-
 /// The labels of `function_outcome_duration_seconds`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, crate::LabelSet)]
+#[label(crate = "crate")]
 pub(crate) struct OutcomeLabels {
+    #[label(flatten)]
     pub(super) function: FunctionLabels,
     pub(super) outcome: Outcome,
 }
 
-impl LabelSet for OutcomeLabels {
-    const NAMES: &'static [&'static str] = &["function", "module", "outcome"];
-    const CARDINALITY: Option<usize> = None;
-    fn index(&self) -> usize {
-        0
-    }
-    fn from_index(_: usize) -> Option<Self> {
-        None
-    }
-    fn encode(&self, out: &mut LabelWriter<'_>) {
-        self.function.encode(out);
-        out.label("outcome", &self.outcome);
-    }
-}
-
 /// The labels of `function_errors_total`.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, crate::LabelSet)]
+#[label(crate = "crate")]
 pub(crate) struct ErrorLabels {
+    #[label(flatten)]
     pub(super) function: FunctionLabels,
+    #[label(unbounded)]
     pub(super) kind: Cow<'static, str>,
-}
-
-impl LabelSet for ErrorLabels {
-    const NAMES: &'static [&'static str] = &["function", "module", "kind"];
-    const CARDINALITY: Option<usize> = None;
-    fn index(&self) -> usize {
-        0
-    }
-    fn from_index(_: usize) -> Option<Self> {
-        None
-    }
-    fn encode(&self, out: &mut LabelWriter<'_>) {
-        self.function.encode(out);
-        out.label("kind", &self.kind);
-    }
 }
 
 /// `function_duration_seconds{function, module}`, in the default registry.
