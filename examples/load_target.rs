@@ -1,6 +1,6 @@
 //! Load target for `scripts/load.sh`: a registry of 10,000 counter series, concurrent
 //! writer threads incrementing them, and the stand-alone server
-//! ([`promenade::exporters::serve::Server`]) exposing it at `/metrics`.
+//! ([`promenade::serve::Server`]) exposing it at `/metrics`.
 //!
 //! ```text
 //! cargo run --release --no-default-features --example load_target -- 127.0.0.1:9184 2
@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use promenade::exporters::serve::Server;
+use promenade::serve::Server;
 use promenade::{Counter, Family, LabelSet, LabelValue, Registry};
 
 /// The series number, `0` to `9999`: a dense label value.

@@ -13,7 +13,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use promenade::{write_textfile, Counter, Family, Gauge, LabelSet, LabelValue, Registry};
+use promenade::textfile::write_textfile;
+use promenade::{Counter, Family, Gauge, LabelSet, LabelValue, Registry};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
 enum Volume {

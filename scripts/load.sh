@@ -7,7 +7,7 @@
 # 1. installs Debian's `wrk` if missing (needs root; idempotent);
 # 2. builds examples/load_target.rs in release (no default features): a registry of
 #    10,000 counter series, LOAD_WRITERS writer threads incrementing random series
-#    without pause, served by `promenade::exporters::serve::Server` on 127.0.0.1 (port
+#    without pause, served by `promenade::serve::Server` on 127.0.0.1 (port
 #    chosen by the OS);
 # 3. drives GET /metrics with wrk for LOAD_DURATION seconds (LOAD_THREADS threads,
 #    LOAD_CONNECTIONS keep-alive connections) while the writers run;

@@ -58,15 +58,16 @@
 //! ```
 //!
 //! Serve it from axum with `.route("/metrics", promenade::axum::metrics())`, or from a
-//! thread of its own with [`serve`]. The README has a tour; `ARCHITECTURE.md` maps the code.
+//! thread of its own with [`serve::serve`]. The README has a tour; `ARCHITECTURE.md` maps the code.
 #![warn(missing_docs)]
 
 pub mod build_info;
 pub mod encoding;
 mod error;
-pub mod exporters;
+mod exporters;
 mod family;
 mod format;
+pub mod function;
 pub mod labels;
 pub mod metrics;
 mod number;
@@ -93,15 +94,17 @@ pub use metrics::{
 };
 pub use registry::{default_registry, Collector, Registry};
 
+// The exporters, each reached through its module (`promenade::serve::Server`,
+// `promenade::axum::HttpMetricsLayer`, …).
 #[cfg(feature = "axum")]
 pub use exporters::axum;
 #[cfg(feature = "graphite")]
 pub use exporters::graphite;
 #[cfg(feature = "push")]
 pub use exporters::push;
-pub use exporters::serve::{serve, serve_registry, Server, ServerBuilder, ServerHandle};
+pub use exporters::serve;
 #[cfg(feature = "textfile")]
-pub use exporters::textfile::{self, write_textfile};
+pub use exporters::textfile;
 
 /// Times every call of a function into a histogram.
 ///
@@ -599,11 +602,7 @@ pub use promenade_macros::in_progress;
 /// ```
 pub use promenade_macros::instrumented;
 
-pub use __private::Outcome;
-
-pub use __private::FunctionMetrics;
-
-pub use __private::ErrorKindLabels;
+pub use function::{ErrorKindLabels, FunctionMetrics, Outcome};
 
 /// Derives [`LabelValue`](trait@LabelValue) for a fieldless enum (each variant is one value
 /// of the label) or for a newtype (a struct with one field).

@@ -1,7 +1,7 @@
 //! End to end over real HTTP: an axum app instrumented with the derives and `#[timed]`,
 //! driven a known number of times, then scraped at `/metrics` and read back with
 //! `prometheus-parse` and with the strict reader in `common`. Every number is exact.
-//! Also the stand-alone `promenade::serve` server: routes, methods, shutdown.
+//! Also the stand-alone `promenade::serve::serve` server: routes, methods, shutdown.
 
 mod common;
 
@@ -395,7 +395,7 @@ fn a_private_registry_serves_a_derived_struct() {
 
 #[test]
 fn stand_alone_server_answers_get_refuses_other_methods_and_shuts_down() {
-    let server = promenade::serve("127.0.0.1:0").unwrap();
+    let server = promenade::serve::serve("127.0.0.1:0").unwrap();
     let addr = server.local_addr();
     assert!(addr.ip().is_loopback());
 
@@ -453,7 +453,7 @@ const AWKWARD_HELP: &str = "Label values that need escaping: C:\\dir \"quoted\"\
 /// Not a test of its own: `scripts/e2e.sh` runs this (with `--ignored --exact`) so that a
 /// real Prometheus scrapes label values and HELP text that need escaping, and checks that
 /// it stores exactly the original strings. It serves the exposition with
-/// `promenade::serve_registry` on `$PROMENADE_E2E_FIXTURE_ADDR`, writes what it recorded as
+/// `promenade::serve::serve_registry` on `$PROMENADE_E2E_FIXTURE_ADDR`, writes what it recorded as
 /// JSON to `$PROMENADE_E2E_FIXTURE_EXPECTED`, and stops by itself after 120 s at most (the
 /// script stops it by its PID well before).
 #[test]
@@ -492,7 +492,7 @@ fn e2e_fixture_awkward_labels() {
     json.push_str("]}\n");
     std::fs::write(&expected_path, json).unwrap();
 
-    let server = promenade::serve_registry(addr.as_str(), registry).unwrap();
+    let server = promenade::serve::serve_registry(addr.as_str(), registry).unwrap();
     println!("fixture serving on http://{}/metrics", server.local_addr());
     thread::sleep(Duration::from_secs(120));
     server.shutdown();

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use promenade::exporters::serve::{Server, ServerHandle};
+use promenade::serve::{Server, ServerHandle};
 use promenade::{CallbackGauge, Counter, Registry};
 
 const TEXT_004: &str = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores";
@@ -49,7 +49,7 @@ impl Drop for Running {
     }
 }
 
-fn spawn(builder: promenade::exporters::serve::ServerBuilder) -> Running {
+fn spawn(builder: promenade::serve::ServerBuilder) -> Running {
     Running(Some(builder.addr("127.0.0.1:0").spawn().unwrap()))
 }
 
@@ -736,7 +736,7 @@ fn the_builder_reports_a_missing_or_unusable_address() {
 #[cfg(feature = "tls")]
 mod tls {
     use super::*;
-    use promenade::exporters::serve::TlsConfig;
+    use promenade::serve::TlsConfig;
 
     /// A test CA and a leaf for `localhost` and 127.0.0.1 it signed (P-256, valid until
     /// 2126), made with openssl for these tests only.

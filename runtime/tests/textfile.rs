@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use promenade::{write_textfile, Counter, Family, Gauge, LabelSet, LabelValue, Registry};
+use promenade::textfile::write_textfile;
+use promenade::{Counter, Family, Gauge, LabelSet, LabelValue, Registry};
 
 /// A temp dir removed on drop.
 struct TempDir(PathBuf);

@@ -16,7 +16,7 @@ pub(crate) fn plan(cx: &FnCx, args: &Resolved) -> Plan {
     let (krate, private) = (&cx.krate, &cx.private);
     let local = fn_attr::local("calls");
     let spec = Spec {
-        shared: quote!(CallSite),
+        shared: quote!(Site<#krate::Counter>),
         shared_extra: quote!(),
         own: quote!(#krate::Counter),
     };

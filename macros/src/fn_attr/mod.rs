@@ -135,7 +135,8 @@ pub(crate) struct FnCx {
 
 /// The types one attribute records into, for [`bind`].
 pub(crate) struct Spec {
-    /// The call site type of the bare form, in `__private`.
+    /// The call site type of the bare form, in `__private` (`Site<M>`, `OutcomeSite`,
+    /// `ErrorSite`).
     pub(crate) shared: TokenStream,
     /// Arguments of the site's `new` after the function and module names.
     pub(crate) shared_extra: TokenStream,
@@ -167,7 +168,7 @@ pub(crate) fn bind(
             let stmt = quote! {
                 let #local = {
                     static __PROMENADE_SITE: #private::#shared =
-                        #private::#shared::new(#fn_name, ::core::module_path!() #shared_extra);
+                        <#private::#shared>::new(#fn_name, ::core::module_path!() #shared_extra);
                     #private::inventory::submit! {
                         #private::SiteRef(&__PROMENADE_SITE)
                     }

@@ -17,7 +17,7 @@ pub(crate) fn plan(cx: &FnCx, args: &Resolved) -> Plan {
     let (krate, private) = (&cx.krate, &cx.private);
     let local = fn_attr::local("in_flight");
     let spec = Spec {
-        shared: quote!(InProgressSite),
+        shared: quote!(Site<#krate::IntGauge>),
         shared_extra: quote!(),
         own: quote!(#krate::IntGauge),
     };

@@ -25,7 +25,7 @@ fn plain_plan(cx: &FnCx, args: &Resolved) -> Plan {
     let (krate, private) = (&cx.krate, &cx.private);
     let local = fn_attr::local("duration");
     let spec = Spec {
-        shared: quote!(TimedSite),
+        shared: quote!(Site<#krate::Histogram>),
         shared_extra: quote!(),
         own: quote!(#krate::Histogram),
     };

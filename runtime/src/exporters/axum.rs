@@ -1,4 +1,6 @@
-//! Serving metrics from an axum app.
+//! Serving metrics from an axum app, and measuring it: the `/metrics` route ([`metrics`],
+//! [`metrics_for`], [`handler`], [`render`]) and the RED metrics middleware
+//! ([`HttpMetricsLayer`]).
 //!
 //! ```no_run
 //! # async fn run() {
@@ -7,6 +9,59 @@
 //! axum::serve(listener, app).await.unwrap();
 //! # }
 //! ```
+//!
+//! # RED metrics: [`HttpMetricsLayer`]
+//!
+//! A tower [`Layer`](tower_layer::Layer) that records, for every request of an axum app:
+//! - `http_requests_total{method, route, status}` (counter);
+//! - `http_request_duration_seconds{method, route}` (histogram, seconds from the call of
+//!   the service until its response head is ready);
+//! - `http_requests_in_flight` (gauge, no labels): requests whose response is not ready yet.
+//!
+//! ```
+//! use axum::{routing::get, Router};
+//! use promenade::axum::HttpMetricsLayer;
+//!
+//! let http = HttpMetricsLayer::new().expect("the names are free in the default registry");
+//! let app: Router = Router::new()
+//!     .route("/users/{id}", get(|| async { "a user" }))
+//!     .layer(http) // every route above, and the fallback (unmatched requests)
+//!     .route("/metrics", promenade::axum::metrics()); // added after: scrapes are not counted
+//! ```
+//!
+//! ## Labels, and why they stay bounded
+//! - `route` is axum's [`MatchedPath`](axum::extract::MatchedPath): the route *template*
+//!   (`/users/{id}`), never the raw URI, so `/users/1` and `/users/2` share a series. Requests no route matched (the
+//!   fallback: 404s, scanners) all get one fixed value, [`UNMATCHED_ROUTE`] by default.
+//!   Apply the layer with [`Router::layer`](axum::Router::layer) (or `route_layer`, which
+//!   leaves unmatched requests out): a layer wrapped around the whole router from outside
+//!   runs before routing and sees no matched path, so every request would be "unmatched".
+//! - `method` is an [`HttpMethod`]: the nine methods of RFC 9110 + PATCH by name
+//!   (`GET`, `POST`, …), anything else `other`.
+//! - `status` is the response's code (`200`) or class (`2xx`), see [`StatusGrouping`];
+//!   a request whose future was dropped before a response existed (the client went away)
+//!   is counted with `status="cancelled"`, and an error from the inner service with
+//!   `status="error"`, so that `sum(http_requests_total)` always equals the histogram's
+//!   `_count`.
+//!
+//! Routes are an open set, bounded in practice by the routes the app declares. The two
+//! families still carry a series limit ([`HttpMetricsBuilder::max_series`], default
+//! [`DEFAULT_MAX_SERIES`]): the counter has one series per (route, method, status) seen,
+//! the histogram one per (route, method). Past the limit new combinations share one
+//! overflow series (every label `__overflow__`), counted in
+//! `promenade_family_overflow_total{family="…"}`; existing series keep counting.
+//!
+//! ## Cost per request
+//! A read-locked lookup of the route's interned `Arc<str>` (created once per route), two
+//! family lookups (hash + read lock), one in-flight increment and decrement, one
+//! histogram observation and one counter increment. Nothing is allocated per request once
+//! a route's series exist.
+//!
+//! ## Cancellation
+//! The in-flight gauge is held by a guard inside the response future, and the duration by
+//! a [`HistogramTimer`](crate::HistogramTimer): when hyper drops the future because the
+//! client disconnected mid-request, the gauge goes back down and the duration and the
+//! `cancelled` count are recorded.
 
 use std::sync::Arc;
 

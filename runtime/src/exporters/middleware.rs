@@ -1,55 +1,5 @@
-//! RED metrics for every request of an axum app: a tower [`Layer`].
-//!
-//! [`HttpMetricsLayer`] records, per request:
-//! - `http_requests_total{method, route, status}` (counter);
-//! - `http_request_duration_seconds{method, route}` (histogram, seconds from the call of
-//!   the service until its response head is ready);
-//! - `http_requests_in_flight` (gauge, no labels): requests whose response is not ready yet.
-//!
-//! ```
-//! use axum::{routing::get, Router};
-//! use promenade::axum::HttpMetricsLayer;
-//!
-//! let http = HttpMetricsLayer::new().expect("the names are free in the default registry");
-//! let app: Router = Router::new()
-//!     .route("/users/{id}", get(|| async { "a user" }))
-//!     .layer(http) // every route above, and the fallback (unmatched requests)
-//!     .route("/metrics", promenade::axum::metrics()); // added after: scrapes are not counted
-//! ```
-//!
-//! # Labels, and why they stay bounded
-//! - `route` is axum's [`MatchedPath`]: the route *template* (`/users/{id}`), never the raw
-//!   URI, so `/users/1` and `/users/2` share a series. Requests no route matched (the
-//!   fallback: 404s, scanners) all get one fixed value, [`UNMATCHED_ROUTE`] by default.
-//!   Apply the layer with [`Router::layer`](axum::Router::layer) (or `route_layer`, which
-//!   leaves unmatched requests out): a layer wrapped around the whole router from outside
-//!   runs before routing and sees no matched path, so every request would be "unmatched".
-//! - `method` is an [`HttpMethod`]: the nine methods of RFC 9110 + PATCH by name
-//!   (`GET`, `POST`, …), anything else `other`.
-//! - `status` is the response's code (`200`) or class (`2xx`), see [`StatusGrouping`];
-//!   a request whose future was dropped before a response existed (the client went away)
-//!   is counted with `status="cancelled"`, and an error from the inner service with
-//!   `status="error"`, so that `sum(http_requests_total)` always equals the histogram's
-//!   `_count`.
-//!
-//! Routes are an open set, bounded in practice by the routes the app declares. The two
-//! families still carry a series limit ([`HttpMetricsBuilder::max_series`], default
-//! [`DEFAULT_MAX_SERIES`]): the counter has one series per (route, method, status) seen,
-//! the histogram one per (route, method). Past the limit new combinations share one
-//! overflow series (every label `__overflow__`), counted in
-//! `promenade_family_overflow_total{family="…"}`; existing series keep counting.
-//!
-//! # Cost per request
-//! A read-locked lookup of the route's interned `Arc<str>` (created once per route), two
-//! family lookups (hash + read lock), one in-flight increment and decrement, one
-//! histogram observation and one counter increment. Nothing is allocated per request once
-//! a route's series exist.
-//!
-//! # Cancellation
-//! The in-flight gauge is held by a guard inside the response future, and the duration by
-//! a [`HistogramTimer`]: when hyper drops the future because the client disconnected
-//! mid-request, the gauge goes back down and the duration and the `cancelled` count are
-//! recorded.
+//! The RED metrics middleware, public through `promenade::axum` (its documentation is
+//! there).
 
 use std::collections::HashSet;
 use std::fmt;
@@ -63,11 +13,11 @@ use axum::http::{Method, Request, Response, StatusCode};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::labels::{LabelValueWriter, LabelWriter};
+use crate::labels::LabelValueWriter;
 use crate::registry::{CollectMetric, Collector, Descriptor, Sink};
 use crate::{
     default_registry, Buckets, Counter, Error, Family, Histogram, HistogramTimer, InProgress,
-    IntGauge, LabelSet, LabelValue, MetricType, Registry, Series,
+    IntGauge, LabelValue, MetricType, Registry, Series,
 };
 
 /// The `route` label of requests that no route matched.
@@ -177,6 +127,8 @@ impl HttpStatus {
     }
 }
 
+// Written by hand: `#[derive(LabelValue)]` takes fieldless enums and newtypes, and a
+// status is a code, a class or one of two words.
 impl LabelValue for HttpStatus {
     // Bounded (at most 900 codes + 9 classes + 2), but not dense: the label set it sits
     // in has an open `route` anyway.
@@ -200,54 +152,31 @@ impl LabelValue for HttpStatus {
 }
 
 /// The labels of `http_requests_total`.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+///
+/// `route` and `status` are open label values: the families bound them with their series
+/// limit ([`HttpMetricsBuilder::max_series`]).
+#[derive(Clone, PartialEq, Eq, Hash, Debug, crate::LabelSet)]
+#[label(crate = "crate")]
 pub struct RequestLabels {
     /// The request method.
     pub method: HttpMethod,
     /// The matched route template, or the unmatched value.
+    #[label(unbounded)]
     pub route: Arc<str>,
     /// The response status (code or class), `cancelled` or `error`.
+    #[label(unbounded)]
     pub status: HttpStatus,
 }
 
-impl LabelSet for RequestLabels {
-    const NAMES: &'static [&'static str] = &["method", "route", "status"];
-    const CARDINALITY: Option<usize> = None;
-    fn index(&self) -> usize {
-        0
-    }
-    fn from_index(_: usize) -> Option<Self> {
-        None
-    }
-    fn encode(&self, out: &mut LabelWriter<'_>) {
-        out.label("method", &self.method);
-        out.label("route", &self.route);
-        out.label("status", &self.status);
-    }
-}
-
 /// The labels of `http_request_duration_seconds`.
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug, crate::LabelSet)]
+#[label(crate = "crate")]
 pub struct RouteLabels {
     /// The request method.
     pub method: HttpMethod,
     /// The matched route template, or the unmatched value.
+    #[label(unbounded)]
     pub route: Arc<str>,
-}
-
-impl LabelSet for RouteLabels {
-    const NAMES: &'static [&'static str] = &["method", "route"];
-    const CARDINALITY: Option<usize> = None;
-    fn index(&self) -> usize {
-        0
-    }
-    fn from_index(_: usize) -> Option<Self> {
-        None
-    }
-    fn encode(&self, out: &mut LabelWriter<'_>) {
-        out.label("method", &self.method);
-        out.label("route", &self.route);
-    }
 }
 
 /// Configures an [`HttpMetricsLayer`]: names, buckets, status grouping, limits, registry.
@@ -529,7 +458,7 @@ impl Drop for RequestGuard {
 }
 
 /// A tower [`Layer`] recording RED metrics for every request; see the
-/// [module docs](self). Cloning it is cheap and shares the metrics.
+/// [module docs](crate::axum). Cloning it is cheap and shares the metrics.
 #[derive(Clone)]
 pub struct HttpMetricsLayer {
     metrics: Arc<HttpMetrics>,

@@ -3,7 +3,7 @@
 //! it needs no async runtime.
 //!
 //! ```no_run
-//! use promenade::Server;
+//! use promenade::serve::Server;
 //!
 //! let server = Server::builder()
 //!     .addr("127.0.0.1:9100")
@@ -453,7 +453,7 @@ impl ServerHandle {
 /// `addr`, from a background thread. [`Server::builder`] offers more.
 ///
 /// ```no_run
-/// let server = promenade::serve("127.0.0.1:9100").unwrap();
+/// let server = promenade::serve::serve("127.0.0.1:9100").unwrap();
 /// println!("metrics at http://{}/metrics", server.local_addr());
 /// ```
 pub fn serve(addr: impl ToSocketAddrs) -> io::Result<ServerHandle> {

@@ -38,7 +38,7 @@ static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
 /// let dir = std::env::temp_dir().join(format!("promenade-doc-{}", std::process::id()));
 /// std::fs::create_dir_all(&dir)?;
 /// let path = dir.join("backup.prom");
-/// promenade::write_textfile(&path, &registry)?;
+/// promenade::textfile::write_textfile(&path, &registry)?;
 /// assert_eq!(
 ///     std::fs::read_to_string(&path)?,
 ///     "# HELP backup_runs_total Backups run.\n# TYPE backup_runs_total counter\nbackup_runs_total 1\n"
