@@ -62,7 +62,7 @@ pub const OVERFLOW_LABEL_VALUE: &str = "__overflow__";
 pub struct Family<L, M> {
     config: Box<dyn Any + Send + Sync>,
     dense: OnceLock<Dense<M>>,
-    open: RwLock<HashMap<L, OpenSeries<M>>>,
+    open: RwLock<HashMap<Arc<L>, OpenSeries<M>>>,
     limit: usize,
     overflow: OnceLock<OpenSeries<M>>,
     overflowed: AtomicU64,
@@ -245,7 +245,7 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
         }
         let s = OpenSeries::new(M::with_config(self.config()));
         let m = s.metric.clone();
-        map.insert(labels, s);
+        map.insert(Arc::new(labels), s);
         Series::Shared(m)
     }
 
@@ -369,14 +369,15 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
             }
             return;
         }
-        let series: Vec<(L, Arc<M>, f64)> = {
+        // Shared, not cloned: a scrape allocates the list, never a label set per series.
+        let series: Vec<(Arc<L>, Arc<M>, f64)> = {
             let map = self.open.read().unwrap_or_else(|e| e.into_inner());
             map.iter()
                 .map(|(l, s)| (l.clone(), s.metric.clone(), s.created))
                 .collect()
         };
         for (l, m, created) in &series {
-            f(l, m, *created);
+            f(&**l, m, *created);
         }
         if let Some(s) = self.overflow.get() {
             f(&OverflowLabels(L::NAMES), &s.metric, s.created);

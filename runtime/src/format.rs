@@ -226,7 +226,12 @@ fn is_legacy_char(c: char, first: bool) -> bool {
 /// Whether `name` is a legacy metric name, `[a-zA-Z_:][a-zA-Z0-9_:]*`, or with `label`
 /// a legacy label name, the same without `:`.
 pub(crate) fn is_legacy(name: &str, label: bool) -> bool {
-    let ok = |c: char, first: bool| is_legacy_char(c, first) && !(label && c == ':');
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| ok(c, true)) && chars.all(|c| ok(c, false))
+    // Bytes, not chars: every legacy character is ASCII, so a byte of a multi-byte
+    // character fails as its character would. The encoders ask this for every label of
+    // every series.
+    let ok = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || (b == b':' && !label);
+    match name.as_bytes().split_first() {
+        Some((&first, rest)) => !first.is_ascii_digit() && ok(first) && rest.iter().all(|&b| ok(b)),
+        None => false,
+    }
 }

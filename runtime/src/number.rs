@@ -62,10 +62,70 @@ pub(crate) fn write_f64(out: &mut String, v: f64) {
         out.push_str("NaN");
     } else if v.is_infinite() {
         out.push_str(if v > 0.0 { "+Inf" } else { "-Inf" });
-    } else {
+    } else if v == 0.0 || !(1e-4..1e16).contains(&v.abs()) {
         // `{:?}` is the shortest round-tripping form and switches to exponent notation
-        // for very large and very small magnitudes; it always has a `.` or an `e`.
+        // below 1e-4 and from 1e16 on; it always has a `.` or an `e`.
         let _ = write!(out, "{v:?}");
+    } else {
+        // Between those, ryu writes the same shortest digits the same way (`0.0001`,
+        // `1.5`, `1764745416.123456`) several times faster: it matters for `_created`,
+        // one such float per series (`number::tests::ryu_matches_debug`). The one
+        // difference is a value exactly halfway between two shortest candidates: ryu
+        // rounds it to even, `{:?}` up; such a value is left to `{:?}`.
+        let mut buf = ryu::Buffer::new();
+        let s = buf.format_finite(v);
+        if is_halfway_above(v, s) {
+            let _ = write!(out, "{v:?}");
+        } else {
+            out.push_str(s);
+        }
+    }
+}
+
+/// Whether finite, non-zero `v` is exactly `digits` plus half a unit of their last place
+/// (`digits` is `v` in plain decimal notation, `-?\d+\.\d+`). Conservative: `true` when
+/// it cannot tell.
+fn is_halfway_above(v: f64, digits: &str) -> bool {
+    let digits = digits.trim_start_matches('-');
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let frac = if frac == "0" { "" } else { frac };
+    // v = m · 2^-k with m odd.
+    let bits = v.abs().to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let mut m = bits & ((1 << 52) - 1);
+    let mut e = if biased == 0 {
+        -1074
+    } else {
+        m |= 1 << 52;
+        biased - 1075
+    };
+    let zeros = m.trailing_zeros();
+    m >>= zeros;
+    e += zeros as i32;
+    if e >= 0 {
+        // An integer: its digits are exact (below 1e16 every integer digit is needed).
+        return false;
+    }
+    let k = e.unsigned_abs();
+    // The candidate has q = frac.len() + 1 decimal places; an m · 2^-k with k > q has
+    // more than q of them, so it cannot be the candidate.
+    let q = frac.len() as u32 + 1;
+    if k > q {
+        return false;
+    }
+    let mut n: u128 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        n = n * 10 + u128::from(b - b'0');
+    }
+    n = n * 10 + 5;
+    // v == n / 10^q  ⇔  n · 2^k == m · 10^q.
+    let lhs = n.checked_mul(1u128 << k);
+    let rhs = 10u128
+        .checked_pow(q)
+        .and_then(|p| p.checked_mul(u128::from(m)));
+    match (lhs, rhs) {
+        (Some(l), Some(r)) => l == r,
+        _ => true,
     }
 }
 
@@ -101,18 +161,15 @@ pub(crate) fn write_canonical_f64(out: &mut String, v: f64) {
 
 /// Appends a timestamp given in seconds as text 0.0.4 wants it: integer milliseconds.
 pub(crate) fn write_millis(out: &mut String, seconds: f64) {
-    let _ = write!(out, "{}", (seconds * 1000.0).round() as i64);
+    out.push_str(itoa::Buffer::new().format((seconds * 1000.0).round() as i64));
 }
 
-/// Appends any [`Number`].
+/// Appends any [`Number`]. Integers go through `itoa` rather than `fmt`: one per series.
+#[inline]
 pub(crate) fn write_number(out: &mut String, n: Number) {
     match n {
-        Number::Int(v) => {
-            let _ = write!(out, "{v}");
-        }
-        Number::SignedInt(v) => {
-            let _ = write!(out, "{v}");
-        }
+        Number::Int(v) => out.push_str(itoa::Buffer::new().format(v)),
+        Number::SignedInt(v) => out.push_str(itoa::Buffer::new().format(v)),
         Number::Float(v) => write_f64(out, v),
     }
 }
@@ -139,6 +196,48 @@ mod tests {
         assert_eq!(f(1e-7), "1e-7");
         for v in [0.1, 1.0 / 3.0, 123456789.125, 5e-324, f64::MAX] {
             assert_eq!(f(v).parse::<f64>().unwrap(), v);
+        }
+    }
+
+    /// The ryu path of `write_f64` spells every value as `{:?}` does.
+    #[test]
+    fn ryu_matches_debug() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        };
+        let mut check = |v: f64| {
+            if v.is_finite() {
+                assert_eq!(f(v), format!("{v:?}"), "{:e}", v);
+            }
+        };
+        for v in [
+            1e-4,
+            9.999e-5,
+            1e16,
+            9_999_999_999_999_998.0,
+            0.5,
+            1.0,
+            100.0,
+            1394865425023536.25,
+            0.125,
+            2.5,
+        ] {
+            check(v);
+            check(-v);
+        }
+        for _ in 0..200_000 {
+            let bits = next();
+            // Random bit patterns, and values in the ryu range: timestamps with
+            // sub-second parts, small integers, fractions.
+            check(f64::from_bits(bits));
+            check(1.7e9 + (bits % 1_000_000_000) as f64 / 1e9);
+            check((bits % 100_000) as f64);
+            check((bits % 1_000_000) as f64 * 1e-6);
+            check(f64::from_bits(bits) % 1e17);
         }
     }
 

@@ -185,17 +185,28 @@ pub fn value_string<V: crate::LabelValue>(value: &V) -> String {
 /// Appends `s` to `out`, escaping `\`, `"` and newline as the text formats require of
 /// label values.
 pub(crate) fn escape_label_value_into(out: &mut String, s: &str) {
-    let mut rest = s;
-    while let Some(pos) = rest.find(['\\', '"', '\n']) {
-        out.push_str(&rest[..pos]);
-        out.push_str(match rest.as_bytes()[pos] {
+    // Scan bytes and copy the runs between escapes: the three are ASCII, so every index
+    // found is a char boundary, and most values have none at all.
+    let bytes = s.as_bytes();
+    // No early exit: the check compiles to a few vector compares.
+    let special = |b: &u8| matches!(*b, b'\\' | b'"' | b'\n');
+    if !bytes.iter().fold(false, |any, b| any | special(b)) {
+        out.push_str(s);
+        return;
+    }
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped = match b {
             b'\\' => "\\\\",
             b'"' => "\\\"",
-            _ => "\\n",
-        });
-        rest = &rest[pos + 1..];
+            b'\n' => "\\n",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(escaped);
+        start = i + 1;
     }
-    out.push_str(rest);
+    out.push_str(&s[start..]);
 }
 
 /// Label pairs given at run time, validated (each name valid, none twice) and kept as

@@ -64,7 +64,12 @@ pub const CONTENT_TYPE: &str = Format::Protobuf.content_type();
 /// assert!(counter.created_timestamp.unwrap().seconds > 1_600_000_000);
 /// ```
 pub fn encode(registry: &Registry, out: &mut Vec<u8>) {
+    // A family is gathered before it is written (its length comes first): size that
+    // buffer after what `out` held before, so a reused `out` makes the body grow once,
+    // not by doubling through a large family.
+    let hint = out.capacity().saturating_sub(out.len());
     let mut encoder = ProtobufEncoder::new(out);
+    encoder.outputs[0].metrics.reserve(hint);
     registry.collect(&mut encoder);
     encoder.finish();
 }
