@@ -369,7 +369,7 @@ fn protobuf(c: &mut Criterion) {
 
     let registry = promenade_registry();
     let mut out = Vec::new();
-    let mut encode = |out: &mut Vec<u8>| {
+    let encode = |out: &mut Vec<u8>| {
         out.clear();
         promenade::encoding::protobuf::encode(black_box(&registry), out);
     };
@@ -379,7 +379,7 @@ fn protobuf(c: &mut Criterion) {
 
     let registry = client_registry();
     let mut out = Vec::new();
-    let mut encode = |out: &mut Vec<u8>| {
+    let encode = |out: &mut Vec<u8>| {
         out.clear();
         let families =
             prometheus_client::encoding::prometheus_protobuf::encode(black_box(&registry)).unwrap();
@@ -396,7 +396,7 @@ fn protobuf(c: &mut Criterion) {
     let registry = prometheus_registry();
     let encoder = prometheus::ProtobufEncoder::new();
     let mut out = Vec::new();
-    let mut encode = |out: &mut Vec<u8>| {
+    let encode = |out: &mut Vec<u8>| {
         out.clear();
         prometheus::Encoder::encode(&encoder, &black_box(&registry).gather(), out).unwrap();
     };
@@ -407,7 +407,7 @@ fn protobuf(c: &mut Criterion) {
     let registry = fastmetrics_registry(true);
     let profile = fastmetrics::format::protobuf::ProtobufProfile::Prometheus;
     let mut out = Vec::new();
-    let mut encode = |out: &mut Vec<u8>| {
+    let encode = |out: &mut Vec<u8>| {
         out.clear();
         fastmetrics::format::protobuf::encode(out, black_box(&registry), profile).unwrap();
     };
