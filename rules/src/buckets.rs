@@ -53,13 +53,31 @@ impl BucketError {
     where
         S: Fn(usize, &mut fmt::Formatter<'_>) -> fmt::Result + 'a,
     {
-        Message { error: self, show }
+        Message {
+            error: self,
+            show,
+            prefixed: true,
+        }
+    }
+
+    /// The [`message`](Self::message) without its `invalid histogram buckets: ` start (for
+    /// an error type that adds it when shown).
+    pub fn reason<'a, S>(self, show: &'a S) -> impl fmt::Display + 'a
+    where
+        S: Fn(usize, &mut fmt::Formatter<'_>) -> fmt::Result + 'a,
+    {
+        Message {
+            error: self,
+            show,
+            prefixed: false,
+        }
     }
 }
 
 struct Message<'a, S> {
     error: BucketError,
     show: &'a S,
+    prefixed: bool,
 }
 
 /// One bound, spelled by the caller's function.
@@ -74,7 +92,9 @@ impl<S: Fn(usize, &mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display for Boun
 impl<S: Fn(usize, &mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display for Message<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let show = self.show;
-        write!(f, "{INVALID}: ")?;
+        if self.prefixed {
+            write!(f, "{INVALID}: ")?;
+        }
         match self.error {
             BucketError::NoFiniteBound => f.write_str(
                 "at least one finite bound is needed (the `+Inf` bucket is implied), like `[0.1, 0.5, 1.0]`",

@@ -1,8 +1,10 @@
 use core::fmt;
 
 /// The kind of a metric family, as exposed in `# TYPE` lines.
+///
+/// Exhaustive, unlike `promenade::MetricType` (which maps onto it one to one): each rule
+/// here says what it does for every type, and a type added later must be added to each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum MetricType {
     /// A monotonically increasing total.
     Counter,
@@ -56,7 +58,10 @@ impl MetricType {
     pub const fn shows_family_name(self) -> bool {
         !matches!(
             self,
-            MetricType::Counter | MetricType::Histogram | MetricType::GaugeHistogram | MetricType::Info
+            MetricType::Counter
+                | MetricType::Histogram
+                | MetricType::GaugeHistogram
+                | MetricType::Info
         )
     }
 

@@ -77,6 +77,30 @@ pub const fn label_name_error(name: &str) -> Option<&'static str> {
     None
 }
 
+/// Why `name` cannot prefix the four metrics of a function (`<name>_calls_total`,
+/// `<name>_in_progress`, `<name>_errors_total`, `<name>_duration_seconds`):
+/// `Some((suffix, stem))` when it ends like one of them or a sample (`backup_seconds`
+/// would give `backup_seconds_duration_seconds`), with the stem it likely meant
+/// (`backup_duration_seconds` → `backup`; empty when nothing is left).
+///
+/// ```
+/// use promenade_rules::names::function_prefix_mistake;
+/// assert_eq!(function_prefix_mistake("backup"), None);
+/// assert_eq!(function_prefix_mistake("backup_duration_seconds"), Some(("_seconds", "backup")));
+/// ```
+pub fn function_prefix_mistake(name: &str) -> Option<(&'static str, &str)> {
+    const SUFFIXES: [&str; 8] = [
+        "_total", "_seconds", "_count", "_sum", "_bucket", "_created", "_info", "_",
+    ];
+    let suffix = SUFFIXES.into_iter().find(|s| name.ends_with(s))?;
+    let stem = name.trim_end_matches(suffix).trim_end_matches('_');
+    let stem = ["_duration", "_calls", "_errors", "_in_progress"]
+        .iter()
+        .find_map(|part| stem.strip_suffix(part))
+        .unwrap_or(stem);
+    Some((suffix, stem))
+}
+
 const fn reserved_prefix(bytes: &[u8]) -> bool {
     bytes.len() >= 2 && bytes[0] == b'_' && bytes[1] == b'_'
 }
@@ -135,7 +159,13 @@ impl<'a> InvalidName<'a> {
 
 impl fmt::Display for InvalidName<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {:?}: {}", self.kind.invalid(), self.name, self.reason)
+        write!(
+            f,
+            "{} {:?}: {}",
+            self.kind.invalid(),
+            self.name,
+            self.reason
+        )
     }
 }
 

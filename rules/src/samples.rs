@@ -107,6 +107,21 @@ pub const fn may_clash(a: &str, b: &str) -> bool {
     false
 }
 
+/// Whether `suffix` (`_total`, `_bucket`, …) is one a sample of some type carries.
+pub fn is_sample_suffix(suffix: &str) -> bool {
+    !suffix.is_empty()
+        && MetricType::ALL
+            .iter()
+            .any(|t| t.sample_suffixes().contains(&suffix))
+}
+
+/// Whether a scrape shows the sample name `sample` of a family `family` of type `ty`:
+/// every one but the bare family name of a type whose samples all carry a suffix. A
+/// message about a clash names a sample both families show, if there is one.
+pub fn is_shown(sample: &str, family: &str, ty: MetricType) -> bool {
+    sample != family || ty.shows_family_name()
+}
+
 /// Every family (name as exposed, type) that would expose the sample name `sample`.
 ///
 /// ```
@@ -133,16 +148,29 @@ mod tests {
         assert!(families_clash("x", Counter, "x_total", Gauge));
         assert!(families_clash("x_total", Counter, "x", Counter));
         assert!(families_clash("x", Histogram, "x_count", Gauge));
-        assert!(families_clash(family_name(Info, "x_info"), Info, "x", Gauge));
+        assert!(families_clash(
+            family_name(Info, "x_info"),
+            Info,
+            "x",
+            Gauge
+        ));
         assert!(!families_clash("x", Gauge, "x_total", Gauge));
         assert!(!families_clash("x", Histogram, "x_total", Gauge));
         assert!(may_clash("x", "x_gcount"));
+        assert!(
+            is_sample_suffix("_gsum") && !is_sample_suffix("") && !is_sample_suffix("_seconds")
+        );
         assert!(!may_clash("x", "y"));
     }
 
     #[test]
     fn owners_agree_with_the_pairwise_rule() {
-        for (a, b) in [("x", "x_total"), ("x", "x_gsum"), ("x_info", "x"), ("a", "b")] {
+        for (a, b) in [
+            ("x", "x_total"),
+            ("x", "x_gsum"),
+            ("x_info", "x"),
+            ("a", "b"),
+        ] {
             for ta in MetricType::ALL {
                 for tb in MetricType::ALL {
                     let fa = family_name(ta, a);
@@ -153,7 +181,11 @@ mod tests {
                         found
                     });
                     let fb = family_name(tb, b);
-                    assert_eq!(by_owners, families_clash(fa, ta, fb, tb), "{a} {ta} {b} {tb}");
+                    assert_eq!(
+                        by_owners,
+                        families_clash(fa, ta, fb, tb),
+                        "{a} {ta} {b} {tb}"
+                    );
                 }
             }
         }
