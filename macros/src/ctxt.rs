@@ -317,27 +317,3 @@ pub(crate) fn parse_flag(
     slot.set(cx, &meta.path, syn::spanned::Spanned::span(&meta.path));
     Ok(())
 }
-
-/// The paragraphs of a doc comment given as its `#[doc = "..."]` lines: each line trimmed,
-/// the lines of a paragraph joined with a space, empty lines separating paragraphs.
-pub(crate) fn doc_paragraphs(lines: &[String]) -> Vec<String> {
-    let mut paragraphs: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for line in lines.iter().flat_map(|l| l.split('\n')) {
-        let line = line.trim();
-        if line.is_empty() {
-            if !current.is_empty() {
-                paragraphs.push(std::mem::take(&mut current));
-            }
-        } else {
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(line);
-        }
-    }
-    if !current.is_empty() {
-        paragraphs.push(current);
-    }
-    paragraphs
-}

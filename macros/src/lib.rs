@@ -5,11 +5,13 @@
 //! Each macro lives in its own folder as parse → validate → expand; this file only
 //! dispatches.
 
+mod buckets;
 mod counted;
 mod counted_exceptions;
 mod ctxt;
 mod families;
 mod fn_attr;
+mod help;
 mod in_progress;
 mod instrumented;
 mod krate;

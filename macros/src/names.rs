@@ -1,39 +1,24 @@
-//! The Prometheus name grammar, checked at compile time. The runtime checks the same rules
-//! for names that only exist at run time (`promenade::validate`); the two cannot share code
-//! because a proc-macro crate cannot depend on the runtime.
+//! Names at compile time. The grammar is the data model's, in `promenade-rules`, which
+//! the runtime's `validate` wraps too, so a name is refused with the same reason at compile
+//! time, at registration and at scrape time. What is left here is the macros' own: the fix
+//! to suggest, `snake_case`, `rename_all`, raw identifiers.
 
-/// Why `name` is not a valid metric name, or `None` if it is.
-pub(crate) fn metric_name_error(name: &str) -> Option<&'static str> {
-    let mut chars = name.chars();
-    match chars.next() {
-        None => return Some("a metric name cannot be empty"),
-        Some(c) if c.is_ascii_alphabetic() || c == '_' || c == ':' => {}
-        Some(_) => return Some("a metric name must start with a letter, `_` or `:`"),
-    }
-    if !chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
-        return Some("a metric name may only contain ASCII letters, digits, `_` and `:`");
-    }
-    if name.starts_with("__") {
-        return Some("names starting with `__` are reserved for Prometheus' own use");
-    }
-    None
-}
+pub(crate) use promenade_rules::names::{label_name_error, metric_name_error, InvalidName};
 
-/// Why `name` is not a valid label name, or `None` if it is.
-pub(crate) fn label_name_error(name: &str) -> Option<&'static str> {
-    let mut chars = name.chars();
-    match chars.next() {
-        None => return Some("a label name cannot be empty"),
-        Some(c) if c.is_ascii_alphabetic() || c == '_' => {}
-        Some(_) => return Some("a label name must start with a letter or `_`"),
-    }
-    if !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Some("a label name may only contain ASCII letters, digits and `_`");
-    }
-    if name.starts_with("__") {
-        return Some("label names starting with `__` are reserved for Prometheus' own use");
-    }
-    None
+/// `name` with each character a metric name cannot hold (`-`, `.`, a space) replaced by
+/// `_`, when that differs from `name` and is a valid name: the spelling to suggest.
+pub(crate) fn metric_name_fix(name: &str) -> Option<String> {
+    let fixed: String = name
+        .chars()
+        .map(|c| {
+            if promenade_rules::names::is_metric_name_char(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (fixed != name && metric_name_error(&fixed).is_none()).then_some(fixed)
 }
 
 /// `SomeVariantName` → `some_variant_name`.
@@ -129,6 +114,12 @@ mod tests {
         assert!(metric_name_error("__x").is_some());
         assert!(label_name_error("a:b").is_some());
         assert!(label_name_error("le").is_none());
+        assert_eq!(
+            metric_name_fix("http-requests").as_deref(),
+            Some("http_requests")
+        );
+        assert_eq!(metric_name_fix("9-x"), None);
+        assert_eq!(metric_name_fix("ok"), None);
     }
 
     #[test]

@@ -3,6 +3,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use promenade_rules::names::InvalidName;
+
 /// What went wrong when promenade was given a name, a bucket list, a value or a
 /// registration it cannot accept.
 ///
@@ -43,13 +45,12 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::InvalidMetricName { name, reason } => {
-                write!(f, "invalid metric name {name:?}: {reason}")
+            // Worded by the shared rules, as the macros word them at compile time.
+            Error::InvalidMetricName { name, reason } => InvalidName::metric(name, reason).fmt(f),
+            Error::InvalidLabelName { name, reason } => InvalidName::label(name, reason).fmt(f),
+            Error::InvalidBuckets(reason) => {
+                write!(f, "{}: {reason}", promenade_rules::buckets::INVALID)
             }
-            Error::InvalidLabelName { name, reason } => {
-                write!(f, "invalid label name {name:?}: {reason}")
-            }
-            Error::InvalidBuckets(reason) => write!(f, "invalid histogram buckets: {reason}"),
             Error::InvalidValue(reason) => write!(f, "invalid value: {reason}"),
             Error::DuplicateMetric {
                 sample,

@@ -122,8 +122,9 @@ pub use exporters::textfile;
 ///   series is there, at zero, from the first scrape.
 /// - `#[timed(name = "...", help = "...", buckets = [...])]`: the function gets a
 ///   histogram of its own in the default registry. `help` defaults to the first paragraph
-///   of the function's doc comment (its summary line; one of the two is required), as for
-///   every function attribute's named form; `buckets` default to [`DEFAULT_BUCKETS`].
+///   of the function's doc comment (its summary, lines joined with spaces; one of the two
+///   is required), the rule of every macro (see [`Metrics`](derive@Metrics)); `buckets`
+///   (the rule of [`Buckets::new`]) default to [`DEFAULT_BUCKETS`].
 /// - `#[timed(metric = EXPR)]`: records into a [`Histogram`] you already have: a static
 ///   (`metric = LATENCY`), a field of a `#[derive(Metrics)]` struct
 ///   (`metric = HttpMetrics::global().request_duration_seconds`) or anything reachable
@@ -456,9 +457,9 @@ pub use promenade_macros::in_progress;
 /// **Named**, `#[instrumented(name = "backup", help = "Nightly backups.", buckets = [...])]`:
 /// the function's own four families, registered in the default registry, named after
 /// `name` (a prefix: it cannot end with `_total`, `_seconds`, `_count`, `_sum`, `_bucket`,
-/// `_created`, `_info` or `_`). `help` defaults to the doc comment (one of the two is
-/// required); each family's HELP is it followed by what the family counts, in
-/// parentheses. `buckets` (number literals, strictly increasing) default to
+/// `_created`, `_info` or `_`). `help` defaults to the doc comment's first paragraph (one
+/// of the two is required); each family's HELP is it followed by what the family counts, in
+/// parentheses. `buckets` (number literals, the rule of [`Buckets::new`]) default to
 /// [`DEFAULT_BUCKETS`]. Every series but the error kinds other than `panic` exists at zero
 /// from the first scrape.
 ///
@@ -830,15 +831,19 @@ pub use promenade_macros::LabelSet;
 /// On a field, `#[metric(...)]`:
 /// - `name = "..."`: the name instead of the field's (still prefixed).
 /// - `help = "..."`: the HELP text instead of the doc comment. One of the two is required.
-///   Doc comment lines are trimmed and joined with spaces; a blank line starts a new
-///   paragraph (a newline in HELP).
+///   **Doc comment → HELP** (the one rule of every macro, the function attributes'
+///   named forms included): HELP is the doc comment's first paragraph, its summary as
+///   rustdoc shows it in lists — each line trimmed, the lines joined with one space. A
+///   blank line ends it; what follows (details, `# Examples`) stays documentation only.
 /// - `unit = "seconds"`: appended to the name as `_seconds`, unless the name already ends
 ///   with it (never twice); a counter's unit goes before `_total` (`cpu_total` becomes
 ///   `cpu_seconds_total`). Lowercase letters, digits and `_`; refused when the name ends
 ///   with another unit (`latency_milliseconds` with `unit = "seconds"`), and on info and
 ///   state set metrics. OpenMetrics exposes it as `# UNIT`.
-/// - `buckets = [0.1, 0.5, 1.0]`: a histogram's bucket bounds: number literals, finite,
-///   strictly increasing; a final `f64::INFINITY` is allowed and dropped. Default:
+/// - `buckets = [0.1, 0.5, 1.0]`: a histogram's bucket bounds: number literals (negative
+///   ones too), finite, strictly increasing, at least one; a final `f64::INFINITY` is
+///   allowed and dropped (the `+Inf` bucket is implied). The rule of [`Buckets::new`],
+///   in its words, and of every function attribute's `buckets`. Default:
 ///   [`DEFAULT_BUCKETS`].
 /// - `limit = N`: the most series a family keeps; further label sets share one overflow
 ///   series. Without it a family keeps its label set's `MAX_SERIES` (its cardinality, or

@@ -1,36 +1,30 @@
 //! Name rules of the Prometheus data model, checked at run time.
 //!
-//! The macros check the same rules at compile time; this module is for names that only
-//! exist at run time (registries, builders, custom collectors).
+//! The rules themselves live in `promenade-rules`, which the macros check at compile time
+//! too: a name refused here is refused by `#[derive(Metrics)]` and the function
+//! attributes with the same reason, and by the registry's checking sink at scrape time.
+
+use promenade_rules::names;
 
 use crate::Error;
 
-/// Checks a metric name against `[a-zA-Z_:][a-zA-Z0-9_:]*`.
+/// Checks a metric name against `[a-zA-Z_:][a-zA-Z0-9_:]*` (not starting with `__`).
 ///
 /// ```
 /// assert!(promenade::validate::metric_name("http_requests").is_ok());
-/// assert!(promenade::validate::metric_name("2xx").is_err());
+/// assert_eq!(
+///     promenade::validate::metric_name("2xx").unwrap_err().to_string(),
+///     "invalid metric name \"2xx\": a metric name must start with a letter, `_` or `:`"
+/// );
 /// ```
 pub fn metric_name(name: &str) -> Result<(), Error> {
-    let err = |reason: &'static str| {
-        Err(Error::InvalidMetricName {
+    match names::metric_name_error(name) {
+        None => Ok(()),
+        Some(reason) => Err(Error::InvalidMetricName {
             name: name.to_owned(),
             reason: reason.into(),
-        })
-    };
-    let mut chars = name.chars();
-    match chars.next() {
-        None => return err("a metric name cannot be empty"),
-        Some(c) if c.is_ascii_alphabetic() || c == '_' || c == ':' => {}
-        Some(_) => return err("a metric name must start with a letter, `_` or `:`"),
+        }),
     }
-    if !chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') {
-        return err("a metric name may only contain ASCII letters, digits, `_` and `:`");
-    }
-    if name.starts_with("__") {
-        return err("names starting with `__` are reserved for Prometheus' own use");
-    }
-    Ok(())
 }
 
 /// Checks a label name against `[a-zA-Z_][a-zA-Z0-9_]*`, without the reserved `__` prefix.
@@ -40,25 +34,13 @@ pub fn metric_name(name: &str) -> Result<(), Error> {
 /// assert!(promenade::validate::label_name("__name__").is_err());
 /// ```
 pub fn label_name(name: &str) -> Result<(), Error> {
-    let err = |reason: &'static str| {
-        Err(Error::InvalidLabelName {
+    match names::label_name_error(name) {
+        None => Ok(()),
+        Some(reason) => Err(Error::InvalidLabelName {
             name: name.to_owned(),
             reason: reason.into(),
-        })
-    };
-    let mut chars = name.chars();
-    match chars.next() {
-        None => return err("a label name cannot be empty"),
-        Some(c) if c.is_ascii_alphabetic() || c == '_' => {}
-        Some(_) => return err("a label name must start with a letter or `_`"),
+        }),
     }
-    if !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return err("a label name may only contain ASCII letters, digits and `_`");
-    }
-    if name.starts_with("__") {
-        return err("label names starting with `__` are reserved for Prometheus' own use");
-    }
-    Ok(())
 }
 
 /// Checks a help text: any UTF-8 is fine (the encoders escape it), so this only exists to

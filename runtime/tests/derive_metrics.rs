@@ -95,9 +95,10 @@ struct JobMetrics {
     written: FloatCounter,
     #[metric(help = "Temperature of the job room.")]
     temperature_celsius: Gauge,
-    /// Jobs queued.
+    /// Jobs queued,
+    ///   waiting for a worker.
     ///
-    /// Second paragraph.
+    /// Only the first paragraph becomes HELP, as for the function attributes.
     queued: IntGauge,
     /// Errors per peer.
     #[metric(limit = 2)]
@@ -136,7 +137,7 @@ fn names_help_and_types_are_described() {
             ),
             Descriptor::new(
                 "app_jobs_queued",
-                "Jobs queued.\nSecond paragraph.",
+                "Jobs queued, waiting for a worker.",
                 MetricType::Gauge,
                 at("queued", "app_jobs_queued")
             ),
@@ -194,7 +195,7 @@ app_jobs_written_bytes_total 1.5
 # HELP app_jobs_temperature_celsius Temperature of the job room.
 # TYPE app_jobs_temperature_celsius gauge
 app_jobs_temperature_celsius -2.5
-# HELP app_jobs_queued Jobs queued.\\nSecond paragraph.
+# HELP app_jobs_queued Jobs queued, waiting for a worker.
 # TYPE app_jobs_queued gauge
 app_jobs_queued -4
 # HELP app_jobs_peer_errors_total Errors per peer.

@@ -318,12 +318,16 @@ fn reserved_labels_and_units_are_refused_at_registration() {
         .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "invalid label name \"quantile\": a summary family uses the label `quantile` for its own samples; rename it"
+        "invalid label name \"quantile\": `quantile` is reserved for a summary's quantiles; rename that label"
     );
     let e = r
         .register_metric("phase", "P.", Arc::new(Family::<P, Enum<Phase>>::new()))
         .unwrap_err();
-    assert!(e.to_string().contains("label `phase`"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("invalid label name \"phase\": a state set writes"),
+        "{e}"
+    );
     let e = r
         .register_metric("a:b", "P.", Arc::new(Enum::<Phase>::new()))
         .unwrap_err();
@@ -424,7 +428,7 @@ fn a_state_set_family_with_a_label_named_after_it_is_refused() {
         .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "invalid label name \"features\": a stateset family uses the label `features` for its own samples; rename it"
+        "invalid label name \"features\": a state set writes its states as a label named after the metric, so each series would carry that label twice; rename that label"
     );
     let e = r
         .register_metric(
@@ -435,7 +439,7 @@ fn a_state_set_family_with_a_label_named_after_it_is_refused() {
         .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "invalid label name \"features\": a stateset family uses the label `features` for its own samples; rename it"
+        "invalid label name \"features\": a state set writes its states as a label named after the metric, so each series would carry that label twice; rename that label"
     );
     assert_eq!(text_of(&r), "");
 

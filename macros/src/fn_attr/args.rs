@@ -5,7 +5,7 @@ use proc_macro2::{Span, TokenStream};
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Expr, ExprLit, Lit, Meta, Token, UnOp};
+use syn::{Expr, Meta, Token};
 
 use super::Kind;
 use crate::ctxt::{crate_value, Attr, Ctxt};
@@ -140,12 +140,13 @@ pub(crate) fn parse(kind: Kind, args: TokenStream) -> syn::Result<Args> {
                 Some(lit) => {
                     let value = lit.value();
                     if let Some(reason) = names::metric_name_error(&value) {
+                        let fix = match names::metric_name_fix(&value) {
+                            Some(fixed) => format!("; use `{fixed}` instead"),
+                            None => String::from("; choose another name"),
+                        };
                         cx.error_spanned_by(
                             &lit,
-                            format!(
-                                "invalid metric name `{value}`: {reason}{}",
-                                name_fix(&value)
-                            ),
+                            format!("{}{fix}", names::InvalidName::metric(&value, reason)),
                         );
                     } else if kind == Kind::Instrumented {
                         if let Some(message) = prefix_error(&value) {
@@ -368,23 +369,12 @@ fn string_value(e: &Expr) -> Option<syn::LitStr> {
     crate::ctxt::lit_str(e).cloned()
 }
 
-/// The first paragraph of the function's doc comment (its summary, as rustdoc shows it in
-/// lists), lines trimmed and joined with spaces: the rest (`# Errors`, examples) is not a
-/// HELP text.
+/// The function's HELP from its doc comment (`crate::help`: the first paragraph).
 fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
-    let lines: Vec<String> = attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .filter_map(|a| match &a.meta {
-            Meta::NameValue(nv) => string_value(&nv.value).map(|s| s.value()),
-            _ => None,
-        })
-        .collect();
-    crate::ctxt::doc_paragraphs(&lines).into_iter().next()
+    crate::help::from_doc(&crate::help::doc_lines(attrs))
 }
 
-/// `[0.1, 0.5, 1]`: numeric literals, finite, strictly increasing. A trailing `+Inf`
-/// is not writable as a literal; the `+Inf` bucket is always implied.
+/// `[0.1, 0.5, 1]`, read as `#[derive(Metrics)]` reads it (`crate::buckets`).
 fn bucket_list(e: &Expr) -> syn::Result<Vec<f64>> {
     let Expr::Array(arr) = e else {
         return Err(syn::Error::new_spanned(
@@ -392,57 +382,9 @@ fn bucket_list(e: &Expr) -> syn::Result<Vec<f64>> {
             "`buckets` takes a list of numbers, like `buckets = [0.01, 0.1, 1.0]`",
         ));
     };
-    if arr.elems.is_empty() {
-        return Err(syn::Error::new_spanned(
-            arr,
-            "`buckets` cannot be empty; list at least one upper bound (`+Inf` is implied)",
-        ));
-    }
-    let mut out: Vec<f64> = Vec::with_capacity(arr.elems.len());
-    let mut prev_elem: Option<&Expr> = None;
-    for elem in &arr.elems {
-        let v = number(elem).ok_or_else(|| {
-            syn::Error::new_spanned(
-                elem,
-                "bucket bounds must be number literals, like `0.25` or `10`",
-            )
-        })?;
-        if !v.is_finite() {
-            return Err(syn::Error::new(
-                elem.span(),
-                "bucket bounds must be finite (`+Inf` is implied)",
-            ));
-        }
-        if let Some((prev, prev_elem)) = out.last().zip(prev_elem) {
-            if v <= *prev {
-                // The wording of `#[derive(Metrics)]`'s `buckets`.
-                return Err(syn::Error::new_spanned(
-                    elem,
-                    format!(
-                        "histogram buckets must be strictly increasing, but `{}` follows `{}`; sort the bounds and remove duplicates",
-                        tokens(elem),
-                        tokens(prev_elem),
-                    ),
-                ));
-            }
-        }
-        out.push(v);
-        prev_elem = Some(elem);
-    }
-    Ok(out)
-}
-
-fn number(e: &Expr) -> Option<f64> {
-    match e {
-        Expr::Lit(ExprLit {
-            lit: Lit::Float(f), ..
-        }) => f.base10_parse().ok(),
-        Expr::Lit(ExprLit {
-            lit: Lit::Int(i), ..
-        }) => i.base10_parse::<i64>().ok().map(|v| v as f64),
-        Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => number(&u.expr).map(|v| -v),
-        Expr::Group(g) => number(&g.expr),
-        _ => None,
+    match crate::buckets::bucket_list(arr) {
+        (bounds, None) => Ok(bounds),
+        (_, Some(e)) => Err(e),
     }
 }
 
@@ -452,27 +394,11 @@ pub(crate) fn metric_span(expr: &Expr) -> Span {
     expr.span()
 }
 
-/// A bound as written (`1.0`, `-0.5`).
-fn tokens(e: &Expr) -> String {
-    quote::ToTokens::to_token_stream(e)
-        .to_string()
-        .replace(' ', "")
-}
-
 /// Why `name` cannot prefix `#[instrumented]`'s four names, or `None` if it can: a name
 /// ending like one of them (`backup_seconds` would give `backup_seconds_duration_seconds`)
 /// or a sample (`_count`) is a metric's name written where a prefix belongs.
 fn prefix_error(name: &str) -> Option<String> {
-    const SUFFIXES: [&str; 8] = [
-        "_total", "_seconds", "_count", "_sum", "_bucket", "_created", "_info", "_",
-    ];
-    let suffix = SUFFIXES.iter().find(|s| name.ends_with(*s))?;
-    let stem = name.trim_end_matches(suffix).trim_end_matches('_');
-    // `backup_duration_seconds` meant `backup`.
-    let stem = ["_duration", "_calls", "_errors", "_in_progress"]
-        .iter()
-        .find_map(|part| stem.strip_suffix(part))
-        .unwrap_or(stem);
+    let (suffix, stem) = promenade_rules::names::function_prefix_mistake(name)?;
     let fix = if stem.is_empty() || names::metric_name_error(stem).is_some() {
         String::from("a prefix such as `name = \"backup\"`")
     } else {
@@ -481,21 +407,4 @@ fn prefix_error(name: &str) -> Option<String> {
     Some(format!(
         "`name` of `#[instrumented]` prefixes its four metrics (`{name}_calls_total`, `{name}_in_progress`, `{name}_errors_total`, `{name}_duration_seconds`), so it cannot end with `{suffix}`; write {fix}"
     ))
-}
-
-/// What to write instead of an invalid metric name, when replacing each character a name
-/// cannot hold (`-`, `.`, a space) with `_` makes it valid.
-fn name_fix(name: &str) -> String {
-    let fixed: String = name
-        .chars()
-        .map(|c| match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | '_' | ':' => c,
-            _ => '_',
-        })
-        .collect();
-    if fixed != name && names::metric_name_error(&fixed).is_none() {
-        format!("; use `{fixed}` instead")
-    } else {
-        String::new()
-    }
 }

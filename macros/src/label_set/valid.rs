@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::ast::Struct;
 use crate::ctxt::Ctxt;
-use crate::names::{label_name_error, unraw};
+use crate::names::{label_name_error, unraw, InvalidName};
 
 /// Checks the struct, reporting every mistake to `cx`, and says which fields are sound:
 /// read without error and with no mistake of their own (`sound[i]` for `s.fields[i]`). A
@@ -27,9 +27,15 @@ pub(crate) fn check(cx: &mut Ctxt, s: &Struct<'_>) -> Vec<bool> {
             let message = if name.is_empty() {
                 format!("{reason}; write a name in `rename = \"...\"`, or remove `rename` to use the field's name `{}`", f.member)
             } else if *name != unraw(f.member) {
-                format!("invalid label name `{name}`: {reason}; choose another name in `rename = \"...\"`")
+                format!(
+                    "{}; choose another name in `rename = \"...\"`",
+                    InvalidName::label(name, reason)
+                )
             } else {
-                format!("invalid label name `{name}`: {reason}; rename it with `#[label(rename = \"...\")]`")
+                format!(
+                    "{}; rename it with `#[label(rename = \"...\")]`",
+                    InvalidName::label(name, reason)
+                )
             };
             cx.syn_error(syn::Error::new(name_span, message));
         }
@@ -82,7 +88,7 @@ mod tests {
             messages,
             [
                 "`limit` takes the most values this label may take, like `limit = 100` (or a `usize` constant)",
-                "invalid label name `__kind`: label names starting with `__` are reserved for Prometheus' own use; choose another name in `rename = \"...\"`",
+                "invalid label name \"__kind\": label names starting with `__` are reserved for Prometheus' own use; choose another name in `rename = \"...\"`",
                 "label name `cached` is used twice (fields `cached` and `hit`); give one of them another name with `#[label(rename = \"...\")]`",
             ]
         );

@@ -174,21 +174,9 @@ impl Field {
         let mut nested = Attr::none(NESTED);
         let mut prefix = Attr::none(PREFIX);
         let mut keys = Vec::new();
-        let mut doc = Vec::new();
+        let doc = crate::help::doc_lines(attrs);
         for attr in attrs {
-            if attr.path().is_ident("doc") {
-                if let syn::Meta::NameValue(syn::MetaNameValue {
-                    value:
-                        syn::Expr::Lit(syn::ExprLit {
-                            lit: syn::Lit::Str(s),
-                            ..
-                        }),
-                    ..
-                }) = &attr.meta
-                {
-                    doc.push(s.value());
-                }
-            } else if attr.path().is_ident(METRICS) {
+            if attr.path().is_ident(METRICS) {
                 cx.error_spanned_by(
                     attr.path(),
                     "`#[metrics(...)]` goes on the struct; on a field, use `#[metric(name = \"...\", help = \"...\")]`",
@@ -276,12 +264,6 @@ impl Field {
             keys,
         }
     }
-}
-
-/// A doc comment as a HELP text: each line trimmed, lines of a paragraph joined with a
-/// space, paragraphs with a newline (which the encoders escape as `\n`).
-pub(crate) fn doc_to_help(lines: &[String]) -> String {
-    crate::ctxt::doc_paragraphs(lines).join("\n")
 }
 
 #[cfg(test)]

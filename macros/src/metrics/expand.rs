@@ -464,7 +464,7 @@ fn const_checks(s: &Checked<'_>, private: &TokenStream) -> Vec<TokenStream> {
                 #private::first_reserved(#type_const, #name_const, #names)
             {
                 let __promenade_message =
-                    #private::reserved_label_message(#type_const, #member_str, __promenade_label);
+                    #private::reserved_label_message(#type_const, #name_const, #member_str, __promenade_label);
                 #panic
             };
         });

@@ -5,11 +5,13 @@ use std::collections::HashMap;
 
 use proc_macro2::Span;
 
+use promenade_rules::MetricType;
+
 use super::ast::{self, Struct};
-use super::attr::{doc_to_help, Container};
+use super::attr::Container;
 use crate::ctxt::Ctxt;
 use crate::families::type_text;
-use crate::names::{label_name_error, metric_name_error, unraw};
+use crate::names::{label_name_error, metric_name_error, metric_name_fix, unraw, InvalidName};
 use crate::symbol::{BUCKETS, CALLBACK, LABELS, LIMIT, NESTED, PREFIX};
 
 pub(crate) struct Checked<'a> {
@@ -151,15 +153,17 @@ fn const_labels(cx: &mut Ctxt, container: &Container) -> Vec<(String, String, Sp
     for (ident, value) in &container.const_labels {
         let name = unraw(ident);
         let (_, sound) = cx.sound(|cx| {
-            if let Some(reason) = label_name_error(&name) {
+            // A constant label goes on every series, so it may not be what any type reserves.
+            let reserved = promenade_rules::reserved_label(MetricType::Histogram, "", &name).or(
+                promenade_rules::reserved_label(MetricType::Summary, "", &name),
+            );
+            if let Some(reason) = label_name_error(&name).or(reserved) {
                 cx.error_spanned_by(
                     ident,
-                    format!("invalid constant label name `{name}`: {reason}; choose another name"),
-                );
-            } else if name == "le" || name == "quantile" {
-                cx.error_spanned_by(
-                    ident,
-                    format!("constant label `{name}` would clash with the `{name}` label of histogram buckets and summary quantiles; choose another name"),
+                    format!(
+                        "{}; choose another name for this constant label",
+                        InvalidName::label(&name, reason)
+                    ),
                 );
             }
         });
@@ -234,20 +238,9 @@ const STAND_IN: &str = "x";
 /// An invalid namespace, subsystem or prefix: why, and the fix (the spelling with `_` for
 /// each character a name cannot have, when that is a valid start of a name).
 fn prefix_message(what: &str, part: &str, reason: &str) -> String {
-    let fixed: String = part
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == ':' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let fix = if fixed != part && metric_name_error(&fixed).is_none() {
-        format!("write `{fixed}` or choose another {what}")
-    } else {
-        format!("choose another {what}")
+    let fix = match metric_name_fix(part) {
+        Some(fixed) => format!("write `{fixed}` or choose another {what}"),
+        None => format!("choose another {what}"),
     };
     let whose = if what == "prefix" {
         "the nested struct"
@@ -328,12 +321,7 @@ fn check_unit(cx: &mut Ctxt, lit: &syn::LitStr, base: &str) -> Option<String> {
         );
         return None;
     }
-    if unit == "total"
-        || matches!(
-            unit.as_str(),
-            "bucket" | "sum" | "count" | "created" | "info"
-        )
-    {
+    if promenade_rules::samples::is_sample_suffix(&format!("_{unit}")) {
         cx.error_spanned_by(
             lit,
             format!("\"{unit}\" is a suffix Prometheus adds to samples, not a unit; use a unit like \"seconds\" or \"bytes\""),
@@ -400,7 +388,7 @@ fn field<'a>(cx: &mut Ctxt, prefix: &Prefix, families_below: bool, f: ast::Field
         };
         cx.syn_error(syn::Error::new(
             name_span,
-            format!("invalid metric name `{name}`: {reason}; {fix}"),
+            format!("{}; {fix}", InvalidName::metric(&name, reason)),
         ));
     }
 
@@ -415,7 +403,7 @@ fn field<'a>(cx: &mut Ctxt, prefix: &Prefix, families_below: bool, f: ast::Field
             }
             help
         }
-        None => doc_to_help(&f.attrs.doc),
+        None => crate::help::from_doc(&f.attrs.doc).unwrap_or_default(),
     };
     if help.is_empty() && f.attrs.help.is_none() {
         cx.error_spanned_by(
@@ -424,7 +412,13 @@ fn field<'a>(cx: &mut Ctxt, prefix: &Prefix, families_below: bool, f: ast::Field
         );
     }
 
-    let buckets = f.attrs.buckets.as_ref().map(|list| buckets(cx, list));
+    let buckets = f.attrs.buckets.as_ref().map(|list| {
+        let (bounds, mistakes) = crate::buckets::bucket_list(list);
+        if let Some(e) = mistakes {
+            cx.syn_error(e);
+        }
+        bounds
+    });
 
     if let Some(syn::Expr::Lit(syn::ExprLit {
         lit: syn::Lit::Int(n),
@@ -488,132 +482,11 @@ fn field<'a>(cx: &mut Ctxt, prefix: &Prefix, families_below: bool, f: ast::Field
     }
 }
 
-/// Reads and checks a bucket list: number literals (negative ones too), finite, strictly
-/// increasing; `f64::INFINITY` may end the list (the `+Inf` bucket is implied, so it is
-/// dropped). Every bad element is reported.
-fn buckets(cx: &mut Ctxt, list: &syn::ExprArray) -> Vec<f64> {
-    let mut bounds: Vec<(f64, &syn::Expr)> = Vec::new();
-    let mut bad_element = false;
-    let last = list.elems.len().saturating_sub(1);
-    for (i, expr) in list.elems.iter().enumerate() {
-        match bound(expr) {
-            Bound::Finite(v) => bounds.push((v, expr)),
-            Bound::Infinity if i == last => {}
-            Bound::Infinity => bad(cx, &mut bad_element, expr,
-                "`+Inf` can only be the last bucket bound (the `+Inf` bucket is always there, so you may leave it out)",
-            ),
-            Bound::NotFinite(what) => bad(cx, &mut bad_element, expr,
-                format!("{what} is not a valid bucket bound: bounds must be finite numbers (the `+Inf` bucket is implied)"),
-            ),
-            Bound::NotALiteral => bad(cx, &mut bad_element, expr,
-                "bucket bounds must be number literals, like `buckets = [0.1, 0.5, 1.0]`",
-            ),
-        }
-    }
-    if bounds.is_empty() && !bad_element {
-        cx.error_spanned_by(
-            list,
-            "`buckets` needs at least one finite bound (the `+Inf` bucket is implied), like `buckets = [0.1, 0.5, 1.0]`",
-        );
-    }
-    for pair in bounds.windows(2) {
-        let ((prev, prev_expr), (next, next_expr)) = (pair[0], pair[1]);
-        if next <= prev {
-            cx.error_spanned_by(
-                next_expr,
-                format!(
-                    "histogram buckets must be strictly increasing, but `{}` follows `{}`; sort the bounds and remove duplicates",
-                    tokens(next_expr),
-                    tokens(prev_expr),
-                ),
-            );
-        }
-    }
-    bounds.into_iter().map(|(v, _)| v).collect()
-}
-
-fn bad(cx: &mut Ctxt, flag: &mut bool, expr: &syn::Expr, message: impl std::fmt::Display) {
-    *flag = true;
-    cx.error_spanned_by(expr, message);
-}
-
-enum Bound {
-    Finite(f64),
-    Infinity,
-    NotFinite(String),
-    NotALiteral,
-}
-
-fn bound(expr: &syn::Expr) -> Bound {
-    let (negative, inner) = match expr {
-        syn::Expr::Unary(syn::ExprUnary {
-            op: syn::UnOp::Neg(_),
-            expr,
-            ..
-        }) => (true, &**expr),
-        other => (false, other),
-    };
-    let sign = if negative { -1.0 } else { 1.0 };
-    match inner {
-        syn::Expr::Lit(syn::ExprLit { lit, .. }) => {
-            let parsed = match lit {
-                syn::Lit::Float(f) => f.base10_parse::<f64>().ok(),
-                syn::Lit::Int(i) => i.base10_parse::<f64>().ok(),
-                _ => None,
-            };
-            match parsed {
-                Some(v) if v.is_finite() => Bound::Finite(sign * v),
-                Some(_) => Bound::NotFinite(format!("`{}` (too large for an f64)", tokens(expr))),
-                None => Bound::NotALiteral,
-            }
-        }
-        syn::Expr::Path(p) => {
-            let segments: Vec<String> = p
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
-            let float_const = segments.len() >= 2
-                && matches!(segments[segments.len() - 2].as_str(), "f64" | "f32");
-            match segments.last().map(String::as_str) {
-                Some("INFINITY") if float_const && !negative => Bound::Infinity,
-                Some("INFINITY" | "NEG_INFINITY" | "NAN") if float_const => {
-                    Bound::NotFinite(format!("`{}`", tokens(expr)))
-                }
-                _ => Bound::NotALiteral,
-            }
-        }
-        _ => Bound::NotALiteral,
-    }
-}
-
-/// An expression as the user wrote it, for messages.
-fn tokens(expr: &syn::Expr) -> String {
-    quote::quote!(#expr).to_string().replace(' ', "")
-}
-
-/// Whether two different names could expose a common sample name for some metric types:
-/// one is the other plus a suffix a type adds (`_total`, `_bucket`, …), possibly after a
-/// counter's `_total` is stripped. A cheap superset; the const check is exact.
+/// Whether two different names could expose a common sample name for some pair of metric
+/// types (the clash rule of `promenade_rules::samples`); the const check, which knows the
+/// types, is exact.
 fn may_clash(a: &str, b: &str) -> bool {
-    const SUFFIXES: &[&str] = &["", "_total", "_created", "_bucket", "_sum", "_count"];
-    let variants = |n: &str| -> Vec<String> {
-        let mut v = vec![n.to_owned()];
-        if let Some(base) = n.strip_suffix("_total") {
-            v.push(base.to_owned());
-        }
-        v
-    };
-    variants(a).iter().any(|a| {
-        variants(b).iter().any(|b| {
-            SUFFIXES.iter().any(|sa| {
-                SUFFIXES
-                    .iter()
-                    .any(|sb| format!("{a}{sa}") == format!("{b}{sb}"))
-            })
-        })
-    })
+    promenade_rules::samples::may_clash(a, b)
 }
 
 #[cfg(test)]
@@ -679,7 +552,7 @@ mod tests {
             run.messages,
             [
                 "invalid namespace `9jobs`: it begins every metric name of this struct, and a metric name must start with a letter, `_` or `:`; choose another namespace",
-                "invalid metric name `9jobs_batch_failed-jobs`: a metric name may only contain ASCII letters, digits, `_` and `:`; choose another name",
+                "invalid metric name \"9jobs_batch_failed-jobs\": a metric name may only contain ASCII letters, digits, `_` and `:`; choose another name",
             ]
         );
         assert_eq!(run.sound, [true, true, false]);
@@ -724,8 +597,8 @@ mod tests {
         assert_eq!(
             run.messages,
             [
-                "invalid constant label name `__region`: label names starting with `__` are reserved for Prometheus' own use; choose another name",
-                "constant label `le` would clash with the `le` label of histogram buckets and summary quantiles; choose another name",
+                "invalid label name \"__region\": label names starting with `__` are reserved for Prometheus' own use; choose another name for this constant label",
+                "invalid label name \"le\": `le` is reserved for a histogram's bucket bounds; choose another name for this constant label",
                 "constant label `env` is given twice; keep only one",
             ]
         );

@@ -13,9 +13,11 @@ pub const DEFAULT_BUCKETS: &[f64] = &[
     0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0,
 ];
 
-/// A validated list of histogram bucket upper bounds: finite, strictly increasing, at
-/// least one. The `+Inf` bucket is implied and never listed (a trailing `+Inf` given to
-/// [`Buckets::new`] is accepted and dropped).
+/// A validated list of histogram bucket upper bounds: finite (negative ones too),
+/// strictly increasing, at least one; NaN and `-Inf` are refused. The `+Inf` bucket is
+/// implied and never listed (a trailing `+Inf` given to [`Buckets::new`] is accepted and
+/// dropped). The same rule, in the same words, checks `buckets = [...]` of
+/// `#[derive(Metrics)]` and the function attributes at compile time.
 ///
 /// Cheap to clone (shared).
 #[derive(Clone, PartialEq)]
@@ -32,37 +34,18 @@ impl Buckets {
     /// assert!(Buckets::new([0.1, 0.5, f64::INFINITY]).is_ok()); // +Inf is implied anyway
     /// assert_eq!(
     ///     Buckets::new([1.0, 0.5]).unwrap_err().to_string(),
-    ///     "invalid histogram buckets: bounds must be strictly increasing, but 0.5 follows 1.0"
+    ///     "invalid histogram buckets: bounds must be strictly increasing, but `0.5` follows `1.0`; sort the bounds and remove duplicates"
+    /// );
+    /// assert_eq!(
+    ///     Buckets::new([0.1, f64::NAN]).unwrap_err().to_string(),
+    ///     "invalid histogram buckets: `NaN` is not a bucket bound: bounds are finite numbers (the `+Inf` bucket is implied)"
     /// );
     /// ```
     pub fn new(bounds: impl IntoIterator<Item = f64>) -> Result<Self, Error> {
-        let mut list: Vec<f64> = bounds.into_iter().collect();
-        if list.last() == Some(&f64::INFINITY) {
-            list.pop();
-        }
-        if list.is_empty() {
-            return Err(Error::InvalidBuckets(
-                "at least one finite bound is needed besides the implied +Inf".into(),
-            ));
-        }
-        for (i, b) in list.iter().enumerate() {
-            if !b.is_finite() {
-                return Err(Error::InvalidBuckets(
-                    format!("bound {b} at position {i} is not finite (+Inf is implied; NaN and -Inf are not allowed)").into(),
-                ));
-            }
-            if i > 0 && list[i - 1] >= *b {
-                return Err(Error::InvalidBuckets(
-                    format!(
-                        "bounds must be strictly increasing, but {b:?} follows {:?}",
-                        list[i - 1]
-                    )
-                    .into(),
-                ));
-            }
-        }
+        let list: Vec<f64> = bounds.into_iter().collect();
+        check_bounds(&list)?;
         Ok(Buckets {
-            bounds: list.into(),
+            bounds: promenade_rules::buckets::finite(&list).into(),
         })
     }
 
@@ -116,6 +99,26 @@ impl Buckets {
     pub fn bounds(&self) -> &[f64] {
         &self.bounds
     }
+}
+
+/// The shared bucket rule (`promenade_rules::buckets`) over `bounds` as given: the first
+/// mistake, each bound spelled as the exposition spells numbers.
+pub(crate) fn check_bounds(bounds: &[f64]) -> Result<(), Error> {
+    match promenade_rules::buckets::errors(bounds).next() {
+        None => Ok(()),
+        Some(e) => Err(Error::InvalidBuckets(bucket_reason(e, bounds).into())),
+    }
+}
+
+/// `e`'s reason, each bound spelled as the exposition spells numbers (`0.5`, `+Inf`, `NaN`).
+pub(crate) fn bucket_reason(e: promenade_rules::buckets::BucketError, bounds: &[f64]) -> String {
+    let show = |i: usize, f: &mut fmt::Formatter<'_>| {
+        let mut s = String::new();
+        crate::number::write_f64(&mut s, bounds[i]);
+        f.write_str(&s)
+    };
+    let reason = e.reason(&show).to_string();
+    reason
 }
 
 impl Default for Buckets {

@@ -30,6 +30,7 @@ pub use timer::{HistogramTimer, TimedFuture};
 
 pub(crate) use created::{latest, unix_now, with_reset_snapshot, CreatedAt};
 pub(crate) use exemplar::ExemplarCell;
+pub(crate) use histogram::bucket_reason;
 
 /// A metric that can be created from a configuration, so that a
 /// [`Family`](crate::Family) can create one per label set and the derives can create a
@@ -76,27 +77,40 @@ pub enum MetricType {
 }
 
 impl MetricType {
+    /// The same type in `promenade-rules`, where the rules about types live (which
+    /// samples a family exposes, which labels it reserves), shared with the macros. That
+    /// copy of the list is exhaustive, so every rule says what it does for each type.
+    pub(crate) const fn rule(self) -> promenade_rules::MetricType {
+        use promenade_rules::MetricType as R;
+        match self {
+            MetricType::Counter => R::Counter,
+            MetricType::Gauge => R::Gauge,
+            MetricType::Histogram => R::Histogram,
+            MetricType::Unknown => R::Unknown,
+            MetricType::Summary => R::Summary,
+            MetricType::Info => R::Info,
+            MetricType::StateSet => R::StateSet,
+            MetricType::GaugeHistogram => R::GaugeHistogram,
+        }
+    }
+
     /// The suffixes the samples of a family of this type can carry, the empty suffix
     /// included; two families clash when any of their sample names coincide.
     pub const fn sample_suffixes(self) -> &'static [&'static str] {
-        match self {
-            MetricType::Counter => &["", "_total", "_created"],
-            MetricType::Histogram => &["", "_bucket", "_sum", "_count", "_created"],
-            MetricType::Summary => &["", "_sum", "_count", "_created"],
-            MetricType::GaugeHistogram => &["", "_bucket", "_gsum", "_gcount"],
-            MetricType::Info => &["", "_info"],
-            MetricType::Gauge | MetricType::Unknown | MetricType::StateSet => &[""],
-        }
+        self.rule().sample_suffixes()
+    }
+
+    /// Whether a sample is named exactly like the family (a gauge's, a summary's
+    /// quantiles, a state set's); a counter's, a histogram's and an info metric's samples
+    /// all carry a suffix.
+    pub const fn shows_family_name(self) -> bool {
+        self.rule().shows_family_name()
     }
 
     /// The suffix of the family's main sample that [`Descriptor::new`](crate::registry::Descriptor::new)
     /// strips from a name given with it: `_total` for counters, `_info` for info metrics.
     pub const fn name_suffix(self) -> Option<&'static str> {
-        match self {
-            MetricType::Counter => Some("_total"),
-            MetricType::Info => Some("_info"),
-            _ => None,
-        }
+        self.rule().name_suffix()
     }
 
     /// The name used in OpenMetrics' `# TYPE` line (the same as [`as_str`](Self::as_str)).
@@ -113,28 +127,14 @@ impl MetricType {
     /// assert_eq!(MetricType::StateSet.to_string(), "stateset");
     /// ```
     pub const fn as_str(self) -> &'static str {
-        match self {
-            MetricType::Counter => "counter",
-            MetricType::Gauge => "gauge",
-            MetricType::Histogram => "histogram",
-            MetricType::Unknown => "unknown",
-            MetricType::Summary => "summary",
-            MetricType::Info => "info",
-            MetricType::StateSet => "stateset",
-            MetricType::GaugeHistogram => "gaugehistogram",
-        }
+        self.rule().as_str()
     }
 
     /// The name used in the Prometheus text format's (0.0.4) `# TYPE` line, where the
     /// OpenMetrics-only types are mapped the way Prometheus expects: info and stateset
     /// become gauges, a gauge histogram a histogram, unknown `untyped`.
     pub const fn text_str(self) -> &'static str {
-        match self {
-            MetricType::Info | MetricType::StateSet => "gauge",
-            MetricType::GaugeHistogram => "histogram",
-            MetricType::Unknown => "untyped",
-            other => other.as_str(),
-        }
+        self.rule().text_str()
     }
 }
 

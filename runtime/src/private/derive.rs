@@ -423,17 +423,10 @@ pub const fn contains_label(names: &[&str], name: &str) -> bool {
 }
 
 /// Whether a family of type `ty` exposed as `name` reserves the label `label` for its own
-/// samples: `le` for histogram buckets, `quantile` for summary quantiles, and a state
-/// set's own name (its states are a label named after it). The registry refuses the same
-/// labels at run time.
+/// samples (`promenade_rules::reserved_label`: `le`, `quantile`, a state set's own name).
+/// The registry refuses the same labels at run time, with the same reason.
 pub const fn reserves_label(ty: MetricType, name: &str, label: &str) -> bool {
-    // By name, so a type added to `MetricType` later needs no change here.
-    match ty.as_str().as_bytes() {
-        b"histogram" | b"gaugehistogram" => str_eq(label, "le"),
-        b"summary" => str_eq(label, "quantile"),
-        b"stateset" => str_eq(label, name),
-        _ => false,
-    }
+    promenade_rules::reserved_label(ty.rule(), name, label).is_some()
 }
 
 /// The first of `labels` (a family's label set) that a family of type `ty` exposed as
@@ -453,99 +446,58 @@ pub const fn first_reserved(
     None
 }
 
-/// Why field `member`, a family of type `ty`, cannot have the label `label` in its label
-/// set (one [`first_reserved`] found), and the fix.
-pub const fn reserved_label_message(ty: MetricType, member: &str, label: &str) -> ConstMessage {
-    let (kind, why) = match ty.as_str().as_bytes() {
-        b"histogram" | b"gaugehistogram" => (
-            "histogram",
-            "`, which Prometheus reserves for a histogram's bucket bounds; rename that field of the label set with `#[label(rename = \"...\")]`",
-        ),
-        b"summary" => (
-            "summary",
-            "`, which Prometheus reserves for a summary's quantiles; rename that field of the label set with `#[label(rename = \"...\")]`",
-        ),
-        _ => (
-            "state set",
-            "`, the metric's own name: a state set writes its states as a label named after the metric, so each series would carry that label twice; rename that field of the label set with `#[label(rename = \"...\")]`, or rename the metric with `#[metric(name = \"...\")]`",
-        ),
+/// Why field `member`, a family of type `ty` exposed as `name`, cannot have the label
+/// `label` in its label set (one [`first_reserved`] found), and the fix: the registry's
+/// message (`invalid label name "le": <reason>`) with the field and the fix added.
+pub const fn reserved_label_message(
+    ty: MetricType,
+    name: &str,
+    member: &str,
+    label: &str,
+) -> ConstMessage {
+    let reason = match promenade_rules::reserved_label(ty.rule(), name, label) {
+        Some(reason) => reason,
+        None => "",
     };
-    ConstMessage::new()
+    let kind = match ty {
+        MetricType::StateSet => "state set",
+        MetricType::GaugeHistogram => "gauge histogram",
+        _ => ty.as_str(),
+    };
+    let m = ConstMessage::new()
+        .str(promenade_rules::names::NameKind::Label.invalid())
+        .str(" \"")
+        .str(label)
+        .str("\" in the label set of ")
         .str(kind)
         .str(" field `")
         .str(member)
-        .str("` has a label named `")
-        .str(label)
-        .str(why)
+        .str("`: ")
+        .str(reason)
+        .str("; rename that field of the label set with `#[label(rename = \"...\")]`");
+    match ty {
+        MetricType::StateSet => m.str(", or rename the metric with `#[metric(name = \"...\")]`"),
+        _ => m,
+    }
 }
 
-/// The name a family is exposed under: a counter's `_total` is stripped (the encoders add
-/// it back), as [`Descriptor::new`] does, but without allocating at every scrape.
+/// The name a family is exposed under: without a counter's `_total` or an info metric's
+/// `_info` (the encoders add them back), as [`Descriptor::new`] stores it, but without
+/// allocating at every scrape.
 pub const fn family_name(ty: MetricType, name: &'static str) -> &'static str {
-    const TOTAL: &[u8] = b"_total";
-    let bytes = name.as_bytes();
-    if !matches!(ty, MetricType::Counter) || bytes.len() < TOTAL.len() {
-        return name;
-    }
-    let (base, tail) = bytes.split_at(bytes.len() - TOTAL.len());
-    let mut i = 0;
-    while i < TOTAL.len() {
-        if tail[i] != TOTAL[i] {
-            return name;
-        }
-        i += 1;
-    }
-    match std::str::from_utf8(base) {
-        Ok(base) => base,
-        Err(_) => name,
-    }
+    promenade_rules::samples::family_name(ty.rule(), name)
 }
 
-/// Whether `a ++ a_suffix == b ++ b_suffix`, without building either string.
-const fn concat_eq(a: &str, a_suffix: &str, b: &str, b_suffix: &str) -> bool {
-    let (a, sa, b, sb) = (
-        a.as_bytes(),
-        a_suffix.as_bytes(),
-        b.as_bytes(),
-        b_suffix.as_bytes(),
-    );
-    if a.len() + sa.len() != b.len() + sb.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() + sa.len() {
-        let x = if i < a.len() { a[i] } else { sa[i - a.len()] };
-        let y = if i < b.len() { b[i] } else { sb[i - b.len()] };
-        if x != y {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-/// Whether two families (names as given to [`family_name`]) would expose a common sample
-/// name: a counter `x` (`x_total`) and a gauge `x_total` do, for example.
+/// Whether two families (names as exposed, from [`family_name`]) would expose a common
+/// sample name: a counter `x` (`x_total`) and a gauge `x_total` do, for example. The
+/// registry and its checking sink apply the same rule (`promenade_rules::samples`).
 pub const fn families_clash(
     a: &'static str,
     a_ty: MetricType,
     b: &'static str,
     b_ty: MetricType,
 ) -> bool {
-    let (a, b) = (family_name(a_ty, a), family_name(b_ty, b));
-    let (sa, sb) = (a_ty.sample_suffixes(), b_ty.sample_suffixes());
-    let mut i = 0;
-    while i < sa.len() {
-        let mut j = 0;
-        while j < sb.len() {
-            if concat_eq(a, sa[i], b, sb[j]) {
-                return true;
-            }
-            j += 1;
-        }
-        i += 1;
-    }
-    false
+    promenade_rules::samples::families_clash(a, a_ty.rule(), b, b_ty.rule())
 }
 
 // ---- LabelSet: declared limits and flattening -------------------------------------------
@@ -950,6 +902,7 @@ mod tests {
         assert_eq!(family_name(MetricType::Counter, "jobs"), "jobs");
         assert_eq!(family_name(MetricType::Counter, "_total"), "");
         assert_eq!(family_name(MetricType::Gauge, "jobs_total"), "jobs_total");
+        assert_eq!(family_name(MetricType::Info, "build_info"), "build");
     }
 
     #[test]
@@ -958,6 +911,7 @@ mod tests {
         assert!(families_clash("x", Counter, "x_total", Gauge));
         assert!(families_clash("x_total", Counter, "x", Counter));
         assert!(families_clash("x", Histogram, "x_count", Gauge));
+        assert!(families_clash("x", GaugeHistogram, "x_gsum", Gauge));
         assert!(!families_clash("x", Gauge, "x_total", Gauge));
         assert!(!families_clash("x", Histogram, "x_total", Gauge));
     }
@@ -1048,12 +1002,12 @@ mod tests {
         );
         assert_eq!(first_reserved(MetricType::Summary, "s", &["le"]), None);
         assert_eq!(
-            reserved_label_message(MetricType::StateSet, "lights", "lights").as_str(),
-            "state set field `lights` has a label named `lights`, the metric's own name: a state set writes its states as a label named after the metric, so each series would carry that label twice; rename that field of the label set with `#[label(rename = \"...\")]`, or rename the metric with `#[metric(name = \"...\")]`"
+            reserved_label_message(MetricType::StateSet, "lights", "lights", "lights").as_str(),
+            "invalid label name \"lights\" in the label set of state set field `lights`: a state set writes its states as a label named after the metric, so each series would carry that label twice; rename that field of the label set with `#[label(rename = \"...\")]`, or rename the metric with `#[metric(name = \"...\")]`"
         );
         assert_eq!(
-            reserved_label_message(MetricType::GaugeHistogram, "wait", "le").as_str(),
-            "histogram field `wait` has a label named `le`, which Prometheus reserves for a histogram's bucket bounds; rename that field of the label set with `#[label(rename = \"...\")]`"
+            reserved_label_message(MetricType::GaugeHistogram, "wait", "wait", "le").as_str(),
+            "invalid label name \"le\" in the label set of gauge histogram field `wait`: `le` is reserved for a histogram's bucket bounds; rename that field of the label set with `#[label(rename = \"...\")]`"
         );
         assert!(contains_label(&["a", "le"], "le"));
         assert!(!contains_label(&["a"], "le"));

@@ -439,33 +439,25 @@ impl<M: CollectMetric + 'static> Named<M> {
     }
 }
 
-/// Refuses the labels a family of type `ty` reserves for its samples: `le` (histograms),
-/// `quantile` (summaries), the family's own name (state sets, whose states are a label
-/// named after it). A state set's name must itself be a valid label name.
+/// Refuses invalid label names and the labels a family of type `ty` reserves for its
+/// samples (`promenade_rules::reserved_label`: `le` for histograms, `quantile` for
+/// summaries, the family's own name for state sets, whose states are a label named after
+/// it), with the reason the derive gives at compile time. A state set's name must itself
+/// be a valid label name.
 pub(crate) fn check_labels(name: &str, ty: MetricType, labels: &[&str]) -> Result<(), Error> {
-    let reserved = match ty {
-        MetricType::Histogram | MetricType::GaugeHistogram => Some("le"),
-        MetricType::Summary => Some("quantile"),
-        MetricType::StateSet => {
-            crate::validate::label_name(name).map_err(|_| Error::InvalidMetricName {
-                name: name.to_owned(),
-                reason: "a state set's states are a label named after it, so its name must also be a valid label name (no `:`)"
-                    .into(),
-            })?;
-            Some(name)
-        }
-        _ => None,
-    };
+    if ty == MetricType::StateSet {
+        crate::validate::label_name(name).map_err(|_| Error::InvalidMetricName {
+            name: name.to_owned(),
+            reason: "a state set's states are a label named after it, so its name must also be a valid label name (no `:`)"
+                .into(),
+        })?;
+    }
     for l in labels {
         crate::validate::label_name(l)?;
-        if Some(*l) == reserved {
+        if let Some(reason) = promenade_rules::reserved_label(ty.rule(), name, l) {
             return Err(Error::InvalidLabelName {
                 name: (*l).to_owned(),
-                reason: format!(
-                    "a {} family uses the label `{l}` for its own samples; rename it",
-                    ty.openmetrics_str()
-                )
-                .into(),
+                reason: format!("{reason}; rename that label").into(),
             });
         }
     }
@@ -495,12 +487,6 @@ impl<M: CollectMetric + 'static> Collector for Named<M> {
     }
 }
 
-/// Every sample-name suffix a family of some type can expose (see
-/// [`MetricType::sample_suffixes`]).
-const ALL_SUFFIXES: [&str; 9] = [
-    "", "_total", "_created", "_bucket", "_sum", "_count", "_gsum", "_gcount", "_info",
-];
-
 /// The sink [`Registry::collect`](crate::Registry::collect) hands each collector, in front
 /// of the real one. A collector that sends a family with an invalid name or unit, a family
 /// whose sample names clash with one already sent in this scrape (by any collector), a
@@ -511,8 +497,10 @@ const ALL_SUFFIXES: [&str; 9] = [
 /// It also leaves out an info metric's labels that repeat one of its series' labels (the
 /// series' own label wins): an [`Info`] cannot know the labels of the family it lives in.
 ///
-/// Names are checked per family; per point it costs one comparison of types (and, for
-/// labelled info series, a copy of their labels).
+/// Names are checked per family, by the rules registration applies (an invalid name is
+/// refused with the same [`Error`], kept as the collector's
+/// [`last_failure`](crate::Registry::last_failure)); per point it costs one comparison of
+/// types (and, for labelled info series, a copy of their labels).
 pub(crate) struct CheckedSink<'s> {
     inner: &'s mut dyn Sink,
     /// Families sent in this scrape, with their types.
@@ -522,6 +510,8 @@ pub(crate) struct CheckedSink<'s> {
     /// The type of the family the next points belong to.
     family_type: Option<MetricType>,
     faulty: bool,
+    /// Why the running collector is faulty, when a rule said so.
+    fault: Option<Error>,
     buf: String,
     /// The names of the labels of the series being checked.
     series_names: Vec<String>,
@@ -543,6 +533,7 @@ impl<'s> CheckedSink<'s> {
             current: Vec::new(),
             family_type: None,
             faulty: false,
+            fault: None,
             buf: String::new(),
             series_names: Vec::new(),
             info: PointData {
@@ -560,6 +551,12 @@ impl<'s> CheckedSink<'s> {
         self.current.clear();
         self.family_type = None;
         self.faulty = false;
+        self.fault = None;
+    }
+
+    /// Why the collector that just ended was faulty, if a rule said so.
+    pub(crate) fn take_fault(&mut self) -> Option<Error> {
+        self.fault.take()
     }
 
     /// The collector ended, `ok` if it returned without error or panic. Rolls its output
@@ -581,39 +578,47 @@ impl<'s> CheckedSink<'s> {
         self.inner
     }
 
-    /// Whether one of the sample names of a family `name` of type `ty` is one of a family
-    /// already sent.
-    fn clashes(&mut self, name: &str, ty: MetricType) -> bool {
+    /// A sample name of a family `name` of type `ty` that a family already sent also
+    /// exposes (the clash rule of `promenade_rules::samples`), chosen as registration
+    /// chooses the one to name: shown by both families if possible, else by either.
+    fn clash(&mut self, name: &str, ty: MetricType) -> Option<String> {
+        use promenade_rules::samples::{is_shown, owners};
+        let mut best: Option<(usize, &'static str)> = None;
         for own in ty.sample_suffixes() {
             self.buf.clear();
             self.buf.push_str(name);
             self.buf.push_str(own);
-            for other in ALL_SUFFIXES {
-                let Some(base) = self.buf.strip_suffix(other) else {
-                    continue;
-                };
-                if self
-                    .emitted
-                    .get(base)
-                    .is_some_and(|t| t.sample_suffixes().contains(&other))
-                {
-                    return true;
+            let sample = self.buf.as_str();
+            let emitted = &self.emitted;
+            let score = owners(sample)
+                .filter(|(base, t)| emitted.get(*base).map(|e| e.rule()) == Some(*t))
+                .map(|(base, t)| {
+                    usize::from(is_shown(sample, name, ty.rule()))
+                        + usize::from(is_shown(sample, base, t))
+                })
+                .max();
+            if let Some(score) = score {
+                if best.map_or(true, |(b, _)| score > b) {
+                    best = Some((score, own));
                 }
             }
         }
-        false
+        best.map(|(_, own)| format!("{name}{own}"))
     }
 
-    fn valid_family(&mut self, d: &Descriptor) -> bool {
-        if crate::validate::metric_name(&d.name).is_err() {
-            return false;
-        }
+    fn check_family(&mut self, d: &Descriptor) -> Result<(), Error> {
+        crate::validate::metric_name(&d.name)?;
         if let Some(unit) = &d.unit {
-            if check_unit(&d.name, d.metric_type, unit).is_err() {
-                return false;
-            }
+            check_unit(&d.name, d.metric_type, unit)?;
         }
-        !self.clashes(&d.name, d.metric_type)
+        match self.clash(&d.name, d.metric_type) {
+            None => Ok(()),
+            Some(sample) => Err(Error::DuplicateMetric {
+                sample,
+                existing: "a family sent earlier in this scrape".into(),
+                new: d.defined_at.to_string(),
+            }),
+        }
     }
 
     /// Whether `labels` has a label named like the current family.
@@ -652,8 +657,9 @@ impl Sink for CheckedSink<'_> {
         if self.faulty {
             return;
         }
-        if !self.valid_family(d) {
+        if let Err(e) = self.check_family(d) {
             self.faulty = true;
+            self.fault = Some(e);
             return;
         }
         self.emitted.insert(d.name.clone(), d.metric_type);

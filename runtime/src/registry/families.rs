@@ -404,7 +404,11 @@ impl<L: SeriesLabels> SummaryFamily<L> {
 }
 
 /// Checks `(le, cumulative count)` pairs and splits them into finite bounds and counts.
+/// The bounds follow the bucket rule of [`Buckets`](crate::Buckets) (one rule, one
+/// wording), except that collected data must end with its `+Inf` bucket and may have no
+/// other.
 fn split_buckets(buckets: &[(f64, u64)]) -> Result<(Vec<f64>, Vec<u64>), Error> {
+    use promenade_rules::buckets::{errors, BucketError};
     let err = |reason: String| Err(Error::InvalidBuckets(reason.into()));
     match buckets.last() {
         None => return err("a histogram needs at least the +Inf bucket".into()),
@@ -413,30 +417,20 @@ fn split_buckets(buckets: &[(f64, u64)]) -> Result<(Vec<f64>, Vec<u64>), Error> 
         }
         _ => {}
     }
-    let mut bounds = Vec::with_capacity(buckets.len() - 1);
-    let mut counts = Vec::with_capacity(buckets.len());
-    for (i, (le, count)) in buckets.iter().enumerate() {
-        if le.is_nan() || (*le == f64::INFINITY && i + 1 != buckets.len()) {
-            return err(format!("bucket bound {le} at position {i} is not allowed"));
-        }
-        if i > 0 {
-            let (prev_le, prev_count) = buckets[i - 1];
-            if prev_le >= *le {
-                return err(format!(
-                    "bounds must be strictly increasing, but {le} follows {prev_le}"
-                ));
-            }
-            if prev_count > *count {
-                return err(format!(
-                    "bucket counts are cumulative and cannot decrease, but le={le} has {count} after {prev_count}"
-                ));
-            }
-        }
-        if i + 1 != buckets.len() {
-            bounds.push(*le);
-        }
-        counts.push(*count);
+    let les: Vec<f64> = buckets.iter().map(|(le, _)| *le).collect();
+    if let Some(e) = errors(&les).find(|e| *e != BucketError::NoFiniteBound) {
+        return err(crate::metrics::bucket_reason(e, &les));
     }
+    for pair in buckets.windows(2) {
+        let ((_, prev_count), (le, count)) = (pair[0], pair[1]);
+        if prev_count > count {
+            return err(format!(
+                "bucket counts are cumulative and cannot decrease, but le={le} has {count} after {prev_count}"
+            ));
+        }
+    }
+    let bounds = les[..les.len() - 1].to_vec();
+    let counts = buckets.iter().map(|(_, count)| *count).collect();
     Ok((bounds, counts))
 }
 

@@ -11,7 +11,7 @@ mod samples;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 pub use crate::number::Number;
 use collect::CheckedSink;
@@ -66,6 +66,8 @@ struct Entry {
     descriptors: Vec<Descriptor>,
     collector: Arc<dyn Collector>,
     failures: Arc<AtomicU64>,
+    /// Why its latest failed scrape failed.
+    last_failure: Arc<Mutex<Option<String>>>,
     /// When it was registered (or built, for a derived struct's `global()`), in seconds
     /// since the epoch: the `_created` of its unlabelled counters.
     created: f64,
@@ -134,14 +136,7 @@ impl Registry {
                 .collect();
             // Counters, histograms and info metrics never show their bare family name.
             let shown = |sample: &str, by: &Descriptor| {
-                sample != by.name
-                    || !matches!(
-                        by.metric_type,
-                        MetricType::Counter
-                            | MetricType::Histogram
-                            | MetricType::GaugeHistogram
-                            | MetricType::Info
-                    )
+                promenade_rules::samples::is_shown(sample, &by.name, by.metric_type.rule())
             };
             let pick = clashes
                 .iter()
@@ -166,6 +161,7 @@ impl Registry {
             descriptors,
             collector,
             failures: Arc::new(AtomicU64::new(0)),
+            last_failure: Arc::default(),
             created,
         });
         Ok(Registration(id))
@@ -209,11 +205,14 @@ impl Registry {
     /// [`Info`](crate::Info)).
     pub fn collect(&self, sink: &mut dyn Sink) {
         #[allow(clippy::type_complexity)]
-        let collectors: Vec<(Arc<dyn Collector>, Arc<AtomicU64>, f64)> = {
+        let collectors: Vec<(Arc<dyn Collector>, Arc<AtomicU64>, f64, FailureSlot)> = {
             let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
             entries
                 .iter()
-                .map(|e| (e.collector.clone(), e.failures.clone(), e.created))
+                .map(|e| {
+                    let slot = e.last_failure.clone();
+                    (e.collector.clone(), e.failures.clone(), e.created, slot)
+                })
                 .collect()
         };
         let mut overflows: Vec<(String, u64)> = Vec::new();
@@ -225,13 +224,20 @@ impl Registry {
         let mut checked = CheckedSink::new(sink, &reserved);
         // One look at the counters' reset times for the whole scrape.
         crate::metrics::with_reset_snapshot(|| {
-            for (c, failed, created) in &collectors {
+            for (c, failed, created, last_failure) in &collectors {
                 checked.begin(*created);
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     c.try_collect(&mut checked)
                 }));
                 if !checked.end(matches!(outcome, Ok(Ok(())))) {
                     failed.fetch_add(1, Relaxed);
+                    let why = match (checked.take_fault(), outcome) {
+                        (Some(fault), _) => fault.to_string(),
+                        (None, Ok(Err(e))) => format!("the collector returned an error: {e}"),
+                        (None, Err(_)) => "the collector panicked".to_owned(),
+                        (None, Ok(Ok(()))) => "the collector sent what would corrupt the exposition (a point before any family or of another type than its family, a non-finite creation time, or a state set series with a label named like its family)".to_owned(),
+                    };
+                    *last_failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
                 }
                 let n = failed.load(Relaxed);
                 if n > 0 {
@@ -277,6 +283,38 @@ impl Registry {
         }
     }
 
+    /// Why the collector of `registration` was left out of its latest failed scrape (see
+    /// [`collect`](Self::collect)): what the checking sink refused, in the words
+    /// registration uses for the same mistake (`invalid metric name "9x": …`), the error
+    /// it returned, or that it panicked. `None` if it never failed here.
+    ///
+    /// ```
+    /// use promenade::registry::{Collector, Descriptor, Sink};
+    /// use promenade::{MetricType, Registry};
+    /// struct Bad;
+    /// impl Collector for Bad {
+    ///     fn describe(&self) -> Vec<Descriptor> { Vec::new() }
+    ///     fn collect(&self, sink: &mut dyn Sink) {
+    ///         sink.family(&Descriptor::new("9x", "Bad.", MetricType::Gauge, "Bad"));
+    ///     }
+    /// }
+    /// let r = Registry::new();
+    /// let bad = r.register(Bad)?;
+    /// assert_eq!(r.last_failure(bad), None);
+    /// r.gather();
+    /// assert_eq!(
+    ///     r.last_failure(bad).as_deref(),
+    ///     Some("invalid metric name \"9x\": a metric name must start with a letter, `_` or `:`")
+    /// );
+    /// # Ok::<(), promenade::Error>(())
+    /// ```
+    pub fn last_failure(&self, registration: Registration) -> Option<String> {
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        let entry = entries.iter().find(|e| e.id == registration.0)?;
+        let why = entry.last_failure.lock().unwrap_or_else(|e| e.into_inner());
+        why.clone()
+    }
+
     /// Every family with its samples, flattened as the text format shows them (no
     /// `_created`, no exemplars; a counter family named without `_total`, its samples
     /// with it), in the same [`MetricFamily`] the parser reads.
@@ -308,6 +346,9 @@ impl std::fmt::Debug for Registry {
             .finish()
     }
 }
+
+/// Where [`Registry::collect`] keeps why a collector last failed.
+type FailureSlot = Arc<Mutex<Option<String>>>;
 
 struct FamilyLabel<'a>(&'static str, &'a str);
 

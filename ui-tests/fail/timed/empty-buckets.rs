@@ -1,0 +1,7 @@
+/// Time to work.
+#[promenade::timed(name = "work_seconds", buckets = [])]
+fn work() {}
+
+fn main() {
+    work();
+}
