@@ -1,6 +1,10 @@
 //! The name grammar: metric names `[a-zA-Z_:][a-zA-Z0-9_:]*`, label names
 //! `[a-zA-Z_][a-zA-Z0-9_]*`, neither starting with `__` (reserved for Prometheus' own use).
 //!
+//! Names outside the legacy set (`http.server.duration`, OpenTelemetry style) are valid
+//! UTF-8 names ([`utf8_metric_name_error`], [`utf8_label_name_error`]): what the run time
+//! accepts, and what the macros accept where a name is marked `utf8`.
+//!
 //! Each check answers with the reason a name is refused; [`InvalidName`] is the one way
 //! that reason is shown (`invalid metric name "9x": a metric name must start with a
 //! letter, `_` or `:``), whether at compile time, at registration or at scrape time.
@@ -99,6 +103,66 @@ pub fn function_prefix_mistake(name: &str) -> Option<(&'static str, &str)> {
         .find_map(|part| stem.strip_suffix(part))
         .unwrap_or(stem);
     Some((suffix, stem))
+}
+
+/// Why `name` is not a valid UTF-8 metric name (what Prometheus 3 and OpenMetrics 2.0
+/// allow, `http.server.duration`), or `None` if it is: any name but an empty one, one
+/// starting with `__` (reserved for Prometheus' own use) or one with a control character
+/// (no format can write it readably). Legacy names are UTF-8 names too.
+///
+/// ```
+/// use promenade_rules::names::utf8_metric_name_error;
+/// assert_eq!(utf8_metric_name_error("http.server.duration"), None);
+/// assert_eq!(utf8_metric_name_error("http_requests"), None);
+/// assert_eq!(utf8_metric_name_error(""), Some("a metric name cannot be empty"));
+/// ```
+pub const fn utf8_metric_name_error(name: &str) -> Option<&'static str> {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() {
+        return Some("a metric name cannot be empty");
+    }
+    if reserved_prefix(bytes) {
+        return Some("names starting with `__` are reserved for Prometheus' own use");
+    }
+    if has_control(bytes) {
+        return Some("a name cannot contain control characters (newline, tab, NUL, …)");
+    }
+    None
+}
+
+/// Why `name` is not a valid UTF-8 label name, or `None` if it is: the rule of
+/// [`utf8_metric_name_error`] for label names.
+///
+/// ```
+/// use promenade_rules::names::utf8_label_name_error;
+/// assert_eq!(utf8_label_name_error("url.scheme"), None);
+/// assert!(utf8_label_name_error("__name__").is_some());
+/// ```
+pub const fn utf8_label_name_error(name: &str) -> Option<&'static str> {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() {
+        return Some("a label name cannot be empty");
+    }
+    if reserved_prefix(bytes) {
+        return Some("label names starting with `__` are reserved for Prometheus' own use");
+    }
+    if has_control(bytes) {
+        return Some("a name cannot contain control characters (newline, tab, NUL, …)");
+    }
+    None
+}
+
+/// Whether a byte is an ASCII control character (every byte of a multi-byte character is
+/// above ASCII, so bytes answer for characters; C1 controls are not refused).
+const fn has_control(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] < 0x20 || bytes[i] == 0x7f {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 const fn reserved_prefix(bytes: &[u8]) -> bool {

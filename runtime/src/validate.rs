@@ -1,5 +1,19 @@
 //! Name rules of the Prometheus data model, checked at run time.
 //!
+//! Two grammars: the legacy one ([`metric_name`], [`label_name`]:
+//! `[a-zA-Z_:][a-zA-Z0-9_:]*`, labels without `:`), which the macros, `BuildInfo`,
+//! `FunctionMetrics::named`, the process collector's namespace and Pushgateway grouping
+//! keys keep; and UTF-8 names ([`utf8_metric_name`], [`utf8_label_name`]), as Prometheus 3
+//! and OpenMetrics 2.0 have them (`http.server.duration`, `url.scheme`), which
+//! registration (`Registry::register_metric`, `Named`, a collector's descriptors), the
+//! family builders and [`Labels`] of custom collectors, and the scrape-time checking sink
+//! accept. Each scrape writes a UTF-8 name as its `escaping` asks (see
+//! [`Escaping`](crate::encoding::Escaping)): quoted, verbatim in protobuf, or made legacy.
+//! Two names that escape to one with underscores (`a.b` and `a_b`) are one name to the
+//! registry.
+//!
+//! [`Labels`]: crate::registry::families::Labels
+//!
 //! The rules themselves live in `promenade-rules`, which the macros check at compile time
 //! too: a name refused here is refused by `#[derive(Metrics)]` and the function
 //! attributes with the same reason, and by the registry's checking sink at scrape time.
@@ -35,6 +49,43 @@ pub fn metric_name(name: &str) -> Result<(), Error> {
 /// ```
 pub fn label_name(name: &str) -> Result<(), Error> {
     match names::label_name_error(name) {
+        None => Ok(()),
+        Some(reason) => Err(Error::InvalidLabelName {
+            name: name.to_owned(),
+            reason: reason.into(),
+        }),
+    }
+}
+
+/// Checks a UTF-8 metric name: any name but an empty one, one starting with `__` or one
+/// with a control character.
+///
+/// ```
+/// assert!(promenade::validate::utf8_metric_name("http.server.duration").is_ok());
+/// assert_eq!(
+///     promenade::validate::utf8_metric_name("__up").unwrap_err().to_string(),
+///     "invalid metric name \"__up\": names starting with `__` are reserved for Prometheus' own use"
+/// );
+/// ```
+pub fn utf8_metric_name(name: &str) -> Result<(), Error> {
+    match names::utf8_metric_name_error(name) {
+        None => Ok(()),
+        Some(reason) => Err(Error::InvalidMetricName {
+            name: name.to_owned(),
+            reason: reason.into(),
+        }),
+    }
+}
+
+/// Checks a UTF-8 label name: any name but an empty one, one starting with `__` or one
+/// with a control character.
+///
+/// ```
+/// assert!(promenade::validate::utf8_label_name("url.scheme").is_ok());
+/// assert!(promenade::validate::utf8_label_name("__name__").is_err());
+/// ```
+pub fn utf8_label_name(name: &str) -> Result<(), Error> {
+    match names::utf8_label_name_error(name) {
         None => Ok(()),
         Some(reason) => Err(Error::InvalidLabelName {
             name: name.to_owned(),

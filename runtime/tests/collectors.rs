@@ -248,7 +248,12 @@ fn every_builder_in_both_formats() {
 #[test]
 fn builders_refuse_bad_input_with_errors_that_say_why() {
     let msg = |e: Error| e.to_string();
-    assert!(CounterFamily::<Labels>::new("9bad", "x").is_err());
+    assert!(CounterFamily::<Labels>::new("__bad", "x").is_err());
+    assert!(CounterFamily::<Labels>::new("", "x").is_err());
+    // A UTF-8 name is a name (written as each scrape's `escaping` asks).
+    assert!(CounterFamily::<Labels>::new("http.server.requests", "x").is_ok());
+    assert!(Labels::new([("url.scheme", "https")]).is_ok());
+    assert!(Labels::new([("__x", "1")]).is_err());
     let mut c = CounterFamily::new("c", "x").unwrap();
     assert_eq!(
         msg(c.add(Labels::empty(), -1.0).unwrap_err()),
@@ -302,7 +307,7 @@ fn builders_refuse_bad_input_with_errors_that_say_why() {
     assert!(s.add_with(Labels::empty(), 1, 1.0, bad_q).is_err());
     let mut g = GaugeFamily::new("g", "x").unwrap();
     assert!(g.add_at(Labels::empty(), 1.0, f64::NAN).is_err());
-    assert!(StateSetFamily::<Labels>::new("a:b", "x").is_err());
+    assert!(StateSetFamily::<Labels>::new("__a", "x").is_err());
     let mut st = StateSetFamily::new("st", "x").unwrap();
     assert!(st
         .add(Labels::empty(), [("a", true), ("a", false)])

@@ -328,10 +328,11 @@ fn reserved_labels_and_units_are_refused_at_registration() {
             .starts_with("invalid label name \"phase\": a state set writes"),
         "{e}"
     );
-    let e = r
-        .register_metric("a:b", "P.", Arc::new(Enum::<Phase>::new()))
-        .unwrap_err();
-    assert!(e.to_string().contains("valid label name"), "{e}");
+    // A state set's name is also a label name: `a:b` is a UTF-8 label name, written
+    // `a_b` as a label by the default escaping.
+    r.register_metric("a:b", "P.", Arc::new(Enum::<Phase>::new()))
+        .unwrap();
+    assert!(r.get_sample_value("a:b", &[("a:b", "starting")]).is_some());
     let e = Named::new("build", "B.", Arc::new(Info::new()))
         .unwrap()
         .with_unit("info")

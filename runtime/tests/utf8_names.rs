@@ -249,3 +249,82 @@ fn quoted_names_parse_back_verbatim() {
         );
     }
 }
+
+/// Re-exposes parsed families.
+struct Replay(Vec<promenade::parse::MetricFamily>);
+
+impl promenade::Collector for Replay {
+    fn describe(&self) -> Vec<Descriptor> {
+        Vec::new()
+    }
+    fn collect(&self, sink: &mut dyn Sink) {
+        for f in &self.0 {
+            f.collect_into(sink).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_registry_serves_utf8_names_as_each_scraper_asks() {
+    use promenade::encoding::negotiate::respond;
+    use promenade::registry::families::{GaugeFamily, Labels};
+    use promenade::{Counter, Registry};
+    use std::sync::Arc;
+
+    let r = Registry::new();
+    let c = Arc::new(Counter::new());
+    c.inc_by(2);
+    r.register_metric("http.server.requests", "Requests.", c)
+        .unwrap();
+    let mut g = GaugeFamily::new("queue.depth", "Depth.").unwrap();
+    g.add(Labels::new([("queue.name", "mail")]).unwrap(), 3.0)
+        .unwrap();
+    promenade::metrics::disable_created_metrics();
+
+    struct Queues(GaugeFamily);
+    impl promenade::Collector for Queues {
+        fn describe(&self) -> Vec<Descriptor> {
+            vec![self.0.descriptor().clone()]
+        }
+        fn collect(&self, sink: &mut dyn Sink) {
+            self.0.collect_into(sink);
+        }
+    }
+    r.register(Queues(g)).unwrap();
+
+    // Prometheus 2 (no escaping parameter): legacy names.
+    let old = respond(&r, Some("text/plain;version=0.0.4"), None, None);
+    let body = String::from_utf8(old.body).unwrap();
+    assert!(body.contains("\nhttp_server_requests_total 2\n"), "{body}");
+    assert!(
+        body.contains("\nqueue_depth{queue_name=\"mail\"} 3.0\n"),
+        "{body}"
+    );
+    promenade::parse::text(&body).unwrap();
+
+    // Prometheus 3: quoted names, and they read back and re-encode the same.
+    let accept = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8";
+    let new = respond(&r, Some(accept), None, None);
+    assert!(new.content_type.ends_with("; escaping=allow-utf-8"));
+    let body = String::from_utf8(new.body).unwrap();
+    assert!(
+        body.contains("\n{\"http.server.requests_total\"} 2\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains("\n{\"queue.depth\",\"queue.name\"=\"mail\"} 3.0\n"),
+        "{body}"
+    );
+    let parsed = promenade::parse::Parser::new(Format::OpenMetrics)
+        .allow_utf8_names()
+        .parse(&body)
+        .unwrap();
+    let own: Vec<_> = parsed
+        .into_iter()
+        .filter(|f| !f.name.starts_with("promenade_"))
+        .collect();
+    let replayed = Registry::new();
+    replayed.register(Replay(own)).unwrap();
+    let again = String::from_utf8(respond(&replayed, Some(accept), None, None).body).unwrap();
+    assert_eq!(again, body);
+}

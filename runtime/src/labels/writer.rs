@@ -212,15 +212,20 @@ pub(crate) fn escape_label_value_into(out: &mut String, s: &str) {
 /// Label pairs given at run time, validated (each name valid, none twice) and kept as
 /// values. `what` is the owner named in the error for a repeated name (`an exemplar`,
 /// `an info metric`). Also returns how many code points the names and values have
-/// together.
+/// together. `utf8`: names follow the UTF-8 rules, else the legacy ones.
 pub(crate) fn validated_pairs<'a>(
     pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     what: &str,
+    utf8: bool,
 ) -> Result<(Vec<(String, String)>, usize), crate::Error> {
     let mut out: Vec<(String, String)> = Vec::new();
     let mut code_points = 0;
     for (name, value) in pairs {
-        crate::validate::label_name(name)?;
+        if utf8 {
+            crate::validate::utf8_label_name(name)?;
+        } else {
+            crate::validate::label_name(name)?;
+        }
         if out.iter().any(|(n, _)| n == name) {
             return Err(crate::Error::InvalidLabelName {
                 name: name.to_owned(),

@@ -44,7 +44,7 @@ impl Default for ExemplarLabels {
 impl ExemplarLabels {
     /// Validates `pairs` of `(name, value)`.
     pub fn new<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, Error> {
-        let (pairs, code_points) = validated_pairs(pairs, "an exemplar")?;
+        let (pairs, code_points) = validated_pairs(pairs, "an exemplar", false)?;
         if code_points > EXEMPLAR_MAX_CODE_POINTS {
             return Err(Error::InvalidValue(
                 format!(

@@ -48,7 +48,7 @@ impl Info {
         &self,
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<(), Error> {
-        let (labels, _) = validated_pairs(pairs, "an info metric")?;
+        let (labels, _) = validated_pairs(pairs, "an info metric", false)?;
         *self.labels.write().unwrap_or_else(|e| e.into_inner()) = labels;
         Ok(())
     }

@@ -407,7 +407,7 @@ impl<M: CollectMetric + 'static> Named<M> {
         metric: M,
     ) -> Result<Self, Error> {
         let name = name.into();
-        crate::validate::metric_name(&name)?;
+        crate::validate::utf8_metric_name(&name)?;
         let help = help.into();
         crate::validate::help(&help)?;
         check_labels(&name, M::TYPE, metric.label_names())?;
@@ -446,14 +446,14 @@ impl<M: CollectMetric + 'static> Named<M> {
 /// be a valid label name.
 pub(crate) fn check_labels(name: &str, ty: MetricType, labels: &[&str]) -> Result<(), Error> {
     if ty == MetricType::StateSet {
-        crate::validate::label_name(name).map_err(|_| Error::InvalidMetricName {
+        crate::validate::utf8_label_name(name).map_err(|_| Error::InvalidMetricName {
             name: name.to_owned(),
-            reason: "a state set's states are a label named after it, so its name must also be a valid label name (no `:`)"
+            reason: "a state set's states are a label named after it, so its name must also be a valid label name"
                 .into(),
         })?;
     }
     for l in labels {
-        crate::validate::label_name(l)?;
+        crate::validate::utf8_label_name(l)?;
         if let Some(reason) = promenade_rules::reserved_label(ty.rule(), name, l) {
             return Err(Error::InvalidLabelName {
                 name: (*l).to_owned(),
@@ -607,11 +607,11 @@ impl<'s> CheckedSink<'s> {
     }
 
     fn check_family(&mut self, d: &Descriptor) -> Result<(), Error> {
-        crate::validate::metric_name(&d.name)?;
+        crate::validate::utf8_metric_name(&d.name)?;
         if let Some(unit) = &d.unit {
             check_unit(&d.name, d.metric_type, unit)?;
         }
-        match self.clash(&d.name, d.metric_type) {
+        match self.clash(&clash_key(&d.name), d.metric_type) {
             None => Ok(()),
             Some(sample) => Err(Error::DuplicateMetric {
                 sample,
@@ -627,7 +627,9 @@ impl<'s> CheckedSink<'s> {
             return false;
         };
         let mut repeats = false;
-        let mut visitor = |name: &str, _: &str| repeats |= name == family.as_ref();
+        let mut visitor = |name: &str, _: &str| {
+            repeats |= crate::encoding::Escaping::Underscores.escape(name) == family.as_ref()
+        };
         labels.encode_labels(&mut LabelWriter::new(&mut visitor, &mut self.buf));
         repeats
     }
@@ -652,6 +654,18 @@ impl<'s> CheckedSink<'s> {
     }
 }
 
+/// The name two families must not share: the name as the default escaping writes it
+/// (underscores), since that is how a scraper that asks for no escaping sees them —
+/// `http.requests` and `http_requests` would both be `http_requests`. A legacy name is
+/// its own key.
+#[allow(clippy::ptr_arg)] // a borrowed name stays borrowed
+pub(crate) fn clash_key(name: &Cow<'static, str>) -> Cow<'static, str> {
+    match crate::encoding::Escaping::Underscores.escape(name) {
+        Cow::Borrowed(_) => name.clone(),
+        Cow::Owned(o) => Cow::Owned(o),
+    }
+}
+
 impl Sink for CheckedSink<'_> {
     fn family(&mut self, d: &Descriptor) {
         if self.faulty {
@@ -662,8 +676,9 @@ impl Sink for CheckedSink<'_> {
             self.fault = Some(e);
             return;
         }
-        self.emitted.insert(d.name.clone(), d.metric_type);
-        self.current.push(d.name.clone());
+        let key = clash_key(&d.name);
+        self.emitted.insert(key.clone(), d.metric_type);
+        self.current.push(key);
         self.family_type = Some(d.metric_type);
         self.inner.family(d);
     }

@@ -62,9 +62,10 @@ pub struct Labels {
 }
 
 impl Labels {
-    /// Validates the pairs: valid label names, each once.
+    /// Validates the pairs: valid UTF-8 label names (`url.scheme` is fine; see
+    /// [`validate`](crate::validate)), each once, no NUL in a value.
     pub fn new<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, Error> {
-        let (pairs, _) = validated_pairs(pairs, "a series")?;
+        let (pairs, _) = validated_pairs(pairs, "a series", true)?;
         Ok(Labels { pairs })
     }
 
@@ -125,7 +126,7 @@ impl<L: SeriesLabels> Built<L> {
         ty: MetricType,
     ) -> Result<Self, Error> {
         let name = name.into();
-        crate::validate::metric_name(&name)?;
+        crate::validate::utf8_metric_name(&name)?;
         check_labels(&name, ty, &[])?;
         let at = std::panic::Location::caller();
         let defined_at = format!("`{name}` built at {}:{}", at.file(), at.line());

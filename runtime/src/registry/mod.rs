@@ -103,7 +103,7 @@ impl Registry {
     ) -> Result<Registration, Error> {
         let descriptors = collector.describe();
         for d in &descriptors {
-            crate::validate::metric_name(&d.name)?;
+            crate::validate::utf8_metric_name(&d.name)?;
         }
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
         let mut taken: HashMap<String, &Descriptor> = HashMap::new();
@@ -122,16 +122,27 @@ impl Registry {
             ),
         ];
         let existing = entries.iter().flat_map(|e| e.descriptors.iter());
+        // Names as the default escaping writes them: `a.b` and `a_b` are one name to a
+        // scraper that asks for no escaping.
+        let escaped = |d: &Descriptor| -> Vec<String> {
+            d.sample_names()
+                .map(|s| {
+                    crate::encoding::Escaping::Underscores
+                        .escape(&s)
+                        .into_owned()
+                })
+                .collect()
+        };
         for d in reserved.iter().chain(existing) {
-            for sample in d.sample_names() {
+            for sample in escaped(d) {
                 taken.insert(sample, d);
             }
         }
         for d in &descriptors {
             // Name the clash by a sample both families show (`x_total` of two counters,
             // rather than the bare family name they share), else one either shows.
-            let clashes: Vec<(&String, &Descriptor)> = d
-                .sample_names()
+            let clashes: Vec<(&String, &Descriptor)> = escaped(d)
+                .into_iter()
                 .filter_map(|sample| taken.get_key_value(&sample).map(|(k, o)| (k, *o)))
                 .collect();
             // Counters, histograms and info metrics never show their bare family name.
@@ -151,7 +162,7 @@ impl Registry {
                     new: d.defined_at.to_string(),
                 });
             }
-            for sample in d.sample_names() {
+            for sample in escaped(d) {
                 taken.insert(sample, d);
             }
         }
@@ -285,7 +296,7 @@ impl Registry {
 
     /// Why the collector of `registration` was left out of its latest failed scrape (see
     /// [`collect`](Self::collect)): what the checking sink refused, in the words
-    /// registration uses for the same mistake (`invalid metric name "9x": …`), the error
+    /// registration uses for the same mistake (`invalid metric name "__x": …`), the error
     /// it returned, or that it panicked. `None` if it never failed here.
     ///
     /// ```
@@ -295,7 +306,7 @@ impl Registry {
     /// impl Collector for Bad {
     ///     fn describe(&self) -> Vec<Descriptor> { Vec::new() }
     ///     fn collect(&self, sink: &mut dyn Sink) {
-    ///         sink.family(&Descriptor::new("9x", "Bad.", MetricType::Gauge, "Bad"));
+    ///         sink.family(&Descriptor::new("__x", "Bad.", MetricType::Gauge, "Bad"));
     ///     }
     /// }
     /// let r = Registry::new();
@@ -304,7 +315,7 @@ impl Registry {
     /// r.gather();
     /// assert_eq!(
     ///     r.last_failure(bad).as_deref(),
-    ///     Some("invalid metric name \"9x\": a metric name must start with a letter, `_` or `:`")
+    ///     Some("invalid metric name \"__x\": names starting with `__` are reserved for Prometheus' own use")
     /// );
     /// # Ok::<(), promenade::Error>(())
     /// ```
