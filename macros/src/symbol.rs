@@ -21,6 +21,7 @@ pub(crate) const UNIT: &str = "unit";
 pub(crate) const CONST_LABELS: &str = "const_labels";
 pub(crate) const NESTED: &str = "nested";
 pub(crate) const PREFIX: &str = "prefix";
+pub(crate) const UTF8: &str = "utf8";
 pub(crate) const LABELS: &str = "labels";
 pub(crate) const FLATTEN: &str = "flatten";
 pub(crate) const UNBOUNDED: &str = "unbounded";

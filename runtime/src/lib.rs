@@ -859,6 +859,13 @@ pub use promenade_macros::LabelSet;
 ///   so nothing is exposed twice.
 /// - `prefix = "..."`: with `nested`, one more segment before the nested names (to nest
 ///   the same struct twice: `primary`, `replica`).
+/// - `utf8`: the name is a UTF-8 name (`#[metric(name = "http.server.duration", utf8)]`,
+///   OpenTelemetry style), checked at compile time against the UTF-8 rules (not empty,
+///   no `__` prefix, no control characters) instead of the legacy grammar
+///   `[a-zA-Z_:][a-zA-Z0-9_:]*`. Each scrape writes it as its `escaping` asks: quoted
+///   for a Prometheus 3 that sends `escaping=allow-utf-8`, verbatim in protobuf, with
+///   `_` for every other scraper (see [`encoding::Escaping`]). Without `utf8`, a name
+///   outside the legacy grammar is an error that suggests it.
 /// - `labels = T`: only on a field whose type is written `Family<L, M>`, where it must
 ///   name that family's label set (`T` is `L`, checked at compile time). A derive cannot
 ///   change a field's type, so to write `#[metric(labels = Request)] requests: Counter`,

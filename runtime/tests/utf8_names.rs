@@ -328,3 +328,39 @@ fn a_registry_serves_utf8_names_as_each_scraper_asks() {
     let again = String::from_utf8(respond(&replayed, Some(accept), None, None).body).unwrap();
     assert_eq!(again, body);
 }
+
+/// A derived struct declaring UTF-8 names, marked `utf8`.
+#[derive(promenade::Metrics)]
+struct OtelMetrics {
+    /// Requests served.
+    #[metric(name = "http.server.requests", utf8)]
+    requests: promenade::Counter,
+    /// Queue depth (a legacy name beside it).
+    queue_depth: promenade::Gauge,
+}
+
+#[test]
+fn the_derive_declares_utf8_names_when_marked() {
+    use promenade::encoding::negotiate::respond;
+    let r = promenade::Registry::new();
+    let m = std::sync::Arc::new(OtelMetrics::new());
+    m.requests.inc();
+    r.register(m).unwrap();
+    let old = String::from_utf8(respond(&r, None, None, None).body).unwrap();
+    assert!(old.contains("\nhttp_server_requests_total 1\n"), "{old}");
+    let new = String::from_utf8(
+        respond(
+            &r,
+            Some("text/plain;version=1.0.0;escaping=allow-utf-8"),
+            None,
+            None,
+        )
+        .body,
+    )
+    .unwrap();
+    assert!(
+        new.contains("\n{\"http.server.requests_total\"} 1\n"),
+        "{new}"
+    );
+    assert!(new.contains("\nqueue_depth 0"), "{new}");
+}

@@ -8,14 +8,14 @@ use crate::ctxt::{
 };
 use crate::symbol::{
     BUCKETS, CALLBACK, CONST_LABELS, CRATE, FAMILIES, HELP, LABELS, LIMIT, MAX_SERIES, METRIC,
-    METRICS, NAME, NAMESPACE, NESTED, PREFIX, SUBSYSTEM, UNIT,
+    METRICS, NAME, NAMESPACE, NESTED, PREFIX, SUBSYSTEM, UNIT, UTF8,
 };
 
 const CONTAINER_KEYS: &[&str] = &[NAMESPACE, SUBSYSTEM, CONST_LABELS, MAX_SERIES, CRATE];
 const LIMIT_FORM: &str =
     "`limit` takes a number of series, like `limit = 100` (or a `usize` constant)";
 const FIELD_KEYS: &[&str] = &[
-    NAME, HELP, UNIT, BUCKETS, LIMIT, LABELS, CALLBACK, NESTED, PREFIX,
+    NAME, HELP, UNIT, BUCKETS, LIMIT, LABELS, CALLBACK, NESTED, PREFIX, UTF8,
 ];
 
 /// `#[metrics(namespace = "...", subsystem = "...", const_labels(k = "v", ...),
@@ -156,6 +156,9 @@ pub(crate) struct Field {
     pub(crate) nested: Option<Span>,
     /// `prefix = "..."`: a nested struct's names start with it.
     pub(crate) prefix: Option<syn::LitStr>,
+    /// `utf8`: the name is checked as a UTF-8 name (`http.server.duration`), not with the
+    /// legacy grammar.
+    pub(crate) utf8: Option<Span>,
     /// The doc comment's lines, as written.
     pub(crate) doc: Vec<String>,
     /// Every key given, with its span, for the checks that say what a nested field takes.
@@ -173,6 +176,7 @@ impl Field {
         let mut labels = Attr::none(LABELS);
         let mut nested = Attr::none(NESTED);
         let mut prefix = Attr::none(PREFIX);
+        let mut utf8 = Attr::none(UTF8);
         let mut keys = Vec::new();
         let doc = crate::help::doc_lines(attrs);
         for attr in attrs {
@@ -197,6 +201,8 @@ impl Field {
                 parse_str(cx, meta, &mut prefix, "db")
             } else if meta.path.is_ident(NESTED) {
                 parse_flag(cx, meta, &mut nested)
+            } else if meta.path.is_ident(UTF8) {
+                parse_flag(cx, meta, &mut utf8)
             } else if meta.path.is_ident(BUCKETS) {
                 let value = meta.value()?;
                 if value.peek(syn::token::Bracket) {
@@ -260,6 +266,7 @@ impl Field {
             labels: labels.get(),
             nested: nested.get(),
             prefix: prefix.get(),
+            utf8: utf8.get(),
             doc,
             keys,
         }

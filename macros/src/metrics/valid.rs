@@ -380,8 +380,17 @@ fn field<'a>(cx: &mut Ctxt, prefix: &Prefix, families_below: bool, f: ast::Field
     // The name after the prefix, checked after the prefix's stand-in (a unit only adds to
     // the end, so `name` starts with the prefix as written).
     let (_, checked) = prefix.join(&name[prefix.written.len()..]);
-    if let Some(reason) = metric_name_error(&checked) {
-        let fix = if f.attrs.name.is_some() {
+    let error = if f.attrs.utf8.is_some() {
+        promenade_rules::names::utf8_metric_name_error(&checked)
+    } else {
+        metric_name_error(&checked)
+    };
+    if let Some(reason) = error {
+        let utf8_fits = f.attrs.utf8.is_none()
+            && promenade_rules::names::utf8_metric_name_error(&checked).is_none();
+        let fix = if utf8_fits && f.attrs.name.is_some() {
+            "choose another name, or mark it a UTF-8 name: `#[metric(name = \"...\", utf8)]`"
+        } else if f.attrs.name.is_some() {
             "choose another name"
         } else {
             "set another with `#[metric(name = \"...\")]`"
