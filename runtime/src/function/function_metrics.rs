@@ -270,21 +270,13 @@ impl FunctionMetrics {
 /// Checks a [`FunctionMetrics::named`] name: a valid metric name that does not end like
 /// one of the four names or a sample (`backup_seconds` would give
 /// `backup_seconds_duration_seconds`). The run-time twin of the check
-/// `#[instrumented(name = ...)]` makes at compile time.
+/// `#[instrumented(name = ...)]` makes at compile time, by the same rule of
+/// `promenade-rules`.
 fn check_function_prefix(name: &str) -> Result<(), Error> {
-    const SUFFIXES: [&str; 8] = [
-        "_total", "_seconds", "_count", "_sum", "_bucket", "_created", "_info", "_",
-    ];
     crate::validate::metric_name(name)?;
-    let Some(suffix) = SUFFIXES.iter().find(|s| name.ends_with(*s)) else {
+    let Some((suffix, stem)) = promenade_rules::names::function_prefix_mistake(name) else {
         return Ok(());
     };
-    let stem = name.trim_end_matches(suffix).trim_end_matches('_');
-    // `backup_duration_seconds` meant `backup`.
-    let stem = ["_duration", "_calls", "_errors", "_in_progress"]
-        .iter()
-        .find_map(|part| stem.strip_suffix(part))
-        .unwrap_or(stem);
     let fix = if crate::validate::metric_name(stem).is_ok() {
         stem
     } else {

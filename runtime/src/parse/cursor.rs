@@ -171,7 +171,7 @@ impl<'a> Cursor<'a> {
                 )))
             }
         }
-        while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == '_' || c == ':') {
+        while matches!(self.peek(), Some(c) if promenade_rules::names::is_metric_name_char(c)) {
             self.pos += 1;
         }
         Ok(&self.line[start..self.pos])
@@ -200,7 +200,7 @@ impl<'a> Cursor<'a> {
         self.pos += self
             .rest()
             .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .take_while(|b| promenade_rules::names::is_label_name_char(char::from(*b)))
             .count();
         Ok(&self.line[start..self.pos])
     }
