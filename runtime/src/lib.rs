@@ -712,6 +712,10 @@ pub use promenade_macros::LabelValue;
 ///
 /// # Attributes
 /// - `#[label(rename = "...")]` on a field: the label name (the field's name otherwise).
+/// - `#[label(rename = "url.scheme", utf8)]`: a UTF-8 label name (OpenTelemetry style),
+///   checked by the UTF-8 rules (not empty, no `__` prefix, no control characters)
+///   instead of `[a-zA-Z_][a-zA-Z0-9_]*`; each scrape writes it as its `escaping` asks
+///   (quoted for `escaping=allow-utf-8`, `url_scheme` for every other scraper).
 /// - `#[label(limit = N)]` on an open field (a `String`, an integer other than `u8`, …):
 ///   the most values it may take. **An open field must say this or `unbounded`**, or the
 ///   struct does not compile.

@@ -364,3 +364,43 @@ fn the_derive_declares_utf8_names_when_marked() {
     );
     assert!(new.contains("\nqueue_depth 0"), "{new}");
 }
+
+/// A label set with a UTF-8 label name, marked `utf8`.
+#[derive(Clone, PartialEq, Eq, Hash, Debug, promenade::LabelSet)]
+struct Scheme {
+    #[label(rename = "url.scheme", utf8, limit = 4)]
+    scheme: String,
+}
+
+#[test]
+fn the_label_set_derive_declares_utf8_label_names_when_marked() {
+    use promenade::encoding::negotiate::respond;
+    use promenade::{Counter, Family, LabelSet};
+    assert_eq!(Scheme::NAMES, ["url.scheme"]);
+    let r = promenade::Registry::new();
+    let f: std::sync::Arc<Family<Scheme, Counter>> = std::sync::Arc::new(Family::new());
+    f.labels(Scheme {
+        scheme: "https".into(),
+    })
+    .inc();
+    r.register_metric("requests", "Requests.", f).unwrap();
+    let old = String::from_utf8(respond(&r, None, None, None).body).unwrap();
+    assert!(
+        old.contains("\nrequests_total{url_scheme=\"https\"} 1\n"),
+        "{old}"
+    );
+    let new = String::from_utf8(
+        respond(
+            &r,
+            Some("text/plain;version=1.0.0;escaping=allow-utf-8"),
+            None,
+            None,
+        )
+        .body,
+    )
+    .unwrap();
+    assert!(
+        new.contains("\nrequests_total{\"url.scheme\"=\"https\"} 1\n"),
+        "{new}"
+    );
+}

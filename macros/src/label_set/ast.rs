@@ -33,12 +33,19 @@ pub(crate) enum Kind {
         limit: Option<Box<syn::Expr>>,
         /// `unbounded`: an open label without a limit, on purpose.
         unbounded: bool,
+        /// `utf8`: the name is checked as a UTF-8 label name.
+        utf8: bool,
     },
     /// `flatten`: a nested label set, whose labels join this one's.
     Flatten,
 }
 
 impl Field<'_> {
+    /// Whether the label's name is checked as a UTF-8 name (`#[label(utf8)]`).
+    pub(crate) fn utf8(&self) -> bool {
+        matches!(self.kind, Kind::Label { utf8: true, .. })
+    }
+
     /// The label name, for a label field.
     pub(crate) fn label_name(&self) -> Option<(&str, Span)> {
         match &self.kind {
@@ -120,6 +127,7 @@ impl<'a> Struct<'a> {
                             name_span,
                             limit: attrs.limit.map(|(expr, _)| Box::new(expr)),
                             unbounded: attrs.unbounded.is_some(),
+                            utf8: attrs.utf8.is_some(),
                         }
                     }
                 };

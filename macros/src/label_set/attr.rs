@@ -1,12 +1,12 @@
 //! `#[label(...)]` on the struct (`crate`) and on its fields (`rename`, `limit`,
-//! `unbounded`, `flatten`).
+//! `unbounded`, `flatten`, `utf8`).
 
 use proc_macro2::Span;
 
 use crate::ctxt::{
     for_each_key, limit_value, parse_crate, parse_flag, parse_str, unknown_key, Attr, Ctxt,
 };
-use crate::symbol::{CRATE, FLATTEN, LABEL, LIMIT, RANGE, RENAME, RENAME_ALL, UNBOUNDED};
+use crate::symbol::{CRATE, FLATTEN, LABEL, LIMIT, RANGE, RENAME, RENAME_ALL, UNBOUNDED, UTF8};
 
 /// `#[label(crate = "...")]` on the struct: the runtime's path, if overridden, and whether
 /// every `crate = ...` was read without a mistake (the generated code's paths start with
@@ -20,7 +20,7 @@ pub(crate) fn container(cx: &mut Ctxt, attrs: &[syn::Attribute]) -> (Option<syn:
             krate_sound &= sound && read.is_ok();
             return read;
         }
-        let hint = if [RENAME, LIMIT, UNBOUNDED, FLATTEN]
+        let hint = if [RENAME, LIMIT, UNBOUNDED, FLATTEN, UTF8]
             .iter()
             .any(|k| meta.path.is_ident(k))
         {
@@ -46,6 +46,8 @@ pub(crate) struct Field {
     pub(crate) unbounded: Option<Span>,
     /// `flatten`: the field is a label set whose labels join this one's.
     pub(crate) flatten: Option<Span>,
+    /// `utf8`: the name is a UTF-8 label name (`url.scheme`).
+    pub(crate) utf8: Option<Span>,
 }
 
 impl Field {
@@ -54,6 +56,7 @@ impl Field {
         let mut limit = Attr::none(LIMIT);
         let mut unbounded = Attr::none(UNBOUNDED);
         let mut flatten = Attr::none(FLATTEN);
+        let mut utf8 = Attr::none(UTF8);
         for_each_key(cx, attrs, LABEL, |cx, meta| {
             if meta.path.is_ident(RENAME) {
                 parse_str(cx, meta, &mut rename, "method")
@@ -85,13 +88,21 @@ impl Field {
                 parse_flag(cx, meta, &mut unbounded)
             } else if meta.path.is_ident(FLATTEN) {
                 parse_flag(cx, meta, &mut flatten)
+            } else if meta.path.is_ident(UTF8) {
+                parse_flag(cx, meta, &mut utf8)
             } else {
                 let hint = if meta.path.is_ident(CRATE) {
                     "; `crate` goes on the struct"
                 } else {
                     ""
                 };
-                unknown_key(cx, meta, LABEL, &[RENAME, LIMIT, UNBOUNDED, FLATTEN], hint)
+                unknown_key(
+                    cx,
+                    meta,
+                    LABEL,
+                    &[RENAME, LIMIT, UNBOUNDED, FLATTEN, UTF8],
+                    hint,
+                )
             }
         });
         let f = Field {
@@ -99,6 +110,7 @@ impl Field {
             limit: limit.get(),
             unbounded: unbounded.get(),
             flatten: flatten.get(),
+            utf8: utf8.get(),
         };
         if let (Some((_, span)), Some(_)) = (&f.limit, f.unbounded) {
             cx.syn_error(syn::Error::new(

@@ -21,11 +21,22 @@ pub(crate) fn check(cx: &mut Ctxt, s: &Struct<'_>) -> Vec<bool> {
             sound.push(f.sound);
             continue;
         };
-        sound.push(f.sound && label_name_error(name).is_none());
-        if let Some(reason) = label_name_error(name) {
+        let error = if f.utf8() {
+            promenade_rules::names::utf8_label_name_error(name)
+        } else {
+            label_name_error(name)
+        };
+        let utf8_fits = !f.utf8() && promenade_rules::names::utf8_label_name_error(name).is_none();
+        sound.push(f.sound && error.is_none());
+        if let Some(reason) = error {
             // A field's own name is fixed with `rename`; a `rename` by another name.
             let message = if name.is_empty() {
                 format!("{reason}; write a name in `rename = \"...\"`, or remove `rename` to use the field's name `{}`", f.member)
+            } else if *name != unraw(f.member) && utf8_fits {
+                format!(
+                    "{}; choose another name in `rename = \"...\"`, or mark it a UTF-8 name: `#[label(rename = \"...\", utf8)]`",
+                    InvalidName::label(name, reason)
+                )
             } else if *name != unraw(f.member) {
                 format!(
                     "{}; choose another name in `rename = \"...\"`",
