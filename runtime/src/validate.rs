@@ -32,13 +32,7 @@ use crate::Error;
 /// );
 /// ```
 pub fn metric_name(name: &str) -> Result<(), Error> {
-    match names::metric_name_error(name) {
-        None => Ok(()),
-        Some(reason) => Err(Error::InvalidMetricName {
-            name: name.to_owned(),
-            reason: reason.into(),
-        }),
-    }
+    refuse(names::metric_name_error(name), name, true)
 }
 
 /// Checks a label name against `[a-zA-Z_][a-zA-Z0-9_]*`, without the reserved `__` prefix.
@@ -48,13 +42,7 @@ pub fn metric_name(name: &str) -> Result<(), Error> {
 /// assert!(promenade::validate::label_name("__name__").is_err());
 /// ```
 pub fn label_name(name: &str) -> Result<(), Error> {
-    match names::label_name_error(name) {
-        None => Ok(()),
-        Some(reason) => Err(Error::InvalidLabelName {
-            name: name.to_owned(),
-            reason: reason.into(),
-        }),
-    }
+    refuse(names::label_name_error(name), name, false)
 }
 
 /// Checks a UTF-8 metric name: any name but an empty one, one starting with `__` or one
@@ -68,13 +56,7 @@ pub fn label_name(name: &str) -> Result<(), Error> {
 /// );
 /// ```
 pub fn utf8_metric_name(name: &str) -> Result<(), Error> {
-    match names::utf8_metric_name_error(name) {
-        None => Ok(()),
-        Some(reason) => Err(Error::InvalidMetricName {
-            name: name.to_owned(),
-            reason: reason.into(),
-        }),
-    }
+    refuse(names::utf8_metric_name_error(name), name, true)
 }
 
 /// Checks a UTF-8 label name: any name but an empty one, one starting with `__` or one
@@ -85,13 +67,20 @@ pub fn utf8_metric_name(name: &str) -> Result<(), Error> {
 /// assert!(promenade::validate::utf8_label_name("__name__").is_err());
 /// ```
 pub fn utf8_label_name(name: &str) -> Result<(), Error> {
-    match names::utf8_label_name_error(name) {
-        None => Ok(()),
-        Some(reason) => Err(Error::InvalidLabelName {
-            name: name.to_owned(),
-            reason: reason.into(),
-        }),
-    }
+    refuse(names::utf8_label_name_error(name), name, false)
+}
+
+/// The error for a refused name (`metric`: a metric name, else a label name).
+fn refuse(reason: Option<&'static str>, name: &str, metric: bool) -> Result<(), Error> {
+    let Some(reason) = reason else {
+        return Ok(());
+    };
+    let (name, reason) = (name.to_owned(), reason.into());
+    Err(if metric {
+        Error::InvalidMetricName { name, reason }
+    } else {
+        Error::InvalidLabelName { name, reason }
+    })
 }
 
 /// Checks a help text: any UTF-8 is fine (the encoders escape it), so this only exists to
