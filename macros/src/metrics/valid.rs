@@ -561,7 +561,7 @@ mod tests {
             run.messages,
             [
                 "invalid namespace `9jobs`: it begins every metric name of this struct, and a metric name must start with a letter, `_` or `:`; choose another namespace",
-                "invalid metric name \"9jobs_batch_failed-jobs\": a metric name may only contain ASCII letters, digits, `_` and `:`; choose another name",
+                "invalid metric name \"9jobs_batch_failed-jobs\": a metric name may only contain ASCII letters, digits, `_` and `:`; choose another name, or mark it a UTF-8 name: `#[metric(name = \"...\", utf8)]`",
             ]
         );
         assert_eq!(run.sound, [true, true, false]);
