@@ -21,7 +21,8 @@ pub const OVERFLOW_LABEL_VALUE: &str = "__overflow__";
 ///   at first use, and `labels(l)` is `&array[l.index()]` — no hash, no lock, no allocation.
 ///   Every series exists (at zero) from the first scrape.
 /// - **Open label sets** (a `String` or other unbounded field): series live in a map
-///   behind a read-write lock that is held only for the lookup, never handed out. The
+///   behind a read-write lock that is held for the lookup (and, read, while a scrape
+///   encodes the family), never handed out. The
 ///   limit comes from the label set's declared limits (`#[label(limit = N)]`, i.e.
 ///   [`LabelSet::MAX_SERIES`]) or from [`Family::with_limit`]. Once `limit` series exist, further
 ///   new label sets all share one **overflow series**, exposed with every label set to
@@ -352,13 +353,34 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
 
     /// Calls `f` with every series: for finite families every possible label set (zeros
     /// included), in index order; for open ones the series created so far, then the
-    /// overflow series if it was used. The map lock is released before `f` runs.
+    /// overflow series if it was used. The map lock is released before `f` runs, so `f`
+    /// may use the family (even create series).
     pub fn for_each(&self, mut f: impl FnMut(&dyn EncodeLabels, &M)) {
-        self.for_each_created(|l, m, _| f(l, m))
+        if self.is_dense() {
+            return self.for_each_created(|l, m, _| f(l, m));
+        }
+        // Shared, not cloned: the list is allocated, never a label set per series.
+        let series: Vec<(Arc<L>, Arc<M>)> = {
+            let map = self.open.read().unwrap_or_else(|e| e.into_inner());
+            map.iter()
+                .map(|(l, s)| (l.clone(), s.metric.clone()))
+                .collect()
+        };
+        for (l, m) in &series {
+            f(&**l, m);
+        }
+        if let Some(s) = self.overflow.get() {
+            f(&OverflowLabels(L::NAMES), &s.metric);
+        }
     }
 
-    /// [`for_each`](Self::for_each), with each series' creation time (seconds since the
-    /// epoch; see [Creation times](Self#creation-times)).
+    /// Every series with its creation time (seconds since the epoch; see
+    /// [Creation times](Self#creation-times)), for a scrape. Unlike
+    /// [`for_each`](Self::for_each), an open family's map stays read-locked while `f`
+    /// runs (as client_golang's vectors do while they are collected): a scrape copies
+    /// nothing per series, and a new label set waits for one family's encoding at most.
+    /// Lookups of existing series take the read lock too and are not held up, unless a
+    /// writer is already waiting. `f` must not create series in this family.
     pub(crate) fn for_each_created(&self, mut f: impl FnMut(&dyn EncodeLabels, &M, f64)) {
         if self.is_dense() {
             let dense = self.dense_series();
@@ -369,15 +391,11 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
             }
             return;
         }
-        // Shared, not cloned: a scrape allocates the list, never a label set per series.
-        let series: Vec<(Arc<L>, Arc<M>, f64)> = {
+        {
             let map = self.open.read().unwrap_or_else(|e| e.into_inner());
-            map.iter()
-                .map(|(l, s)| (l.clone(), s.metric.clone(), s.created))
-                .collect()
-        };
-        for (l, m, created) in &series {
-            f(&**l, m, *created);
+            for (l, s) in map.iter() {
+                f(&**l, &s.metric, s.created);
+            }
         }
         if let Some(s) = self.overflow.get() {
             f(&OverflowLabels(L::NAMES), &s.metric, s.created);
