@@ -188,8 +188,13 @@ impl Sink for TextEncoder<'_> {
             timestamps,
             ..
         } = self;
+        // Only a gauge histogram has lines to hold back.
+        let defers = point.metric_type() == MetricType::GaugeHistogram;
         point.for_each_sample(scratch, Format::Text, |s| {
-            let line: &mut String = match DEFERRED.iter().position(|d| *d == s.suffix) {
+            let held = defers
+                .then(|| DEFERRED.iter().position(|d| *d == s.suffix))
+                .flatten();
+            let line: &mut String = match held {
                 Some(i) => &mut deferred[i],
                 None => out,
             };
