@@ -62,6 +62,9 @@
 #![warn(missing_docs)]
 
 pub mod build_info;
+#[doc = include_str!("../../docs/coming-from-python.md")]
+#[doc(alias = "prometheus_client")]
+pub mod coming_from_python {}
 pub mod encoding;
 mod error;
 mod exporters;
