@@ -54,7 +54,9 @@ pub fn encode(registry: &Registry, out: &mut String) {
     encoder.finish();
 }
 
-/// Encodes `registry` into a fresh string sized after the previous exposition.
+/// Encodes `registry` into a fresh string sized after the previous exposition (the
+/// Python client's `openmetrics.exposition.generate_latest`).
+#[doc(alias = "generate_latest")]
 pub fn encode_to_string(registry: &Registry) -> String {
     super::sized_exposition(registry, true, |out| encode(registry, out))
 }

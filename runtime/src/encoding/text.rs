@@ -32,6 +32,7 @@ use crate::registry::{Descriptor, Point, Registry, Scratch, Sink};
 use crate::MetricType;
 
 /// The `Content-Type` of this format.
+#[doc(alias = "CONTENT_TYPE_LATEST")]
 pub const CONTENT_TYPE: &str = Format::Text.content_type();
 
 /// Appends the exposition of everything in `registry` to `out`.
@@ -65,7 +66,9 @@ pub fn encode_to_string_without_timestamps(registry: &Registry) -> String {
     })
 }
 
-/// Encodes `registry` into a fresh string sized after the previous exposition.
+/// Encodes `registry` into a fresh string sized after the previous exposition (the
+/// Python client's `generate_latest`).
+#[doc(alias = "generate_latest")]
 pub fn encode_to_string(registry: &Registry) -> String {
     super::sized_exposition(registry, true, |out| encode(registry, out))
 }

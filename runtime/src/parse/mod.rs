@@ -355,6 +355,7 @@ pub fn parse_bytes(input: &[u8], format: Format) -> Result<Vec<MetricFamily>, Pa
 /// assert_eq!(families[0].samples[0].value, -3.5);
 /// assert!(promenade::parse::text("temperature 0x10\n").is_err());
 /// ```
+#[doc(alias = "text_string_to_metric_families")]
 pub fn text(input: &str) -> Result<Vec<MetricFamily>, ParseError> {
     parse(input, Format::Text)
 }
@@ -368,6 +369,7 @@ pub fn text(input: &str) -> Result<Vec<MetricFamily>, ParseError> {
 /// // a counter's samples are `_total` and `_created`
 /// assert!(promenade::parse::openmetrics("# TYPE jobs counter\njobs 2\n# EOF\n").is_err());
 /// ```
+#[doc(alias = "text_string_to_metric_families")]
 pub fn openmetrics(input: &str) -> Result<Vec<MetricFamily>, ParseError> {
     parse(input, Format::OpenMetrics)
 }

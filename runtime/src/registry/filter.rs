@@ -24,6 +24,7 @@ use crate::labels::EncodeLabels;
 /// encoder.finish();
 /// assert_eq!(out, "# HELP jobs_total Jobs.\n# TYPE jobs_total counter\njobs_total 0\n");
 /// ```
+#[doc(alias = "restricted_registry")]
 pub struct NameFilter<'a, S: Sink + ?Sized> {
     inner: &'a mut S,
     names: &'a [String],
