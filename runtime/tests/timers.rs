@@ -133,7 +133,7 @@ fn an_open_familys_series_times_in_one_line() {
     {
         let _t = PEER_LATENCY.labels(peer("a")).start_timer();
     }
-    let _ = PEER_LATENCY.labels(peer("b")).time(|| ());
+    PEER_LATENCY.labels(peer("b")).time(|| ());
     assert_eq!(PEER_LATENCY.labels(peer("a")).snapshot().count(), 1);
     assert_eq!(PEER_LATENCY.labels(peer("b")).snapshot().count(), 1);
 }

@@ -44,7 +44,7 @@ pub trait InFlightGauge {
 /// What `#[timed]` records into: a histogram or a summary of seconds, or a gauge set to
 /// the last call's duration (as the Python client's `@gauge.time()`).
 #[diagnostic::on_unimplemented(
-    message = "`#[timed(metric = ...)]` needs a histogram or a summary, and `{Self}` is not one",
+    message = "`#[timed(metric = ...)]` needs a histogram, a summary or a gauge, and `{Self}` is not one",
     label = "not a `Histogram`, `Summary` or `Gauge`",
     note = "give the path of a `Histogram` or a `Summary` (a static, or a field such as `MyMetrics::global().duration_seconds`), or of a `Gauge` to hold the last call's duration; with `outcome`, a `Family<promenade::Outcome, Histogram>`"
 )]

@@ -96,7 +96,6 @@ where
 /// rustc's own hint for an unused value suggests exactly that line. Bind the timer to a
 /// name that starts with an underscore, `let _timer = …`, which lives to the end of the
 /// scope, or time a closure with `.time(|| …)`.
-#[doc(alias = "HistogramTimer")]
 #[must_use = "the timer records when it is dropped: bind it with `let _timer = ...` (not `let _ = ...`, which drops it at once and records ~0 seconds), or time a closure with `.time(|| ...)`"]
 pub struct Timer<R: RecordDuration> {
     metric: Option<R>,
