@@ -237,3 +237,44 @@ fn a_timed_future_is_pending_until_its_inner_future_is_ready() {
     assert!(fut.as_mut().poll(&mut cx).is_ready());
     assert_eq!(h.snapshot().count(), 1);
 }
+
+// ---- a handle kept in a struct times through `&self`, and stays usable ----
+
+static HELD: LazyLock<Family<ByPeer, Histogram>> = LazyLock::new(Family::new);
+static HELD_ERRORS: LazyLock<Family<ByRoute, promenade::Counter>> = LazyLock::new(Family::new);
+static HELD_IN_FLIGHT: LazyLock<Family<ByRoute, IntGauge>> = LazyLock::new(Family::new);
+
+struct Handler {
+    latency: promenade::Series<'static, Histogram>,
+    errors: promenade::Series<'static, promenade::Counter>,
+    in_flight: promenade::Series<'static, IntGauge>,
+}
+
+impl Handler {
+    fn handle(&self) -> Result<(), ()> {
+        let _timer = self.latency.start_timer();
+        let _in_flight = self.in_flight.track_in_progress();
+        let guard = self.errors.exception_guard();
+        guard.success();
+        Ok(())
+    }
+}
+
+#[test]
+fn a_held_series_handle_times_through_a_shared_reference() {
+    let handler = Handler {
+        latency: HELD.labels(ByPeer { peer: "a".into() }),
+        errors: HELD_ERRORS.labels(HOME),
+        in_flight: HELD_IN_FLIGHT.labels(HOME),
+    };
+    handler.handle().unwrap();
+    handler.handle().unwrap();
+    assert_eq!(handler.latency.snapshot().count(), 2, "still usable");
+    assert_eq!(handler.errors.get(), 0);
+    assert_eq!(handler.in_flight.get(), 0);
+    let series = HELD.labels(ByPeer { peer: "b".into() });
+    let timer = series.start_timer();
+    series.observe(1.0); // the handle is not moved into the timer
+    drop(timer);
+    assert_eq!(series.snapshot().count(), 2);
+}

@@ -10,8 +10,8 @@
 //!   returns: it counts when dropped unless [`ExceptionGuard::success`] was called;
 //! - [`Counter::count_exceptions_future`] is the async form.
 //!
-//! A family's series has `exception_guard` and `count_exceptions_future` taking the
-//! series by value, so the guard or the future can hold it:
+//! A family's series has `exception_guard` and `count_exceptions_future` that hold a copy
+//! of the handle, so the guard or the future does not borrow a temporary:
 //! `let guard = FAMILY.labels(l).exception_guard();`.
 
 use std::fmt;
@@ -48,6 +48,7 @@ use crate::family::Series;
 ///
 /// An early `return` of a *successful* value must call `success()` first; every exit that
 /// does not is counted.
+#[doc(alias = "ExceptionCounter")]
 #[must_use = "the guard counts one when it is dropped without `success()`: bind it with `let guard = ...` and call `guard.success()` where the block succeeds (`let _ = ...` drops it at once and counts one)"]
 pub struct ExceptionGuard<C: Deref<Target = Counter>> {
     counter: Option<C>,
@@ -198,20 +199,20 @@ impl Counter {
 }
 
 impl<'a> Series<'a, Counter> {
-    /// [`Counter::exception_guard`] holding this series, so a lookup and its guard fit in
-    /// one line: `let guard = FAMILY.labels(l).exception_guard();` (the guard owns the
-    /// handle instead of borrowing the temporary). To keep using the handle, call it on a
-    /// clone.
+    /// [`Counter::exception_guard`] holding a copy of this handle, so a lookup and its
+    /// guard fit in one line: `let guard = FAMILY.labels(l).exception_guard();` (the guard
+    /// does not borrow the temporary handle). The copy is a reference for a finite
+    /// family's series, an `Arc` clone for an open family's.
     #[doc(alias = "count_exceptions")]
     #[inline]
-    pub fn exception_guard(self) -> ExceptionGuard<Self> {
-        ExceptionGuard::new(self)
+    pub fn exception_guard(&self) -> ExceptionGuard<Self> {
+        ExceptionGuard::new(self.clone())
     }
 
-    /// [`Counter::count_exceptions_future`] holding this series, so the future can be
-    /// spawned.
+    /// [`Counter::count_exceptions_future`] holding a copy of this handle, so the future
+    /// can be spawned.
     pub fn count_exceptions_future<F, T, E>(
-        self,
+        &self,
         future: F,
     ) -> impl Future<Output = Result<T, E>> + 'a
     where
@@ -219,7 +220,7 @@ impl<'a> Series<'a, Counter> {
         T: 'a,
         E: 'a,
     {
-        count_future(self, future)
+        count_future(self.clone(), future)
     }
 }
 

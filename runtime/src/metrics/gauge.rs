@@ -168,22 +168,23 @@ impl Metric for IntGauge {
 }
 
 impl<'a> Series<'a, Gauge> {
-    /// [`Gauge::track_in_progress`] holding this series, so a lookup and its guard fit in
-    /// one line: `let _guard = FAMILY.labels(l).track_in_progress();` (the guard owns the
-    /// handle instead of borrowing the temporary). To keep using the handle, call it on a
-    /// clone.
+    /// [`Gauge::track_in_progress`] holding a copy of this handle, so a lookup and its
+    /// guard fit in one line: `let _guard = FAMILY.labels(l).track_in_progress();` (the
+    /// guard does not borrow the temporary handle). The copy is a reference for a finite
+    /// family's series, an `Arc` clone for an open family's.
     #[doc(alias = "track_inprogress")]
-    pub fn track_in_progress(self) -> InProgress<Self> {
-        InProgress::new(self)
+    pub fn track_in_progress(&self) -> InProgress<Self> {
+        InProgress::new(self.clone())
     }
 }
 
 impl<'a> Series<'a, IntGauge> {
-    /// [`IntGauge::track_in_progress`] holding this series (see
-    /// [`Series::<Gauge>::track_in_progress`](Series::track_in_progress)).
+    /// [`IntGauge::track_in_progress`] holding a copy of this handle, so
+    /// `let _guard = FAMILY.labels(l).track_in_progress();` does not borrow the temporary
+    /// handle.
     #[doc(alias = "track_inprogress")]
-    pub fn track_in_progress(self) -> InProgress<Self> {
-        InProgress::new(self)
+    pub fn track_in_progress(&self) -> InProgress<Self> {
+        InProgress::new(self.clone())
     }
 }
 
@@ -217,6 +218,7 @@ impl UpDown for IntGauge {
 ///
 /// `G` is anything that dereferences to the gauge (`&Gauge`, a family's series handle,
 /// an `Arc<Gauge>`), so the guard can outlive a borrow where it has to.
+#[doc(alias = "InprogressTracker")]
 #[must_use = "the gauge goes down again when the guard is dropped: bind it with `let _guard = ...` (not `let _ = ...`, which drops it at once)"]
 pub struct InProgress<G: Deref>
 where

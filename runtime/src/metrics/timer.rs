@@ -1,8 +1,8 @@
 //! One timer for every metric that takes a duration: [`RecordDuration`] says how a metric
 //! takes one (a histogram or a summary observes it, a gauge is set to it), [`Timer`]
 //! records it when dropped and [`TimedFuture`] times a future. A family's series gets
-//! `start_timer` and `time_future` that take the series by value, so a timer can hold it:
-//! `let _timer = FAMILY.labels(l).start_timer();`.
+//! `start_timer` and `time_future` that hold a copy of the handle, so a timer does not
+//! borrow a temporary: `let _timer = FAMILY.labels(l).start_timer();`.
 
 use std::fmt;
 use std::future::Future;
@@ -195,8 +195,8 @@ impl<F, R: RecordDuration> fmt::Debug for TimedFuture<F, R> {
     }
 }
 
-/// `start_timer`, `time` and `time_future` on each metric that takes a duration, and the
-/// by-value `start_timer` and `time_future` on its series.
+/// `start_timer`, `time` and `time_future` on each metric that takes a duration, and
+/// `start_timer` and `time_future` on its series that hold a copy of the handle.
 macro_rules! timers {
     ($($metric:ident: $records:literal, $example:literal;)*) => {$(
         impl $metric {
@@ -242,24 +242,22 @@ macro_rules! timers {
 
         impl<'a> Series<'a, $metric> {
             #[doc = concat!("Starts a timer that ", $records, " the elapsed seconds into this series when it is dropped,")]
-            /// holding the series, so a lookup and its timer fit in one line:
+            /// holding a copy of the handle, so a lookup and its timer fit in one line:
             /// `let _timer = FAMILY.labels(l).start_timer();` (the timer does not borrow
-            /// the temporary handle; it owns it).
+            /// the temporary handle). The copy is a reference for a finite family's
+            /// series, an `Arc` clone for an open family's.
             ///
-            /// It takes the handle by value; to keep using it, call it on a clone
-            /// (`series.clone().start_timer()`: a reference copy, or an `Arc` clone for
-            /// an open family). Bind the timer with `let _timer = …`: `let _ = …` drops it
-            /// at once.
+            /// Bind the timer with `let _timer = …`: `let _ = …` drops it at once.
             #[doc(alias = "time")]
             #[inline]
-            pub fn start_timer(self) -> Timer<Self> {
-                Timer::new(self)
+            pub fn start_timer(&self) -> Timer<Self> {
+                Timer::new(self.clone())
             }
 
             /// Times `future` into this series from its first poll until it completes or
-            /// is dropped; the future owns the handle, so it can be spawned.
-            pub fn time_future<F: Future>(self, future: F) -> TimedFuture<F, Self> {
-                TimedFuture::new(future, self)
+            /// is dropped; the future holds a copy of the handle, so it can be spawned.
+            pub fn time_future<F: Future>(&self, future: F) -> TimedFuture<F, Self> {
+                TimedFuture::new(future, self.clone())
             }
         }
     )*};
