@@ -87,6 +87,8 @@ pub mod __private;
 pub use error::Error;
 pub use family::{Family, Series, OVERFLOW_LABEL_VALUE};
 pub use labels::{LabelSet, LabelValue};
+pub use metrics::ExceptionGuard;
+pub use metrics::Timer;
 pub use metrics::{
     disable_created_metrics, enable_created_metrics, CounterWithExemplar, Enum, Exemplar,
     ExemplarLabels, GaugeHistogram, Info, Quantiles, StateSet, Summary,
@@ -128,11 +130,12 @@ pub use exporters::textfile;
 ///   of the function's doc comment (its summary, lines joined with spaces; one of the two
 ///   is required), the rule of every macro (see [`Metrics`](derive@Metrics)); `buckets`
 ///   (the rule of [`Buckets::new`]) default to [`DEFAULT_BUCKETS`].
-/// - `#[timed(metric = EXPR)]`: records into a [`Histogram`] you already have: a static
-///   (`metric = LATENCY`), a field of a `#[derive(Metrics)]` struct
+/// - `#[timed(metric = EXPR)]`: records into a [`Histogram`] or a [`Summary`] you already
+///   have (or sets a [`Gauge`] to the last call's duration, as Python's `@gauge.time()`):
+///   a static (`metric = LATENCY`), a field of a `#[derive(Metrics)]` struct
 ///   (`metric = HttpMetrics::global().request_duration_seconds`) or anything reachable
 ///   from the arguments (`metric = self.metrics.latency`). The expression is evaluated at
-///   each call; the compiler checks it is a histogram and says so at the expression.
+///   each call; the compiler checks it takes a duration and says so at the expression.
 /// - `outcome` (with any of the above): the duration is labelled with how the call ended,
 ///   `outcome="ok|error|panicked|cancelled"` ([`Outcome`]): `error` when it returned a
 ///   `Result::Err`, `panicked` when it unwound, `cancelled` when an `async fn`'s future was
@@ -214,7 +217,7 @@ pub use exporters::textfile;
 /// #[promenade::timed(buckets = [0.1, 1.0])]
 /// fn work() {}
 /// ```
-/// `metric = ...` must be a histogram:
+/// `metric = ...` must be a histogram, a summary or a gauge:
 /// ```compile_fail
 /// static CALLS: promenade::Counter = promenade::Counter::new();
 /// #[promenade::timed(metric = CALLS)]

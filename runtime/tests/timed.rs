@@ -422,3 +422,89 @@ fn each_recursive_call_is_timed() {
     assert_eq!(fib(6), 8);
     assert_eq!(count("fib"), Some(25.0), "fib(6) makes 25 calls");
 }
+
+// ---- `metric = ...` of a summary or a gauge (the Python client's `@metric.time()`) ----
+
+#[derive(promenade::Metrics)]
+struct Reports {
+    /// Time to write a report.
+    report_seconds: promenade::Summary,
+    /// How long the last report took.
+    last_report_seconds: promenade::Gauge,
+    /// Time to write a report, by format.
+    report_format_seconds: promenade::Family<ReportFormat, promenade::Summary>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, promenade::LabelSet)]
+struct ReportFormat {
+    format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, promenade::LabelValue)]
+enum Format {
+    Pdf,
+    Csv,
+}
+
+static ARCHIVE_SECONDS: std::sync::LazyLock<promenade::Summary> =
+    std::sync::LazyLock::new(promenade::Summary::new);
+
+#[timed(metric = Reports::global().report_seconds)]
+fn report(fail: bool) -> Result<(), ()> {
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    if fail {
+        return Err(());
+    }
+    Ok(())
+}
+
+#[timed(metric = Reports::global().last_report_seconds)]
+fn last_report() {
+    std::thread::sleep(std::time::Duration::from_millis(20));
+}
+
+#[timed(metric = Reports::global().report_format_seconds.labels(ReportFormat { format }))]
+fn report_as(format: Format) {}
+
+#[timed(metric = *ARCHIVE_SECONDS)]
+async fn archive() {
+    YieldOnce(false).await;
+}
+
+#[test]
+fn a_summary_is_timed_like_a_histogram() {
+    report(false).unwrap();
+    report(true).unwrap_err();
+    let reports = Reports::global();
+    assert_eq!(reports.report_seconds.count(), 2, "the early return too");
+    assert!(reports.report_seconds.sum() >= 0.04);
+    assert_eq!(
+        default_registry().get_sample_value("report_seconds_count", &[]),
+        Some(2.0)
+    );
+    assert_eq!(count("report"), None, "not the shared family");
+
+    report_as(Format::Csv);
+    let by_format = |format| {
+        reports
+            .report_format_seconds
+            .labels(ReportFormat { format })
+    };
+    assert_eq!(by_format(Format::Csv).count(), 1);
+    assert_eq!(by_format(Format::Pdf).count(), 0);
+
+    support::block_on(archive());
+    let mut cancelled = Box::pin(archive());
+    assert!(support::poll_once(cancelled.as_mut()));
+    drop(cancelled);
+    assert_eq!(ARCHIVE_SECONDS.count(), 2, "a cancelled future is timed");
+}
+
+#[test]
+fn a_gauge_is_set_to_the_last_calls_duration() {
+    let gauge = &Reports::global().last_report_seconds;
+    gauge.set(100.0);
+    last_report();
+    let secs = gauge.get();
+    assert!((0.02..5.0).contains(&secs), "{secs}");
+}

@@ -1,5 +1,6 @@
-//! `#[timed]`: a duration histogram per call. Plain, a timer guard first in the body
-//! (observed in `Drop`, so every exit is timed). With `outcome`, the body's value is
+//! `#[timed]`: a duration per call, into a histogram (or, with `metric = ...`, a summary,
+//! or a gauge set to it; the runtime's `DurationMetric` says which). Plain, a timer guard
+//! first in the body (recorded in `Drop`, so every exit is timed). With `outcome`, the body's value is
 //! classified too and the duration labelled `ok`, `error`, `panicked` or `cancelled`.
 
 use proc_macro2::TokenStream;

@@ -9,7 +9,7 @@ use super::error_kind::KindCounter;
 use super::outcome::Outcome;
 use super::returned::ErrorKind;
 use super::target::{
-    CallCounter, DurationHistogram, ErrorCounter, InFlightGauge, OutcomeHistograms,
+    CallCounter, DurationMetric, DurationRef, ErrorCounter, InFlightGauge, OutcomeHistograms,
 };
 use crate::__private::Global;
 use crate::family::Family;
@@ -156,10 +156,10 @@ impl<M: OwnKind + InFlightGauge> InFlightGauge for OwnMetric<M> {
     }
 }
 #[diagnostic::do_not_recommend]
-impl<M: OwnKind + DurationHistogram> DurationHistogram for OwnMetric<M> {
+impl<M: OwnKind + DurationMetric> DurationMetric for OwnMetric<M> {
     #[inline]
-    fn histogram(&self) -> &Histogram {
-        self.get().histogram()
+    fn duration_metric(&self) -> DurationRef<'_> {
+        self.get().duration_metric()
     }
 }
 #[diagnostic::do_not_recommend]

@@ -21,7 +21,7 @@ use super::shared::{
     FUNCTION_DURATION, FUNCTION_ERRORS, FUNCTION_IN_PROGRESS, FUNCTION_OUTCOME_DURATION,
 };
 use super::target::{
-    CallCounter, DurationHistogram, ErrorCounter, InFlightGauge, OutcomeHistograms,
+    CallCounter, DurationMetric, DurationRef, ErrorCounter, InFlightGauge, OutcomeHistograms,
 };
 use crate::family::{Family, Series};
 use crate::metrics::{Counter, Histogram, IntGauge, Metric};
@@ -80,10 +80,10 @@ fn metric<M: SiteMetric>(site: &Site<M>) -> &M {
 }
 
 #[diagnostic::do_not_recommend]
-impl DurationHistogram for Site<Histogram> {
+impl DurationMetric for Site<Histogram> {
     #[inline]
-    fn histogram(&self) -> &Histogram {
-        metric(self)
+    fn duration_metric(&self) -> DurationRef<'_> {
+        DurationRef::Histogram(metric(self))
     }
 }
 

@@ -1,5 +1,5 @@
 //! The kinds of metric an attribute records into, one trait each ([`CallCounter`],
-//! [`InFlightGauge`], [`DurationHistogram`], [`OutcomeHistograms`], [`ErrorCounter`]),
+//! [`InFlightGauge`], [`DurationMetric`], [`OutcomeHistograms`], [`ErrorCounter`]),
 //! and the probes generated code calls with them. `metric = PATH` is checked against the
 //! same traits, spanned at the path, so the wrong kind of metric is a compile error that
 //! says which kind is needed.
@@ -13,7 +13,8 @@ use super::returned::ErrorKind;
 use crate::family::{Family, Series};
 use crate::labels::LabelValue;
 use crate::metrics::{
-    Counter, FloatCounter, Gauge, Histogram, HistogramTimer, InProgress, IntGauge, UpDown,
+    Counter, FloatCounter, Gauge, Histogram, InProgress, IntGauge, RecordDuration, Summary, Timer,
+    UpDown,
 };
 
 /// What `#[counted]` records into: a counter.
@@ -40,15 +41,40 @@ pub trait InFlightGauge {
     fn gauge(&self) -> &Self::Gauge;
 }
 
-/// What `#[timed]` records into: a histogram of seconds.
+/// What `#[timed]` records into: a histogram or a summary of seconds, or a gauge set to
+/// the last call's duration (as the Python client's `@gauge.time()`).
 #[diagnostic::on_unimplemented(
-    message = "`#[timed(metric = ...)]` needs a histogram, and `{Self}` is not one",
-    label = "not a `Histogram`",
-    note = "give the path of a `Histogram` (a static, or a field such as `MyMetrics::global().duration_seconds`); with `outcome`, a `Family<promenade::Outcome, Histogram>`"
+    message = "`#[timed(metric = ...)]` needs a histogram, a summary or a gauge, and `{Self}` is not one",
+    label = "not a `Histogram`, `Summary` or `Gauge`",
+    note = "give the path of a `Histogram` or a `Summary` (a static, or a field such as `MyMetrics::global().duration_seconds`), or of a `Gauge` to hold the last call's duration; with `outcome`, a `Family<promenade::Outcome, Histogram>`"
 )]
-pub trait DurationHistogram {
-    /// The histogram.
-    fn histogram(&self) -> &Histogram;
+pub trait DurationMetric {
+    /// The metric the duration goes to.
+    fn duration_metric(&self) -> DurationRef<'_>;
+}
+
+/// The metric a `#[timed]` call records into. One concrete type for every kind of
+/// metric, so a wrong kind is one error (at `metric = ...`) and the timer's call is a
+/// match, not a virtual call.
+#[derive(Clone, Copy, Debug)]
+pub enum DurationRef<'a> {
+    /// Observes into a histogram.
+    Histogram(&'a Histogram),
+    /// Observes into a summary.
+    Summary(&'a Summary),
+    /// Sets a gauge.
+    Gauge(&'a Gauge),
+}
+
+impl RecordDuration for DurationRef<'_> {
+    #[inline]
+    fn record_duration(&self, seconds: f64) {
+        match self {
+            DurationRef::Histogram(h) => h.observe(seconds),
+            DurationRef::Summary(s) => s.observe(seconds),
+            DurationRef::Gauge(g) => g.set(seconds),
+        }
+    }
 }
 
 /// What `#[timed(outcome)]` records into: one histogram per [`Outcome`].
@@ -99,10 +125,22 @@ impl InFlightGauge for IntGauge {
         self
     }
 }
-impl DurationHistogram for Histogram {
+impl DurationMetric for Histogram {
     #[inline]
-    fn histogram(&self) -> &Histogram {
-        self
+    fn duration_metric(&self) -> DurationRef<'_> {
+        DurationRef::Histogram(self)
+    }
+}
+impl DurationMetric for Summary {
+    #[inline]
+    fn duration_metric(&self) -> DurationRef<'_> {
+        DurationRef::Summary(self)
+    }
+}
+impl DurationMetric for Gauge {
+    #[inline]
+    fn duration_metric(&self) -> DurationRef<'_> {
+        DurationRef::Gauge(self)
     }
 }
 impl OutcomeHistograms for Family<Outcome, Histogram> {
@@ -159,9 +197,9 @@ forward! {
         #[inline]
         fn gauge(&self) -> &T::Gauge { (**self).gauge() }
     }
-    DurationHistogram {
+    DurationMetric {
         #[inline]
-        fn histogram(&self) -> &Histogram { (**self).histogram() }
+        fn duration_metric(&self) -> DurationRef<'_> { (**self).duration_metric() }
     }
     OutcomeHistograms {
         #[inline]
@@ -193,8 +231,8 @@ pub fn enter<G: InFlightGauge + ?Sized>(metric: &G) -> InProgress<&(dyn UpDown +
 
 /// Starts timing a call into `metric`.
 #[inline]
-pub fn start_timer<H: DurationHistogram + ?Sized>(metric: &H) -> HistogramTimer<&Histogram> {
-    HistogramTimer::new(metric.histogram())
+pub fn start_timer<H: DurationMetric + ?Sized>(metric: &H) -> Timer<DurationRef<'_>> {
+    Timer::new(metric.duration_metric())
 }
 
 /// Starts timing a call into `metric`, labelled with how it ends. The timer holds a trait

@@ -45,10 +45,26 @@ impl Counter {
         self.value.fetch_add(1, Relaxed);
     }
 
-    /// Adds `v`.
+    /// Adds `v`, a whole number (`u64`): the Python client's `inc(amount)`.
+    ///
+    /// A `Counter` counts whole numbers (one relaxed `fetch_add`); for fractional
+    /// amounts (`inc_by(1.6)`, bytes as `f64`, seconds) use a [`FloatCounter`], whose
+    /// `inc_by` takes an `f64`. Passing a float here is a compile error that says so.
+    ///
+    /// ```
+    /// let c = promenade::Counter::new();
+    /// c.inc_by(2);
+    /// c.inc_by(u64::from(3u32));
+    /// assert_eq!(c.get(), 5);
+    /// ```
+    ///
+    /// ```compile_fail
+    /// promenade::Counter::new().inc_by(1.6); // a `Counter` counts whole numbers: use a `FloatCounter`
+    /// ```
+    #[doc(alias = "inc")]
     #[inline]
-    pub fn inc_by(&self, v: u64) {
-        self.value.fetch_add(v, Relaxed);
+    pub fn inc_by(&self, v: impl CounterIncrement) {
+        self.value.fetch_add(v.amount(), Relaxed);
     }
 
     /// The current total.
@@ -88,6 +104,36 @@ impl Metric for Counter {
     fn reset(&self) {
         Counter::reset(self)
     }
+}
+
+/// What an integer counter's `inc_by` takes: a `u64`, and nothing else.
+///
+/// It exists for its error: `Counter::inc_by(1.6)` is a compile error that says a
+/// `Counter` counts whole numbers and points at [`FloatCounter`], where a plain `u64`
+/// parameter would only say "expected `u64`, found floating-point number". It is
+/// implemented for `u64` alone, so an integer literal, `x.into()` and `n as _` still
+/// become `u64`, and `inc_by` compiles to the same single `fetch_add`. It is sealed.
+#[diagnostic::on_unimplemented(
+    message = "a `Counter` counts whole numbers, and `{Self}` is not a `u64`",
+    label = "not a `u64`",
+    note = "for fractional amounts (`inc_by(1.6)`, seconds, bytes as `f64`), use a `FloatCounter`: its `inc_by` takes an `f64`",
+    note = "for another integer type, convert it: `inc_by(u64::from(n))` or `inc_by(n as u64)`"
+)]
+pub trait CounterIncrement: sealed::Sealed {
+    /// The amount, as the counter adds it.
+    fn amount(self) -> u64;
+}
+
+impl CounterIncrement for u64 {
+    #[inline(always)]
+    fn amount(self) -> u64 {
+        self
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for u64 {}
 }
 
 /// An integer counter with a creation time (`_created` in OpenMetrics) and the latest
@@ -132,10 +178,12 @@ impl CounterWithExemplar {
         self.value.fetch_add(1, Relaxed);
     }
 
-    /// Adds `v`.
+    /// Adds `v`, a whole number (`u64`; as [`Counter::inc_by`], a float is a compile
+    /// error that points at [`FloatCounter`]).
+    #[doc(alias = "inc")]
     #[inline]
-    pub fn inc_by(&self, v: u64) {
-        self.value.fetch_add(v, Relaxed);
+    pub fn inc_by(&self, v: impl CounterIncrement) {
+        self.value.fetch_add(v.amount(), Relaxed);
     }
 
     /// Adds `v` and keeps `labels` (with `v` and the current time) as the exemplar,
@@ -220,6 +268,7 @@ impl FloatCounter {
 
     /// Adds `v`. A negative or NaN `v` is refused with [`Error::InvalidValue`]: a counter
     /// only goes up.
+    #[doc(alias = "inc")]
     #[inline]
     pub fn inc_by(&self, v: f64) -> Result<(), Error> {
         if v >= 0.0 {

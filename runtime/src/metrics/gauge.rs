@@ -4,6 +4,7 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::{atomic_f64_add, Metric};
+use crate::family::Series;
 
 /// A value that goes up and down, an `f64` stored as bits in one atomic.
 ///
@@ -73,7 +74,11 @@ impl Gauge {
     }
 
     /// Adds one now and subtracts it again when the returned guard is dropped — on every
-    /// exit path, a panic or a cancelled future included.
+    /// exit path, a panic or a cancelled future included. The Python client's
+    /// `track_inprogress()`; bind the guard with `let _guard = …` (`let _ = …` drops it at
+    /// once). On a family's series, `FAMILY.labels(l).track_in_progress()` holds the
+    /// series.
+    #[doc(alias = "track_inprogress")]
     pub fn track_in_progress(&self) -> InProgress<&Self> {
         InProgress::new(self)
     }
@@ -144,7 +149,9 @@ impl IntGauge {
         self.value.load(Relaxed)
     }
 
-    /// Adds one now and subtracts it again when the returned guard is dropped.
+    /// Adds one now and subtracts it again when the returned guard is dropped (the Python
+    /// client's `track_inprogress()`; see [`Gauge::track_in_progress`]).
+    #[doc(alias = "track_inprogress")]
     pub fn track_in_progress(&self) -> InProgress<&Self> {
         InProgress::new(self)
     }
@@ -157,6 +164,27 @@ impl Metric for IntGauge {
     }
     fn reset(&self) {
         self.set(0)
+    }
+}
+
+impl<'a> Series<'a, Gauge> {
+    /// [`Gauge::track_in_progress`] holding a copy of this handle, so a lookup and its
+    /// guard fit in one line: `let _guard = FAMILY.labels(l).track_in_progress();` (the
+    /// guard does not borrow the temporary handle). The copy is a reference for a finite
+    /// family's series, an `Arc` clone for an open family's.
+    #[doc(alias = "track_inprogress")]
+    pub fn track_in_progress(&self) -> InProgress<Self> {
+        InProgress::new(self.clone())
+    }
+}
+
+impl<'a> Series<'a, IntGauge> {
+    /// [`IntGauge::track_in_progress`] holding a copy of this handle, so
+    /// `let _guard = FAMILY.labels(l).track_in_progress();` does not borrow the temporary
+    /// handle.
+    #[doc(alias = "track_inprogress")]
+    pub fn track_in_progress(&self) -> InProgress<Self> {
+        InProgress::new(self.clone())
     }
 }
 
@@ -190,7 +218,8 @@ impl UpDown for IntGauge {
 ///
 /// `G` is anything that dereferences to the gauge (`&Gauge`, a family's series handle,
 /// an `Arc<Gauge>`), so the guard can outlive a borrow where it has to.
-#[must_use = "the gauge is decremented as soon as the guard is dropped"]
+#[doc(alias = "InprogressTracker")]
+#[must_use = "the gauge goes down again when the guard is dropped: bind it with `let _guard = ...` (not `let _ = ...`, which drops it at once)"]
 pub struct InProgress<G: Deref>
 where
     G::Target: UpDown,
@@ -229,6 +258,7 @@ where
 
 /// A gauge whose value is computed by a function each time it is collected (the Python
 /// client's `set_function`).
+#[doc(alias = "set_function")]
 ///
 /// ```
 /// let queue = std::sync::Arc::new(std::sync::Mutex::new(vec![1, 2, 3]));

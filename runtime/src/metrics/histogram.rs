@@ -2,9 +2,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock};
 
-use super::{
-    atomic_f64_add, CreatedAt, Exemplar, ExemplarCell, ExemplarLabels, HistogramTimer, Metric,
-};
+use super::{atomic_f64_add, CreatedAt, Exemplar, ExemplarCell, ExemplarLabels, Metric};
 use crate::Error;
 
 /// The Python client's default bucket bounds (seconds, for request latencies); `+Inf` is
@@ -255,17 +253,6 @@ impl Histogram {
             cells.iter().for_each(ExemplarCell::clear);
         }
         self.created.reset();
-    }
-
-    /// Starts a timer that observes the elapsed seconds when dropped.
-    pub fn start_timer(&self) -> HistogramTimer<&Self> {
-        HistogramTimer::new(self)
-    }
-
-    /// Runs `f` and observes how long it took, in seconds — also when `f` panics.
-    pub fn time<R>(&self, f: impl FnOnce() -> R) -> R {
-        let _timer = self.start_timer();
-        f()
     }
 
     /// The buckets.

@@ -6,6 +6,7 @@
 
 mod counter;
 mod created;
+mod exceptions;
 mod exemplar;
 mod gauge;
 mod gauge_histogram;
@@ -15,10 +16,11 @@ mod state_set;
 mod summary;
 mod timer;
 
-pub use counter::{Counter, CounterWithExemplar, FloatCounter};
+pub use counter::{Counter, CounterIncrement, CounterWithExemplar, FloatCounter};
 pub use created::{
     created_metrics_enabled, disable_created_metrics, enable_created_metrics, DISABLE_CREATED_ENV,
 };
+pub use exceptions::ExceptionGuard;
 pub use exemplar::{Exemplar, ExemplarLabels, EXEMPLAR_MAX_CODE_POINTS};
 pub use gauge::{CallbackGauge, Gauge, InProgress, IntGauge, UpDown};
 pub use gauge_histogram::GaugeHistogram;
@@ -26,7 +28,7 @@ pub use histogram::{Buckets, Histogram, HistogramSnapshot, DEFAULT_BUCKETS};
 pub use info::Info;
 pub use state_set::{Enum, StateSet, States};
 pub use summary::{Quantiles, Summary};
-pub use timer::{HistogramTimer, TimedFuture};
+pub use timer::{HistogramTimer, RecordDuration, TimedFuture, Timer};
 
 pub(crate) use created::{latest, unix_now, with_reset_snapshot, CreatedAt};
 pub(crate) use exemplar::ExemplarCell;

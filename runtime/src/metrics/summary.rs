@@ -176,18 +176,6 @@ impl Summary {
         }
     }
 
-    /// Runs `f` and observes how long it took, in seconds — also when `f` panics.
-    pub fn time<R>(&self, f: impl FnOnce() -> R) -> R {
-        struct Guard<'a>(&'a Summary, Instant);
-        impl Drop for Guard<'_> {
-            fn drop(&mut self) {
-                self.0.observe(self.1.elapsed().as_secs_f64());
-            }
-        }
-        let _guard = Guard(self, Instant::now());
-        f()
-    }
-
     /// The number of observations.
     pub fn count(&self) -> u64 {
         self.count.load(Relaxed)

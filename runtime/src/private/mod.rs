@@ -24,7 +24,7 @@ pub use crate::function::shared::{SharedFamily, SharedSite, SiteRef};
 pub use crate::function::site::{ErrorSite, OutcomeSite, Site};
 pub use crate::function::target::{
     call_once, count_call, enter, start_outcome_timer, start_timer, watch_errors, CallCounter,
-    DurationHistogram, ErrorCounter, InFlightGauge, OutcomeHistograms,
+    DurationMetric, DurationRef, ErrorCounter, InFlightGauge, OutcomeHistograms,
 };
 pub use crate::function::FunctionMetrics;
 
