@@ -118,6 +118,28 @@ def main():
         if functions != ["get_item", "index", "post_order"]:
             fail("timed functions at zero from the first scrape: expected get_item, index, post_order; got %s" % functions)
         print("first scrape: up=1, 6 request series and %d timed functions stored at 0" % len(timed), file=sys.stderr)
+    elif cmd == "process":
+        # The process collector is in the default registry with the default features:
+        # the quickstart's scrape carries the process metrics, with plausible values.
+        # argv[3]: when the app was started (unix seconds).
+        started = float(sys.argv[3])
+        def one(name):
+            res = query(prom, '%s{job="quickstart"}' % name)
+            if len(res) != 1:
+                fail("%s: expected one series from the quickstart, got %s" % (name, res))
+            return float(res[0]["value"][1])
+        cpu = one("process_cpu_seconds_total")
+        rss = one("process_resident_memory_bytes")
+        vms = one("process_virtual_memory_bytes")
+        fds, max_fds = one("process_open_fds"), one("process_max_fds")
+        start = one("process_start_time_seconds")
+        if not (cpu >= 0 and rss > 0 and vms >= rss and 0 < fds <= max_fds):
+            fail("implausible process metrics: cpu %r, rss %r, vms %r, fds %r of %r" % (cpu, rss, vms, fds, max_fds))
+        # /proc's start time has clock-tick resolution, and boot time whole seconds.
+        if not (started - 2 <= start <= started + 30):
+            fail("process_start_time_seconds %r is not when the app started (%r)" % (start, started))
+        print("process metrics: cpu %.2fs, rss %d bytes, %d of %d fds, started %.2f (app started %.2f)"
+              % (cpu, rss, fds, max_fds, start, started), file=sys.stderr)
     elif cmd == "expect":
         # argv[3]: JSON {promql: expected_value}
         for promql, want in json.loads(sys.argv[3]).items():
@@ -150,6 +172,9 @@ def main():
             # Prometheus 2 stores no `_created` series from a protobuf scrape (it skips
             # `created_timestamp`), and text 0.0.4 has none.
             app = {k: v for k, v in app.items() if not k[0].endswith("_created")}
+        # The process metrics move between the app's scrape and Prometheus' (CPU time,
+        # memory): the "process" command checks them instead.
+        app = {k: v for k, v in app.items() if not k[0].startswith("process_")}
         stored = {}
         for s in query(prom, '{job="quickstart"}'):
             labels = dict(s["metric"])
@@ -166,7 +191,7 @@ def main():
             if not same:
                 problems.append("%s%s: app %r, Prometheus %r" % (key[0], dict(key[1]), want, got))
         for key in stored:
-            if key not in app and key[0] not in synthetic:
+            if key not in app and key[0] not in synthetic and not key[0].startswith("process_"):
                 problems.append("%s%s: stored by Prometheus but not in the app's exposition" % (key[0], dict(key[1])))
         if problems:
             fail("%d mismatches between the app and Prometheus:\n  %s" % (len(problems), "\n  ".join(problems[:40])))
@@ -255,6 +280,7 @@ APP_PORT="$(new_port)"
 APP="http://127.0.0.1:$APP_PORT"
 log "starting quickstart on 127.0.0.1:$APP_PORT"
 # Started directly (no `cargo run`, no setsid) so that $! is the app's own PID.
+APP_STARTED=$(date +%s.%N)
 PROMENADE_QUICKSTART_ADDR="127.0.0.1:$APP_PORT" PROMENADE_QUICKSTART_TRAFFIC=0 \
     "$APP_BIN" >"$TMP/app.log" 2>&1 </dev/null &
 APP_PID=$!
@@ -263,6 +289,15 @@ wait_http "$APP/metrics" "$APP_PID" "the quickstart app"
 
 CT="$(curl -fsS -o /dev/null -w '%{content_type}' "$APP/metrics")"
 [ "$CT" = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores" ] || fail "unexpected Content-Type from /metrics: '$CT'"
+
+# An exposition without the process metrics (CPU time and memory move even while the
+# app is quiet), for the comparisons of quiet scrapes.
+without_process() {
+    grep -v -e '^process_' -e '^# [A-Z]* process_' "$1"
+}
+same_quiet() {
+    cmp -s <(without_process "$1") <(without_process "$2")
+}
 
 promtool_check() {
     local file="$1" what="$2" out rc=0
@@ -316,6 +351,7 @@ wait_http "$PROM/-/ready" "$PROM_PID" "Prometheus" "Prometheus was not ready wit
 log "waiting for Prometheus' first scrape (~6 s)"
 python3 "$TMP/check.py" wait-scrape "$PROM" "$PROM_STARTED" 30 || fail "Prometheus never scraped the app"
 python3 "$TMP/check.py" first-scrape "$PROM" || fail "the first scrape is not what the app exposes at start"
+python3 "$TMP/check.py" process "$PROM" "$APP_STARTED" || fail "the quickstart's scrape lacks plausible process metrics"
 
 # ---------------------------------------------------------------------------------------
 # 4. A fixed amount of traffic, then exact comparison
@@ -434,9 +470,9 @@ python3 "$TMP/check.py" quantiles "$PROM" \
     'http_request_duration_seconds{job="quickstart",method="GET",route="/work/{ms}"}' \
     "$WORK_BUCKETS" "$WORK_SECONDS" || fail "histogram_quantile over the middleware's durations is not what the script generated"
 curl -fsS "$APP/metrics" >"$TMP/after2.prom"
-cmp -s "$TMP/after.prom" "$TMP/after2.prom" || fail "the app's exposition changed while it should be quiet"
+same_quiet "$TMP/after.prom" "$TMP/after2.prom" || fail "the app's exposition changed while it should be quiet"
 curl -fsS -H "Accept: $PROM_ACCEPT" "$APP/metrics" >"$TMP/after2.om"
-cmp -s "$TMP/after.om" "$TMP/after2.om" || fail "the app's OpenMetrics exposition changed while it should be quiet"
+same_quiet "$TMP/after.om" "$TMP/after2.om" || fail "the app's OpenMetrics exposition changed while it should be quiet"
 python3 "$TMP/check.py" compare "$PROM" "$TMP/after.om" || fail "Prometheus' stored values differ from the app's exposition"
 python3 "$TMP/check.py" awkward "$PROM" "$TMP/awkward.json" || fail "escaped label values or HELP did not round-trip through Prometheus"
 
@@ -505,7 +541,7 @@ python3 "$TMP/check.py" wait-scrape-one "$PROM2" "$PROM2_STARTED" 30 || fail "th
 sleep 1.2
 # The app is still quiet: the text scrape taken now is what every protobuf scrape carried.
 curl -fsS "$APP/metrics" >"$TMP/pb-time.prom"
-cmp -s "$TMP/after.prom" "$TMP/pb-time.prom" || fail "the app's exposition changed while it should be quiet"
+same_quiet "$TMP/after.prom" "$TMP/pb-time.prom" || fail "the app's exposition changed while it should be quiet"
 python3 "$TMP/check.py" expect "$PROM2" '{"up{job=\"quickstart\"}": 1}' || fail "up is not 1 for the protobuf scrape"
 python3 "$TMP/check.py" protobuf-log "$PROM2" "$TMP/proxy.jsonl" || fail "the scrapes were not negotiated as protobuf"
 python3 "$TMP/check.py" compare "$PROM2" "$TMP/pb-time.prom" no-created || fail "values stored from protobuf differ from a text scrape of the same moment"
