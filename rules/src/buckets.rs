@@ -294,7 +294,15 @@ impl Spacing {
     /// past the largest `f64`. (Bounds that rounding makes equal are the list rule's, see
     /// [`errors`].)
     pub fn check(self, start: f64, step: f64, count: usize) -> Option<GeneratedError> {
-        let e = |reason| Some(GeneratedError { spacing: self, reason, start, step, count });
+        let e = |reason| {
+            Some(GeneratedError {
+                spacing: self,
+                reason,
+                start,
+                step,
+                count,
+            })
+        };
         if count == 0 {
             return e(GeneratedReason::NoCount);
         }
@@ -463,15 +471,27 @@ mod tests {
         assert_eq!(reason(Spacing::Linear, 0.0, 1.0, 1), None);
         assert_eq!(reason(Spacing::Linear, -5.0, 1.0, MAX_GENERATED), None);
         assert_eq!(reason(Spacing::Linear, 0.0, 1.0, 0), Some(NoCount));
-        assert_eq!(reason(Spacing::Linear, 0.0, 1.0, MAX_GENERATED + 1), Some(TooMany));
+        assert_eq!(
+            reason(Spacing::Linear, 0.0, 1.0, MAX_GENERATED + 1),
+            Some(TooMany)
+        );
         assert_eq!(reason(Spacing::Linear, 0.0, 1.0, usize::MAX), Some(TooMany));
-        assert_eq!(reason(Spacing::Linear, f64::NAN, 1.0, 3), Some(StartNotFinite));
-        assert_eq!(reason(Spacing::Linear, 0.0, f64::INFINITY, 3), Some(StepNotFinite));
+        assert_eq!(
+            reason(Spacing::Linear, f64::NAN, 1.0, 3),
+            Some(StartNotFinite)
+        );
+        assert_eq!(
+            reason(Spacing::Linear, 0.0, f64::INFINITY, 3),
+            Some(StepNotFinite)
+        );
         assert_eq!(reason(Spacing::Linear, 0.0, 0.0, 3), Some(Step));
         assert_eq!(reason(Spacing::Linear, 1e308, 1e308, 3), Some(Overflow));
         assert_eq!(reason(Spacing::Exponential, 0.0, 2.0, 3), Some(Start));
         assert_eq!(reason(Spacing::Exponential, 1.0, 1.0, 3), Some(Step));
-        assert_eq!(reason(Spacing::Exponential, 1e300, 10.0, 10), Some(Overflow));
+        assert_eq!(
+            reason(Spacing::Exponential, 1e300, 10.0, 10),
+            Some(Overflow)
+        );
         let e = Spacing::Exponential.check(0.01, 1.0, 11).unwrap();
         assert_eq!(
             e.to_string(),
@@ -479,7 +499,9 @@ mod tests {
         );
         assert_eq!(e.argument(), 1);
         // factor^i multiplied out: exact for powers of two.
-        let b: Vec<f64> = (0..11).map(|i| Spacing::Exponential.bound(0.01, 2.0, i)).collect();
+        let b: Vec<f64> = (0..11)
+            .map(|i| Spacing::Exponential.bound(0.01, 2.0, i))
+            .collect();
         assert_eq!(b[10], 10.24);
     }
 

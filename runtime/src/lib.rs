@@ -95,7 +95,7 @@ pub use metrics::{
     Buckets, CallbackGauge, Counter, FloatCounter, Gauge, Histogram, HistogramTimer, InProgress,
     IntGauge, Metric, MetricType, DEFAULT_BUCKETS,
 };
-pub use registry::{default_registry, Collector, Registry};
+pub use registry::{default_registry, try_default_registry, Collector, Registry};
 
 // The exporters, each reached through its module (`promenade::serve::Server`,
 // `promenade::axum::HttpMetricsLayer`, …).
