@@ -170,9 +170,11 @@ fn generated(spacing: Spacing, call: &syn::ExprCall) -> syn::Result<Vec<f64>> {
 /// `PATH[i]`.
 pub(crate) fn const_bounds(path: &syn::ExprPath, private: &TokenStream) -> TokenStream {
     let span = path.span();
+    // A const panic has one span: the path's last segment (its constant's own name).
+    let last = path.path.segments.last().map_or(span, |s| s.ident.span());
     let written = quote!(#path).to_string().replace(' ', "");
     let bounds = quote_spanned!(span=> &#path);
-    let panic = quote_spanned!(span=> ::core::panic!("{}", __promenade_message.as_str()));
+    let panic = quote_spanned!(last=> ::core::panic!("{}", __promenade_message.as_str()));
     quote! {{
         const __PROMENADE_BOUNDS: &[::core::primitive::f64] = #bounds;
         const _: () = if let ::core::option::Option::Some(__promenade_error) =

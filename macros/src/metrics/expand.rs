@@ -598,9 +598,13 @@ fn const_checks(s: &Checked<'_>, private: &TokenStream) -> Vec<TokenStream> {
             "metrics `{}` (field `{}`) and `{}` (field `{}`) would expose the same sample name (counters add `_total`, histograms `_bucket`, `_sum` and `_count`); rename one of them with `#[metric(name = \"...\")]`",
             a.name, a.member, b.name, b.member
         );
+        // A name its own type refuses (a gauge `x_total` beside a counter `x`) is reported
+        // as that, once: renaming it ends the clash too.
         checks.push(check(
             b.name_span,
-            quote!(#private::families_clash(#na, #ta, #nb, #tb)),
+            quote!(#private::families_clash(#na, #ta, #nb, #tb)
+                && #private::type_suffix_message(#ta, #na).is_none()
+                && #private::type_suffix_message(#tb, #nb).is_none()),
             &message,
         ));
     }

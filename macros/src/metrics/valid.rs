@@ -144,7 +144,7 @@ pub(crate) fn check<'a>(
         members,
         maybe_clashing,
         max_series: container.max_series.clone(),
-        self_register: container.self_register.as_ref().map_or(true, |b| b.value),
+        self_register: container.self_register.as_ref().is_none_or(|b| b.value),
         const_labels: const_labels(cx, container),
     };
     (checked, sound)

@@ -524,8 +524,8 @@ pub const fn first_bucket_error(bounds: &[f64]) -> Option<promenade_rules::bucke
 }
 
 /// The message of a mistake in the constant written `written`, in the rule's words, each
-/// bound spelled `written[i]`: `invalid histogram buckets in `B`: bounds must be strictly
-/// increasing, but `B[1]` follows `B[0]`; …`.
+/// bound spelled by its position in it: for a constant `B`, "invalid histogram buckets in
+/// \`B\`: bounds must be strictly increasing, but \`B\[1\]\` follows \`B\[0\]\`; …".
 pub const fn bucket_message(
     written: &str,
     e: promenade_rules::buckets::BucketError,

@@ -605,7 +605,7 @@ impl<'s> CheckedSink<'s> {
                 })
                 .max();
             if let Some(score) = score {
-                if best.map_or(true, |(b, _)| score > b) {
+                if best.is_none_or(|(b, _)| score > b) {
                     best = Some((score, own));
                 }
             }
