@@ -27,6 +27,7 @@ pub(crate) const FLATTEN: &str = "flatten";
 pub(crate) const UNBOUNDED: &str = "unbounded";
 pub(crate) const RANGE: &str = "range";
 pub(crate) const CALLBACK: &str = "callback";
+pub(crate) const SELF_REGISTER: &str = "self_register";
 
 /// `#[promenade::families]`, the attribute that turns `labels = T` fields into families.
 pub(crate) const FAMILIES: &str = "families";

@@ -9,11 +9,13 @@
 //! changing the words. Use these rules through `promenade`; this crate has no API of
 //! its own to keep stable.
 //!
-//! - [`names`]: the metric and label name grammar, and how an invalid name is reported;
+//! - [`names`]: the metric and label name grammar, how an invalid name is reported, and
+//!   the suffix a type's name cannot end in (`_total` on anything but a counter);
 //! - [`MetricType`] and [`samples`]: which sample names a family of each type exposes,
 //!   and when two families clash;
 //! - [`reserved_label`]: the labels a family reserves for its own samples;
-//! - [`buckets`]: what a list of histogram bucket bounds must be.
+//! - [`buckets`]: what a list of histogram bucket bounds must be, and how `linear(..)` and
+//!   `exponential(..)` bounds are generated.
 
 #![no_std]
 #![warn(missing_docs)]

@@ -11,6 +11,8 @@
 
 use core::fmt;
 
+use crate::MetricType;
+
 /// Whether `c` may appear in a metric name (after its first character).
 pub const fn is_metric_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == ':'
@@ -79,6 +81,52 @@ pub const fn label_name_error(name: &str) -> Option<&'static str> {
         return Some("label names starting with `__` are reserved for Prometheus' own use");
     }
     None
+}
+
+/// Why a family of type `ty` cannot be named `name`, or `None` if it can: a name ending in
+/// `_total` is a counter's to Prometheus (`promtool check metrics` flags any other typed
+/// family with it), so a gauge, histogram, summary or state set cannot have one. A
+/// counter's `_total` is its own, and an `unknown` family's name says nothing of its type.
+/// The derive checks it at compile time, registration and the family builders at run
+/// time, with these words (`invalid metric name "jobs_total": <reason>`).
+///
+/// ```
+/// use promenade_rules::{names::type_suffix_error, MetricType};
+/// assert_eq!(type_suffix_error(MetricType::Gauge, "queue_depth"), None);
+/// assert_eq!(type_suffix_error(MetricType::Counter, "jobs_total"), None);
+/// assert_eq!(
+///     type_suffix_error(MetricType::Gauge, "jobs_total"),
+///     Some("a gauge cannot end in `_total` (that suffix means a counter to Prometheus): rename it, or make it a `Counter`")
+/// );
+/// ```
+pub const fn type_suffix_error(ty: MetricType, name: &str) -> Option<&'static str> {
+    if !ends_with(name, "_total") {
+        return None;
+    }
+    match ty {
+        MetricType::Gauge => Some("a gauge cannot end in `_total` (that suffix means a counter to Prometheus): rename it, or make it a `Counter`"),
+        MetricType::Histogram => Some("a histogram cannot end in `_total` (that suffix means a counter to Prometheus): rename it"),
+        MetricType::Summary => Some("a summary cannot end in `_total` (that suffix means a counter to Prometheus): rename it"),
+        MetricType::StateSet => Some("a state set cannot end in `_total` (that suffix means a counter to Prometheus): rename it"),
+        MetricType::Counter | MetricType::Unknown | MetricType::Info | MetricType::GaugeHistogram => None,
+    }
+}
+
+/// `str::ends_with`, usable in const context.
+const fn ends_with(s: &str, suffix: &str) -> bool {
+    let (s, suffix) = (s.as_bytes(), suffix.as_bytes());
+    if s.len() < suffix.len() {
+        return false;
+    }
+    let start = s.len() - suffix.len();
+    let mut i = 0;
+    while i < suffix.len() {
+        if s[start + i] != suffix[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Why `name` cannot prefix the four metrics of a function (`<name>_calls_total`,

@@ -97,7 +97,7 @@ pub use metrics::{
     Buckets, CallbackGauge, Counter, FloatCounter, Gauge, Histogram, HistogramTimer, InProgress,
     IntGauge, Metric, MetricType, DEFAULT_BUCKETS,
 };
-pub use registry::{default_registry, Collector, Registry};
+pub use registry::{default_registry, try_default_registry, Collector, Registry};
 
 // The exporters, each reached through its module (`promenade::serve::Server`,
 // `promenade::axum::HttpMetricsLayer`, …).
@@ -836,7 +836,16 @@ pub use promenade_macros::LabelSet;
 ///   of its series). Exceeding it is a compile error naming the three biggest
 ///   contributors and their series. A `limit` counts only when it is a literal or a named
 ///   constant.
+/// - `self_register = false`: the struct does not join the default registry, and has no
+///   `global()`: build it with `new()` and register it where it belongs (a push job's own
+///   registry), so its series never leak into the default one. (The name says what is
+///   turned off: the struct registering *itself*; it can still be registered by hand.)
 /// - `crate = "path"`: where promenade is, for crates that re-export it.
+///
+/// Two self-registered structs exposing one name make [`default_registry()`] panic,
+/// naming both (see [`try_default_registry`] for the `Result`). A gauge, histogram,
+/// summary or state set whose name ends in `_total` (a counter's suffix to Prometheus) is a
+/// compile error.
 ///
 /// On a field, `#[metric(...)]`:
 /// - `name = "..."`: the name instead of the field's (still prefixed).
@@ -854,7 +863,12 @@ pub use promenade_macros::LabelSet;
 ///   ones too), finite, strictly increasing, at least one; a final `f64::INFINITY` is
 ///   allowed and dropped (the `+Inf` bucket is implied). The rule of [`Buckets::new`],
 ///   in its words, and of every function attribute's `buckets`. Default:
-///   [`DEFAULT_BUCKETS`].
+///   [`DEFAULT_BUCKETS`]. Also `buckets = exponential(0.01, 2, 11)` and
+///   `buckets = linear(0.1, 0.1, 10)` (number literals, computed at compile time exactly
+///   as [`Buckets::exponential`] and [`Buckets::linear`] compute them, with their checks
+///   and their limit of [`Buckets::MAX_GENERATED`] bounds), and `buckets = LATENCY` or
+///   `buckets = config::LATENCY`, the path of a `const` of type `[f64; N]` or `&[f64]`,
+///   checked at compile time by the same rule.
 /// - `limit = N`: the most series a family keeps; further label sets share one overflow
 ///   series. Without it a family keeps its label set's `MAX_SERIES` (its cardinality, or
 ///   its declared limits); required for a label set with an `unbounded` label.

@@ -62,3 +62,27 @@ selfreg_run_seconds_count 0
         Some(1.0)
     );
 }
+
+/// A push job's metrics: registered in the job's own registry, never in the default one.
+#[derive(Metrics)]
+#[metrics(namespace = "pushjob", self_register = false)]
+struct PushJobMetrics {
+    /// Rows written.
+    rows: Counter,
+}
+
+#[test]
+fn a_struct_that_does_not_self_register_stays_out_of_the_default_registry() {
+    let own = promenade::Registry::new();
+    let metrics = std::sync::Arc::new(PushJobMetrics::new());
+    own.register_arc(metrics.clone()).unwrap();
+    metrics.rows.inc_by(3);
+    assert_eq!(own.get_sample_value("pushjob_rows_total", &[]), Some(3.0));
+
+    let mut out = String::new();
+    promenade::encoding::text::encode(default_registry(), &mut out);
+    assert!(!out.contains("pushjob_"), "{out}");
+    assert!(out.contains("selfreg_runs_total"), "{out}");
+    // And its name is free there: registering it by hand is no clash.
+    assert!(promenade::try_default_registry().is_ok());
+}

@@ -217,6 +217,15 @@ impl Arbitrary for Case {
                     _ => &["", "_total", "_bucket", "_sum", "_count", ":x", "_seconds"],
                 };
                 let suffix = *g.choose(suffixes).unwrap_or(&"");
+                // `_total` is a counter's: registration refuses it on other types.
+                let suffix = match kind {
+                    Kind::Gauge(_) | Kind::Histogram(_) | Kind::Summary(_) | Kind::StateSet(_)
+                        if suffix == "_total" =>
+                    {
+                        ""
+                    }
+                    _ => suffix,
+                };
                 FamilyCase {
                     name: format!("f{i}{suffix}"),
                     help: awkward(g),

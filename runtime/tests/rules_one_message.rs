@@ -80,11 +80,7 @@ fn a_clash_of_sample_names_is_found_at_registration_and_scrape_time() {
         .register_metric("jobs_total", "Jobs.", Arc::new(Counter::new()))
         .unwrap();
     let at_registration = registry
-        .register_metric(
-            "jobs_total",
-            "Jobs, as a gauge.",
-            Arc::new(promenade::Gauge::new()),
-        )
+        .register_metric("jobs", "Jobs, again.", Arc::new(Counter::new()))
         .unwrap_err()
         .to_string();
     assert!(

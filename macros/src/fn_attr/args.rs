@@ -16,7 +16,7 @@ use crate::symbol::{BUCKETS, CRATE, HELP, METRIC, NAME, ONLY, OUTCOME, SKIP};
 pub(crate) struct Args {
     pub(crate) name: Option<syn::LitStr>,
     pub(crate) help: Option<(String, Meta)>,
-    pub(crate) buckets: Option<(Vec<f64>, Meta)>,
+    pub(crate) buckets: Option<(crate::buckets::Bounds, Meta)>,
     pub(crate) metric: Option<Expr>,
     pub(crate) outcome: bool,
     pub(crate) only: Option<(Vec<syn::Path>, Meta)>,
@@ -32,7 +32,8 @@ pub(crate) enum Target {
     Own {
         name: String,
         help: String,
-        buckets: Vec<f64>,
+        /// `None`: the default buckets.
+        buckets: Option<crate::buckets::Bounds>,
     },
     /// An existing metric, evaluated at each call.
     Metric(Expr),
@@ -260,11 +261,7 @@ pub(crate) fn resolve(
             Target::Own {
                 name: lit.value(),
                 help,
-                buckets: args
-                    .buckets
-                    .as_ref()
-                    .map(|(b, _)| b.clone())
-                    .unwrap_or_default(),
+                buckets: args.buckets.as_ref().map(|(b, _)| b.clone()),
             }
         }
         (None, Some(expr)) => Target::Metric(expr.clone()),
@@ -374,17 +371,13 @@ fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
     crate::help::from_doc(&crate::help::doc_lines(attrs))
 }
 
-/// `[0.1, 0.5, 1]`, read as `#[derive(Metrics)]` reads it (`crate::buckets`).
-fn bucket_list(e: &Expr) -> syn::Result<Vec<f64>> {
-    let Expr::Array(arr) = e else {
-        return Err(syn::Error::new_spanned(
-            e,
-            "`buckets` takes a list of numbers, like `buckets = [0.01, 0.1, 1.0]`",
-        ));
-    };
-    match crate::buckets::bucket_list(arr) {
-        (bounds, None) => Ok(bounds),
+/// `[0.1, 0.5, 1]`, `exponential(..)`, `linear(..)` or a constant's path, read as
+/// `#[derive(Metrics)]` reads it (`crate::buckets`).
+fn bucket_list(e: &Expr) -> syn::Result<crate::buckets::Bounds> {
+    match crate::buckets::read(e) {
+        (Some(bounds), None) => Ok(bounds),
         (_, Some(e)) => Err(e),
+        (None, None) => unreachable!("bounds that cannot be read come with a mistake"),
     }
 }
 

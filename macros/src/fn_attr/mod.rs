@@ -186,7 +186,7 @@ pub(crate) fn bind(
             let defined_at = format!("`{name}` (`#[{}]` on `{fn_name}` in ", cx.kind.name());
             let site = own_site(
                 &quote!(#private::OwnMetric<#own>),
-                (name, help, buckets),
+                (name, help, buckets.as_ref()),
                 &defined_at,
                 private,
             );
@@ -204,15 +204,17 @@ pub(crate) fn bind(
 /// defined_at)`), which registers itself in the default registry.
 pub(crate) fn own_site(
     site_type: &TokenStream,
-    (name, help, buckets): (&str, &str, &[f64]),
+    (name, help, buckets): (&str, &str, Option<&crate::buckets::Bounds>),
     defined_at: &str,
     private: &TokenStream,
 ) -> TokenStream {
+    // An empty list is the default buckets.
+    let buckets = buckets.map_or_else(|| quote!(&[]), |b| b.tokens(private));
     quote! {{
         static __PROMENADE_SITE: #site_type = <#site_type>::new(
             #name,
             #help,
-            &[#(#buckets),*],
+            #buckets,
             ::core::concat!(#defined_at, ::core::module_path!(), ")"),
         );
         #private::inventory::submit! {

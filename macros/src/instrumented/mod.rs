@@ -80,7 +80,7 @@ fn bind_group(cx: &FnCx, target: &Target) -> Option<TokenStream> {
             );
             let site = fn_attr::own_site(
                 &quote!(#private::OwnFunctionMetrics),
-                (name, help, buckets),
+                (name, help, buckets.as_ref()),
                 &defined_at,
                 private,
             );

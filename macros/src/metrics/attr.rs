@@ -8,10 +8,17 @@ use crate::ctxt::{
 };
 use crate::symbol::{
     BUCKETS, CALLBACK, CONST_LABELS, CRATE, FAMILIES, HELP, LABELS, LIMIT, MAX_SERIES, METRIC,
-    METRICS, NAME, NAMESPACE, NESTED, PREFIX, SUBSYSTEM, UNIT, UTF8,
+    METRICS, NAME, NAMESPACE, NESTED, PREFIX, SELF_REGISTER, SUBSYSTEM, UNIT, UTF8,
 };
 
-const CONTAINER_KEYS: &[&str] = &[NAMESPACE, SUBSYSTEM, CONST_LABELS, MAX_SERIES, CRATE];
+const CONTAINER_KEYS: &[&str] = &[
+    NAMESPACE,
+    SUBSYSTEM,
+    CONST_LABELS,
+    MAX_SERIES,
+    SELF_REGISTER,
+    CRATE,
+];
 const LIMIT_FORM: &str =
     "`limit` takes a number of series, like `limit = 100` (or a `usize` constant)";
 const FIELD_KEYS: &[&str] = &[
@@ -19,7 +26,7 @@ const FIELD_KEYS: &[&str] = &[
 ];
 
 /// `#[metrics(namespace = "...", subsystem = "...", const_labels(k = "v", ...),
-/// max_series = N, crate = "...")]`.
+/// max_series = N, self_register = false, crate = "...")]`.
 #[derive(Default, Clone)]
 pub(crate) struct Container {
     pub(crate) namespace: Option<syn::LitStr>,
@@ -28,6 +35,9 @@ pub(crate) struct Container {
     pub(crate) const_labels: Vec<(syn::Ident, syn::LitStr)>,
     /// The budget of series the whole struct may expose, checked at compile time.
     pub(crate) max_series: Option<syn::LitInt>,
+    /// `self_register = false`: no `global()`, nothing joins the default registry (a
+    /// push job's struct, registered in its own registry). `None`: the default, `true`.
+    pub(crate) self_register: Option<syn::LitBool>,
     pub(crate) krate: Option<syn::Path>,
     /// Whether a `crate = ...` had a mistake: the generated code's paths start with it, so
     /// after one nothing but the stub is emitted.
@@ -44,6 +54,7 @@ impl Container {
         let mut krate = Attr::none(CRATE);
         let mut max_series = Attr::none(MAX_SERIES);
         let mut const_labels = Attr::none(CONST_LABELS);
+        let mut self_register = Attr::none(SELF_REGISTER);
         let mut krate_mistaken = false;
         for attr in attrs.iter().filter(|a| a.path().is_ident(METRIC)) {
             cx.error_spanned_by(
@@ -66,6 +77,18 @@ impl Container {
                     _ => cx.error_spanned_by(
                         &value,
                         "`max_series` takes a whole number of series, like `max_series = 1000`",
+                    ),
+                }
+                Ok(())
+            } else if meta.path.is_ident(SELF_REGISTER) {
+                match expr_value(meta)? {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Bool(b),
+                        ..
+                    }) => self_register.set(cx, &meta.path, b),
+                    other => cx.error_spanned_by(
+                        other,
+                        "`self_register` takes `true` or `false`, like `self_register = false` (the struct then has no `global()` and joins no registry by itself: build it with `new()` and register it where it belongs)",
                     ),
                 }
                 Ok(())
@@ -112,6 +135,7 @@ impl Container {
             subsystem: subsystem.get(),
             const_labels: const_labels.get().unwrap_or_default(),
             max_series: max_series.get(),
+            self_register: self_register.get(),
             krate: krate.get(),
             krate_mistaken,
             families_below,
@@ -144,8 +168,9 @@ pub(crate) struct Field {
     pub(crate) name: Option<syn::LitStr>,
     pub(crate) help: Option<syn::LitStr>,
     pub(crate) unit: Option<syn::LitStr>,
-    /// The list as written; `valid` reads the numbers.
-    pub(crate) buckets: Option<syn::ExprArray>,
+    /// The bounds as written (a list, `linear(..)`, `exponential(..)`, a constant's
+    /// path); `valid` reads them.
+    pub(crate) buckets: Option<syn::Expr>,
     pub(crate) limit: Option<syn::Expr>,
     /// `callback = path::to_fn`: the `fn() -> f64` a `CallbackGauge` reads at each scrape.
     pub(crate) callback: Option<syn::ExprPath>,
@@ -204,14 +229,16 @@ impl Field {
             } else if meta.path.is_ident(UTF8) {
                 parse_flag(cx, meta, &mut utf8)
             } else if meta.path.is_ident(BUCKETS) {
-                let value = meta.value()?;
-                if value.peek(syn::token::Bracket) {
-                    buckets.set(cx, &meta.path, value.parse()?);
+                let value = expr_value(meta)?;
+                if matches!(
+                    value,
+                    syn::Expr::Array(_) | syn::Expr::Call(_) | syn::Expr::Path(_)
+                ) {
+                    buckets.set(cx, &meta.path, value);
                 } else {
-                    let expr: syn::Expr = value.parse()?;
                     cx.error_spanned_by(
-                        expr,
-                        "`buckets` must be a list of number literals, like `buckets = [0.1, 0.5, 1.0]`",
+                        value,
+                        format!("`buckets` takes {}", crate::buckets::FORMS),
                     );
                 }
                 Ok(())
@@ -333,7 +360,7 @@ mod tests {
                 "`limit` takes a number of series, like `limit = 100` (or a `usize` constant)",
                 "`labels` takes the type of a label set, like `labels = RequestLabels` (a struct that derives `LabelSet`)",
                 "`callback` names a function, like `callback = queue_depth`: write a `fn() -> f64` and give its path here",
-                "`buckets` must be a list of number literals, like `buckets = [0.1, 0.5, 1.0]`",
+                "`buckets` takes a list of numbers like `buckets = [0.1, 0.5, 1.0]`, `buckets = exponential(0.01, 2, 11)`, `buckets = linear(0.1, 0.1, 10)`, or the path of a `const` of type `[f64; N]` or `&[f64]`",
             ]
         );
         assert_eq!(f.unit.map(|l| l.value()).as_deref(), Some("seconds"));

@@ -19,6 +19,8 @@ struct Consts {
     ty: syn::Ident,
     name: syn::Ident,
     at: syn::Ident,
+    /// Its bucket bounds (`&[f64]`), when it has `buckets = ...`.
+    buckets: syn::Ident,
 }
 
 fn consts(i: usize) -> Consts {
@@ -26,6 +28,7 @@ fn consts(i: usize) -> Consts {
         ty: format_ident!("__PROMENADE_TYPE_{}", i),
         name: format_ident!("__PROMENADE_NAME_{}", i),
         at: format_ident!("__PROMENADE_DEFINED_AT_{}", i),
+        buckets: format_ident!("__PROMENADE_BUCKETS_{}", i),
     }
 }
 
@@ -37,9 +40,9 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
 
     let items = member_items(s, &ident_str, &private);
 
-    let builds = s.members.iter().map(|m| {
+    let builds = s.members.iter().enumerate().map(|(i, m)| {
         let member = m.member();
-        let build = build_member(m, &private);
+        let build = build_member(m, &consts(i), &private);
         quote!(#member: #build)
     });
 
@@ -162,6 +165,37 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
 
     let checks = const_checks(s, &private);
 
+    // `#[metrics(self_register = false)]`: no process-wide instance, nothing submitted.
+    let (global, self_registration) = if s.self_register {
+        let global = quote! {
+            /// The process-wide instance, built on first use. It joins the default
+            /// registry by itself, so its series are scraped (at zero) from the start.
+            #vis fn global() -> &'static Self {
+                &__promenade_global().value
+            }
+        };
+        let registration = quote! {
+            fn __promenade_global() -> &'static #private::Global<#ident> {
+                static __PROMENADE_GLOBAL: #private::OnceLock<#private::Global<#ident>> =
+                    #private::OnceLock::new();
+                __PROMENADE_GLOBAL.get_or_init(|| #private::Global::new(#ident::new()))
+            }
+
+            fn __promenade_register(
+                __promenade_registry: &#private::Registry,
+            ) -> ::core::result::Result<(), #private::Error> {
+                #private::register_global(__promenade_registry, __promenade_global())
+            }
+
+            #private::inventory::submit! {
+                #private::AutoRegistration { register: __promenade_register }
+            }
+        };
+        (global, registration)
+    } else {
+        (quote!(), quote!())
+    };
+
     quote! {
         const _: () = {
             #(#items)*
@@ -181,11 +215,7 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
                     #ident { #(#builds),* }
                 }
 
-                /// The process-wide instance, built on first use. It joins the default
-                /// registry by itself, so its series are scraped (at zero) from the start.
-                #vis fn global() -> &'static Self {
-                    &__promenade_global().value
-                }
+                #global
             }
 
             #[automatically_derived]
@@ -225,21 +255,7 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
                 }
             }
 
-            fn __promenade_global() -> &'static #private::Global<#ident> {
-                static __PROMENADE_GLOBAL: #private::OnceLock<#private::Global<#ident>> =
-                    #private::OnceLock::new();
-                __PROMENADE_GLOBAL.get_or_init(|| #private::Global::new(#ident::new()))
-            }
-
-            fn __promenade_register(
-                __promenade_registry: &#private::Registry,
-            ) -> ::core::result::Result<(), #private::Error> {
-                #private::register_global(__promenade_registry, __promenade_global())
-            }
-
-            #private::inventory::submit! {
-                #private::AutoRegistration { register: __promenade_register }
-            }
+            #self_registration
 
             #(
                 #private::inventory::submit! {
@@ -263,9 +279,9 @@ fn member_items(s: &Checked<'_>, ident_str: &str, private: &TokenStream) -> Vec<
 }
 
 /// The expression building one member, as `new()` does.
-fn build_member(m: &Member<'_>, private: &TokenStream) -> TokenStream {
+fn build_member(m: &Member<'_>, c: &Consts, private: &TokenStream) -> TokenStream {
     match m {
-        Member::Metric(f) => build(f, private),
+        Member::Metric(f) => build(f, c, private),
         Member::Nested(n) => {
             let ty = n.ty;
             quote_spanned!(ty.span()=> <#ty as #private::MetricGroup>::build_group())
@@ -285,7 +301,13 @@ fn metric_consts(f: &Field<'_>, c: &Consts, ident_str: &str, private: &TokenStre
         None => quote!(#name),
     };
     let member = f.member.to_string();
+    // Once per field: a constant's block carries its check.
+    let buckets = f.buckets.as_ref().map(|b| {
+        let (name, bounds) = (&c.buckets, b.tokens(private));
+        quote!(const #name: &[::core::primitive::f64] = #bounds;)
+    });
     quote! {
+        #buckets
         const #type_const: #private::MetricType = #field_type;
         const #name_const: &::core::primitive::str = #private::family_name(#type_const, #chosen);
         const #at_const: &::core::primitive::str = ::core::concat!(
@@ -337,9 +359,9 @@ fn share(m: &Member<'_>, c: &Consts, private: &TokenStream) -> TokenStream {
                 _ => quote!(::core::option::Option::None),
             };
             let buckets = match &f.buckets {
-                Some(b) => {
-                    let n = b.len();
-                    quote!(::core::option::Option::Some(#n))
+                Some(_) => {
+                    let bounds = &c.buckets;
+                    quote!(::core::option::Option::Some(#bounds.len()))
                 }
                 None => quote!(::core::option::Option::None),
             };
@@ -386,7 +408,7 @@ fn qualified(ty: &syn::Type, trait_path: TokenStream, item: &str) -> TokenStream
 }
 
 /// The expression building one field.
-fn build(f: &Field<'_>, private: &TokenStream) -> TokenStream {
+fn build(f: &Field<'_>, c: &Consts, private: &TokenStream) -> TokenStream {
     let ty = f.ty;
     // `callback` on anything but a `CallbackGauge` reads "`Gauge` takes no callback" at the
     // type; a function of the wrong signature is reported at the path.
@@ -397,9 +419,9 @@ fn build(f: &Field<'_>, private: &TokenStream) -> TokenStream {
     // Spanned at the field type: `buckets` on a counter reads "`Counter` takes no buckets"
     // there, `limit` on a plain metric "`Gauge` takes no series limit". No `Config` is
     // named here (see `MetricField::build_default`).
-    let buckets = f.buckets.as_ref().map(|bounds| {
-        let bounds = bounds.iter().map(|b| Literal::f64_suffixed(*b));
-        quote!(#private::buckets(&[#(#bounds),*]))
+    let buckets = f.buckets.as_ref().map(|_| {
+        let bounds = &c.buckets;
+        quote!(#private::buckets(#bounds))
     });
     let (trait_path, item, args) = match (buckets, &f.limit) {
         (None, None) => (quote!(#private::MetricField), "build_default", quote!()),
@@ -465,6 +487,16 @@ fn const_checks(s: &Checked<'_>, private: &TokenStream) -> Vec<TokenStream> {
             {
                 let __promenade_message =
                     #private::reserved_label_message(#type_const, #name_const, #member_str, __promenade_label);
+                #panic
+            };
+        });
+        // `_total` on a gauge (a histogram, a summary, a state set): the registry's words.
+        let panic =
+            quote_spanned!(f.name_span=> ::core::panic!("{}", __promenade_message.as_str()));
+        checks.push(quote! {
+            const _: () = if let ::core::option::Option::Some(__promenade_message) =
+                #private::type_suffix_message(#type_const, #name_const)
+            {
                 #panic
             };
         });
@@ -566,9 +598,13 @@ fn const_checks(s: &Checked<'_>, private: &TokenStream) -> Vec<TokenStream> {
             "metrics `{}` (field `{}`) and `{}` (field `{}`) would expose the same sample name (counters add `_total`, histograms `_bucket`, `_sum` and `_count`); rename one of them with `#[metric(name = \"...\")]`",
             a.name, a.member, b.name, b.member
         );
+        // A name its own type refuses (a gauge `x_total` beside a counter `x`) is reported
+        // as that, once: renaming it ends the clash too.
         checks.push(check(
             b.name_span,
-            quote!(#private::families_clash(#na, #ta, #nb, #tb)),
+            quote!(#private::families_clash(#na, #ta, #nb, #tb)
+                && #private::type_suffix_message(#ta, #na).is_none()
+                && #private::type_suffix_message(#tb, #nb).is_none()),
             &message,
         ));
     }
@@ -611,7 +647,11 @@ pub(crate) fn expand_sound_parts(
 ) -> TokenStream {
     let private = quote!(#krate::__private);
     let items = member_items(s, &s.ident.to_string(), &private);
-    let builds = s.members.iter().map(|m| build_member(m, &private));
+    let builds = s
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| build_member(m, &consts(i), &private));
     let shares = s
         .members
         .iter()

@@ -77,6 +77,7 @@ fn sound_parts<'a>(
         members,
         maybe_clashing,
         max_series: checked.max_series.filter(|_| all_fields),
+        self_register: checked.self_register,
         const_labels: checked.const_labels,
     }
 }

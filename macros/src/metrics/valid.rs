@@ -25,6 +25,9 @@ pub(crate) struct Checked<'a> {
     pub(crate) maybe_clashing: Vec<(usize, usize)>,
     /// `max_series = N`, checked against the fields' series at const time.
     pub(crate) max_series: Option<syn::LitInt>,
+    /// Whether the struct has a `global()` that joins the default registry by itself
+    /// (`#[metrics(self_register = false)]` says no).
+    pub(crate) self_register: bool,
     /// Labels on every series, checked: names and values.
     pub(crate) const_labels: Vec<(String, String, Span)>,
 }
@@ -46,8 +49,9 @@ pub(crate) struct Field<'a> {
     pub(crate) help: String,
     /// `unit = "..."`, for the const check that the type takes one.
     pub(crate) unit: Option<syn::LitStr>,
-    /// The finite bounds (a trailing infinity dropped), if `buckets` was given.
-    pub(crate) buckets: Option<Vec<f64>>,
+    /// The bounds, if `buckets` was given (known: the finite ones, a trailing infinity
+    /// dropped; or a constant, checked at compile time by the expansion).
+    pub(crate) buckets: Option<crate::buckets::Bounds>,
     pub(crate) limit: Option<syn::Expr>,
     /// `callback = path`: the function a `CallbackGauge` field is built from.
     pub(crate) callback: Option<syn::ExprPath>,
@@ -140,6 +144,7 @@ pub(crate) fn check<'a>(
         members,
         maybe_clashing,
         max_series: container.max_series.clone(),
+        self_register: container.self_register.as_ref().is_none_or(|b| b.value),
         const_labels: const_labels(cx, container),
     };
     (checked, sound)
@@ -421,8 +426,8 @@ fn field<'a>(cx: &mut Ctxt, prefix: &Prefix, families_below: bool, f: ast::Field
         );
     }
 
-    let buckets = f.attrs.buckets.as_ref().map(|list| {
-        let (bounds, mistakes) = crate::buckets::bucket_list(list);
+    let buckets = f.attrs.buckets.as_ref().and_then(|expr| {
+        let (bounds, mistakes) = crate::buckets::read(expr);
         if let Some(e) = mistakes {
             cx.syn_error(e);
         }

@@ -193,7 +193,7 @@ pub fn negotiate(accept: Option<&str>) -> Negotiated {
     for (pos, r) in ranges.iter().enumerate() {
         for (slot, f) in best.iter_mut().zip(FORMATS) {
             if let Some(spec) = specificity(r, f) {
-                if slot.map_or(true, |(s, _)| spec > s) {
+                if slot.is_none_or(|(s, _)| spec > s) {
                     *slot = Some((spec, pos));
                 }
             }

@@ -47,50 +47,71 @@ impl Buckets {
         })
     }
 
-    /// `count` bounds `start, start + width, …`.
+    /// The most bounds [`linear`](Self::linear) and [`exponential`](Self::exponential)
+    /// make (each bound is one more series per label set); a larger count is an `Err`. The
+    /// derive's `buckets = linear(..)` and `exponential(..)` have the same limit.
+    pub const MAX_GENERATED: usize = promenade_rules::buckets::MAX_GENERATED;
+
+    /// `count` bounds `start, start + width, …` (`start + width × i`, as
+    /// `#[metric(buckets = linear(start, width, count))]` computes them).
+    ///
+    /// An `Err` for a count of 0 or above [`MAX_GENERATED`](Self::MAX_GENERATED), a width
+    /// that is not positive, non-finite arguments, or bounds past the largest `f64`.
     ///
     /// ```
     /// let b = promenade::Buckets::linear(1.0, 0.5, 3).unwrap();
     /// assert_eq!(b.bounds(), &[1.0, 1.5, 2.0]);
+    /// assert_eq!(
+    ///     promenade::Buckets::linear(0.0, 1.0, usize::MAX).unwrap_err().to_string(),
+    ///     "invalid histogram buckets: `linear` buckets take at most 1024 bounds, not 18446744073709551615 (each bound is one more series per label set); use a smaller count"
+    /// );
     /// ```
     pub fn linear(start: f64, width: f64, count: usize) -> Result<Self, Error> {
-        if count == 0 {
-            return Err(Error::InvalidBuckets(
-                "linear buckets need a count of at least 1".into(),
-            ));
-        }
-        if width.is_nan() || width <= 0.0 {
-            return Err(Error::InvalidBuckets(
-                format!("linear buckets need a positive width, got {width}").into(),
-            ));
-        }
-        Buckets::new((0..count).map(|i| start + width * i as f64))
+        Buckets::generated(
+            promenade_rules::buckets::Spacing::Linear,
+            start,
+            width,
+            count,
+        )
     }
 
-    /// `count` bounds `start, start * factor, start * factor², …`.
+    /// `count` bounds `start, start × factor, start × factor², …` (each power multiplied
+    /// out, as `#[metric(buckets = exponential(start, factor, count))]` computes them, so
+    /// both give the same bounds).
+    ///
+    /// An `Err` for a count of 0 or above [`MAX_GENERATED`](Self::MAX_GENERATED), a start
+    /// that is not positive, a factor not above 1, non-finite arguments, or bounds past
+    /// the largest `f64`.
     ///
     /// ```
-    /// let b = promenade::Buckets::exponential(0.001, 10.0, 4).unwrap();
-    /// assert_eq!(b.bounds().len(), 4);
+    /// let b = promenade::Buckets::exponential(0.01, 2.0, 4).unwrap();
+    /// assert_eq!(b.bounds(), &[0.01, 0.02, 0.04, 0.08]);
+    /// assert_eq!(
+    ///     promenade::Buckets::exponential(0.01, 1.0, 4).unwrap_err().to_string(),
+    ///     "invalid histogram buckets: `exponential` buckets need a factor greater than 1, got `1`"
+    /// );
     /// assert!(promenade::Buckets::exponential(0.0, 2.0, 3).is_err());
     /// ```
     pub fn exponential(start: f64, factor: f64, count: usize) -> Result<Self, Error> {
-        if count == 0 {
-            return Err(Error::InvalidBuckets(
-                "exponential buckets need a count of at least 1".into(),
-            ));
+        Buckets::generated(
+            promenade_rules::buckets::Spacing::Exponential,
+            start,
+            factor,
+            count,
+        )
+    }
+
+    /// The bounds of `linear` or `exponential`, by the rule the derive applies.
+    fn generated(
+        spacing: promenade_rules::buckets::Spacing,
+        start: f64,
+        step: f64,
+        count: usize,
+    ) -> Result<Self, Error> {
+        if let Some(e) = spacing.check(start, step, count) {
+            return Err(Error::InvalidBuckets(e.to_string().into()));
         }
-        if start.is_nan() || start <= 0.0 {
-            return Err(Error::InvalidBuckets(
-                format!("exponential buckets need a positive start, got {start}").into(),
-            ));
-        }
-        if factor.is_nan() || factor <= 1.0 {
-            return Err(Error::InvalidBuckets(
-                format!("exponential buckets need a factor greater than 1, got {factor}").into(),
-            ));
-        }
-        Buckets::new((0..count).map(|i| start * factor.powi(i as i32)))
+        Buckets::new((0..count).map(|i| spacing.bound(start, step, i)))
     }
 
     /// The finite upper bounds, ascending.

@@ -500,6 +500,53 @@ pub const fn families_clash(
     promenade_rules::samples::families_clash(a, a_ty.rule(), b, b_ty.rule())
 }
 
+/// Why a field of type `ty` cannot be exposed as `name` (`promenade_rules::names::
+/// type_suffix_error`: `_total` on a gauge, histogram, summary or state set), as the
+/// registry words it at run time: `invalid metric name "jobs_total": <reason>`.
+pub const fn type_suffix_message(ty: MetricType, name: &str) -> Option<ConstMessage> {
+    match promenade_rules::names::type_suffix_error(ty.rule(), name) {
+        Some(reason) => Some(
+            ConstMessage::new()
+                .str(promenade_rules::names::NameKind::Metric.invalid())
+                .str(" \"")
+                .str(name)
+                .str("\": ")
+                .str(reason),
+        ),
+        None => None,
+    }
+}
+
+/// The first mistake in a `buckets = SOME_CONST` list (`promenade_rules::buckets`, the
+/// rule `Buckets::new` applies at run time).
+pub const fn first_bucket_error(bounds: &[f64]) -> Option<promenade_rules::buckets::BucketError> {
+    promenade_rules::buckets::first_error(bounds)
+}
+
+/// The message of a mistake in the constant written `written`, in the rule's words, each
+/// bound spelled by its position in it: for a constant `B`, "invalid histogram buckets in
+/// \`B\`: bounds must be strictly increasing, but \`B\[1\]\` follows \`B\[0\]\`; …".
+pub const fn bucket_message(
+    written: &str,
+    e: promenade_rules::buckets::BucketError,
+) -> ConstMessage {
+    let mut m = ConstMessage::new()
+        .str(promenade_rules::buckets::INVALID)
+        .str(" in `")
+        .str(written)
+        .str("`: ");
+    let pieces = e.pieces();
+    let mut i = 0;
+    while i < pieces.len() {
+        m = match pieces[i] {
+            promenade_rules::buckets::Piece::Words(w) => m.str(w),
+            promenade_rules::buckets::Piece::Bound(at) => m.str(written).str("[").num(at).str("]"),
+        };
+        i += 1;
+    }
+    m
+}
+
 // ---- LabelSet: declared limits and flattening -------------------------------------------
 
 /// The most values one label of a derived set contributes to its `MAX_SERIES`: its

@@ -443,8 +443,15 @@ impl<M: CollectMetric + 'static> Named<M> {
 /// samples (`promenade_rules::reserved_label`: `le` for histograms, `quantile` for
 /// summaries, the family's own name for state sets, whose states are a label named after
 /// it), with the reason the derive gives at compile time. A state set's name must itself
-/// be a valid label name.
+/// be a valid label name, and a non-counter's name cannot end in `_total`
+/// (`promenade_rules::names::type_suffix_error`, which the derive checks at compile time).
 pub(crate) fn check_labels(name: &str, ty: MetricType, labels: &[&str]) -> Result<(), Error> {
+    if let Some(reason) = promenade_rules::names::type_suffix_error(ty.rule(), name) {
+        return Err(Error::InvalidMetricName {
+            name: name.to_owned(),
+            reason: reason.into(),
+        });
+    }
     if ty == MetricType::StateSet {
         crate::validate::utf8_label_name(name).map_err(|_| Error::InvalidMetricName {
             name: name.to_owned(),
@@ -598,7 +605,7 @@ impl<'s> CheckedSink<'s> {
                 })
                 .max();
             if let Some(score) = score {
-                if best.map_or(true, |(b, _)| score > b) {
+                if best.is_none_or(|(b, _)| score > b) {
                     best = Some((score, own));
                 }
             }

@@ -16,7 +16,10 @@ use std::sync::{Arc, Mutex, RwLock};
 pub use crate::number::Number;
 use collect::CheckedSink;
 pub use collect::{CollectError, CollectMetric, Collector, Descriptor, Named, Sink};
-pub use default::{default_registry, default_registry_errors, AutoRegistration};
+pub use default::{
+    default_registry, default_registry_errors, default_registry_unchecked, try_default_registry,
+    AutoRegistration,
+};
 pub use filter::NameFilter;
 pub use point::{ExtraLabel, Point, PointData, SampleView, Scratch};
 pub use samples::{MetricFamily, Sample, Timestamp};
@@ -49,8 +52,8 @@ pub const COLLECTOR_FAILURES_FAMILY: &str = "promenade_collector_failures";
 /// jobs.inc();
 /// assert_eq!(registry.get_sample_value("jobs_total", &[]), Some(1.0));
 ///
-/// // `jobs_total` is taken: a gauge with that name would clash.
-/// let err = registry.register_metric("jobs_total", "Oops.", Arc::new(promenade::Gauge::new()));
+/// // `jobs_total` is taken: a counter with that name would clash.
+/// let err = registry.register_metric("jobs_total", "Oops.", Arc::new(Counter::new()));
 /// assert!(err.unwrap_err().to_string().contains("duplicate metric: `jobs_total`"));
 /// ```
 #[derive(Default)]

@@ -6,10 +6,10 @@ use promenade::{Counter, Gauge, Metrics};
 #[derive(Metrics)]
 #[metrics(namespace = "9jobs")]
 struct JobMetrics {
-    /// Jobs done (exposed as `9jobs_done_total`).
+    /// Jobs done (exposed as `9jobs_done_total` and `9jobs_done_created`).
     done: Counter,
-    /// A gauge whose name is the counter's sample name.
-    done_total: Gauge,
+    /// A gauge whose name is one of the counter's sample names.
+    done_created: Gauge,
 }
 
 fn main() {}

@@ -1,0 +1,12 @@
+use promenade::{Histogram, Metrics};
+
+const LATENCY: [f64; 3] = [0.1, 1.0, 0.5];
+
+#[derive(Metrics)]
+struct JobMetrics {
+    /// Time to run a job.
+    #[metric(buckets = LATENCY)]
+    job_duration_seconds: Histogram,
+}
+
+fn main() {}
