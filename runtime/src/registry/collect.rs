@@ -195,7 +195,7 @@ pub trait CollectMetric: Send + Sync {
 
     /// The names of the labels every series carries (a family's label set), so a
     /// registration can refuse reserved ones (`le`, `quantile`, a state set's own name).
-    fn label_names(&self) -> &'static [&'static str] {
+    fn label_names(&self) -> &[&'static str] {
         &[]
     }
 }
@@ -278,8 +278,8 @@ impl<L: LabelSet, M: Metric + CollectMetric> CollectMetric for Family<L, M> {
     fn overflow_count(&self) -> Option<u64> {
         (!self.is_dense()).then(|| Family::overflow_count(self))
     }
-    fn label_names(&self) -> &'static [&'static str] {
-        L::NAMES
+    fn label_names(&self) -> &[&'static str] {
+        Family::label_names(self)
     }
 }
 
@@ -294,7 +294,7 @@ impl<M: CollectMetric + ?Sized> CollectMetric for &'static M {
     fn overflow_count(&self) -> Option<u64> {
         (**self).overflow_count()
     }
-    fn label_names(&self) -> &'static [&'static str] {
+    fn label_names(&self) -> &[&'static str] {
         (**self).label_names()
     }
 }
@@ -310,7 +310,7 @@ impl<M: CollectMetric + ?Sized> CollectMetric for Arc<M> {
     fn overflow_count(&self) -> Option<u64> {
         (**self).overflow_count()
     }
-    fn label_names(&self) -> &'static [&'static str] {
+    fn label_names(&self) -> &[&'static str] {
         (**self).label_names()
     }
 }
