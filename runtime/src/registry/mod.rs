@@ -26,7 +26,8 @@ use crate::metrics::MetricType;
 use crate::Error;
 
 /// The name of the family in which every registry reports, per family name, how many
-/// lookups landed on an open family's overflow series.
+/// lookups landed on an open family's overflow series. Only families that overflowed at
+/// least once have a series there, and the family is left out of a scrape while none has.
 pub const OVERFLOW_FAMILY: &str = "promenade_family_overflow";
 
 /// The name of the family in which every registry counts, per collector, the scrapes at
@@ -199,8 +200,9 @@ impl Registry {
     }
 
     /// Sends every registered family to `sink`, in registration order, then the overflow
-    /// self-metric if any open family is registered, then the collector-failure
-    /// self-metric if any collector ever failed.
+    /// self-metric `promenade_family_overflow_total{family="…"}` with a series for each
+    /// open family that ever overflowed (none, and no family line, while none has), then
+    /// the collector-failure self-metric if any collector ever failed.
     ///
     /// Each collector runs between [`Sink::begin_collector`] and, if it panics or returns
     /// an error, [`Sink::abort_collector`]: its partial output is dropped and the other
@@ -254,7 +256,13 @@ impl Registry {
                 if n > 0 {
                     failures.push((c.collector_name().into_owned(), n));
                 }
-                c.overflows(&mut |name, n| overflows.push((name.to_owned(), n)));
+                // Only families that did overflow: the self-metric is a warning, not a
+                // permanent extra series per open family.
+                c.overflows(&mut |name, n| {
+                    if n > 0 {
+                        overflows.push((name.to_owned(), n))
+                    }
+                });
             }
         });
         let sink = checked.inner();
