@@ -366,6 +366,20 @@ impl std::fmt::Debug for Registry {
     }
 }
 
+/// What [`Collector::describe`] sends a collector through by default: it keeps each
+/// family's descriptor and drops the series.
+#[derive(Default)]
+pub(crate) struct DescriptorSink {
+    pub(crate) descriptors: Vec<Descriptor>,
+}
+
+impl Sink for DescriptorSink {
+    fn family(&mut self, descriptor: &Descriptor) {
+        self.descriptors.push(descriptor.clone());
+    }
+    fn point(&mut self, _: &dyn EncodeLabels, _: Point<'_>) {}
+}
+
 /// Where [`Registry::collect`] keeps why a collector last failed.
 type FailureSlot = Arc<Mutex<Option<String>>>;
 
