@@ -54,6 +54,59 @@ pub const COLLECTOR_FAILURES_FAMILY: &str = "promenade_collector_failures";
 /// let err = registry.register_metric("jobs_total", "Oops.", Arc::new(promenade::Gauge::new()));
 /// assert!(err.unwrap_err().to_string().contains("duplicate metric: `jobs_total`"));
 /// ```
+///
+/// # Testing your metrics
+/// Cargo runs a binary's tests in parallel threads, and the
+/// [`default_registry`](crate::default_registry) is one per process: tests that assert on
+/// it see each other's counts. Give each test its own: write the code under test against
+/// the metrics it records into (a `&AppMetrics` it is handed, rather than
+/// `AppMetrics::global()`), pass `AppMetrics::global()` in `main`, and in each test build a
+/// fresh instance with the derive's `new()` (which registers nowhere), register it in a
+/// `Registry::new()` of the test's own, and read values back with
+/// [`get_sample_value`](Self::get_sample_value), the Python client's
+/// `registry.get_sample_value(...)`. Nothing global is touched, so the tests run in
+/// parallel.
+///
+/// ```
+/// use promenade::{Counter, Family, LabelValue, Metrics, Registry};
+/// use std::sync::Arc;
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+/// enum Outcome { Paid, Declined }
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, promenade::LabelSet)]
+/// struct Order { outcome: Outcome }
+///
+/// #[derive(Metrics)]
+/// struct ShopMetrics {
+///     /// Orders placed.
+///     orders: Family<Order, Counter>,
+/// }
+///
+/// // The code under test records into the metrics it is given.
+/// fn checkout(metrics: &ShopMetrics, card_ok: bool) {
+///     let outcome = if card_ok { Outcome::Paid } else { Outcome::Declined };
+///     metrics.orders.labels(Order { outcome }).inc();
+/// }
+/// // In `main`: `checkout(ShopMetrics::global(), ...)`.
+///
+/// // A test (`#[test] fn declined_cards_are_counted()`): its own registry and metrics.
+/// let registry = Registry::new();
+/// let metrics = Arc::new(ShopMetrics::new());
+/// registry.register(metrics.clone())?;
+/// checkout(&metrics, false);
+/// assert_eq!(registry.get_sample_value("orders_total", &[("outcome", "declined")]), Some(1.0));
+/// assert_eq!(registry.get_sample_value("orders_total", &[("outcome", "paid")]), Some(0.0));
+/// // The default registry's `orders_total` (the `global()` instance) did not move.
+/// assert_eq!(
+///     promenade::default_registry().get_sample_value("orders_total", &[("outcome", "declined")]),
+///     Some(0.0)
+/// );
+/// # Ok::<(), promenade::Error>(())
+/// ```
+///
+/// A metric of its own works the same way: `Registry::new()` and
+/// [`register_metric`](Self::register_metric) in the test, the metric handed to the code.
 #[derive(Default)]
 pub struct Registry {
     entries: RwLock<Vec<Entry>>,
