@@ -57,7 +57,7 @@ pub const COLLECTOR_FAILURES_FAMILY: &str = "promenade_collector_failures";
 ///
 /// # Testing your metrics
 /// Cargo runs a binary's tests in parallel threads, and the
-/// [`default_registry`](crate::default_registry) is one per process: tests that assert on
+/// [`default_registry`] is one per process: tests that assert on
 /// it see each other's counts. Give each test its own: write the code under test against
 /// the metrics it records into (a `&AppMetrics` it is handed, rather than
 /// `AppMetrics::global()`), pass `AppMetrics::global()` in `main`, and in each test build a
