@@ -7,8 +7,10 @@ use std::ops::Deref;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock, RwLock};
 
+use crate::__private::ConstMessage;
 use crate::labels::{EncodeLabels, LabelSet, LabelWriter};
 use crate::metrics::{unix_now, Metric};
+use crate::Error;
 
 /// The label value every label of the overflow series carries.
 pub const OVERFLOW_LABEL_VALUE: &str = "__overflow__";
@@ -28,7 +30,61 @@ pub const OVERFLOW_LABEL_VALUE: &str = "__overflow__";
 ///   new label sets all share one **overflow series**, exposed with every label set to
 ///   [`OVERFLOW_LABEL_VALUE`]; each lookup that lands there is counted (see
 ///   [`overflow_count`](Self::overflow_count), exposed by the registry as
-///   `promenade_family_overflow_total{family="…"}`). Existing series keep working.
+///   `promenade_family_overflow_total{family="…"}`, a series that appears once the family
+///   has overflowed: a scrape of families that never did has no such line). Existing
+///   series keep working.
+///
+/// # Series order
+/// A scrape (and [`for_each`](Self::for_each)) sees the series in a fixed order, so two
+/// expositions of the same family diff line by line: a finite family in index order (a
+/// derived set's fields as declared, each enum's variants as declared, the first field
+/// slowest); an open family in the order its label sets were first seen, then the
+/// overflow series. Removing a series keeps the order of the others; a label set seen
+/// again after its removal comes last.
+///
+/// # Label names given once: tuples
+/// As with the Python client's `Counter('requests', '…', ['method', 'path'])`, the label
+/// set can be a tuple of label values, named once where the family is built
+/// ([`with_label_names`](Self::with_label_names)), each lookup passing the values in
+/// that order. A tuple of enums is as fast as a derived struct of them (a dense array).
+///
+/// ```
+/// use promenade::{Counter, Family, LabelValue};
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+/// enum Method { Get, Post }
+///
+/// // Python: Counter('requests', 'Requests.', ['method', 'path'], ...).labels('get', '/')
+/// let requests: Family<(Method, String), Counter> =
+///     Family::with_label_names_and_limit(["method", "path"], 1000)?;
+/// requests.labels((Method::Get, "/".to_owned())).inc();
+/// assert_eq!(requests.get(&(Method::Get, "/".to_owned())).map(|c| c.get()), Some(1));
+///
+/// // Finite values only: stored densely, no limit to give.
+/// let by_method: Family<(Method, bool), Counter> = Family::with_label_names(["method", "ok"])?;
+/// by_method.labels((Method::Post, true)).inc();
+/// assert_eq!(by_method.len(), 4);
+///
+/// // Names are checked when the family is built.
+/// let twice = Family::<(Method, Method), Counter>::with_label_names(["method", "method"]);
+/// assert_eq!(
+///     twice.unwrap_err().to_string(),
+///     "invalid label name \"method\": it is given twice; give each label of the family its own name"
+/// );
+/// # Ok::<(), promenade::Error>(())
+/// ```
+///
+/// The number of names is checked against the tuple at compile time, and a tuple family
+/// must be built with its names:
+///
+/// ```compile_fail
+/// # use promenade::{Counter, Family};
+/// let f: Family<(String, String), Counter> = Family::with_label_names_and_limit(["path"], 10).unwrap();
+/// ```
+/// ```compile_fail
+/// # use promenade::{Counter, Family};
+/// let f: Family<(bool,), Counter> = Family::new(); // which name? use `with_label_names`
+/// ```
 ///
 /// ```
 /// use promenade::{Counter, Family, LabelSet};
@@ -62,11 +118,32 @@ pub const OVERFLOW_LABEL_VALUE: &str = "__overflow__";
 // mention of the type; the configuration is kept type-erased for the same reason.
 pub struct Family<L, M> {
     config: Box<dyn Any + Send + Sync>,
+    /// The label names of a tuple label set (empty for sets that name their own labels).
+    names: Box<[&'static str]>,
     dense: OnceLock<Dense<M>>,
-    open: RwLock<HashMap<Arc<L>, OpenSeries<M>>>,
+    open: RwLock<Open<L, M>>,
     limit: usize,
     overflow: OnceLock<OpenSeries<M>>,
     overflowed: AtomicU64,
+}
+
+/// The series of an open family: a map for lookups, a list in insertion order for
+/// scrapes (read front to back, without hashing, in an order that does not change from
+/// scrape to scrape).
+struct Open<L, M> {
+    /// Label set → metric: a hit is one hash and one probe, as in a plain map.
+    index: HashMap<Arc<L>, Arc<M>>,
+    /// The same series, in the order their label sets were first seen.
+    order: Vec<(Arc<L>, OpenSeries<M>)>,
+}
+
+impl<L, M> Default for Open<L, M> {
+    fn default() -> Self {
+        Open {
+            index: HashMap::new(),
+            order: Vec::new(),
+        }
+    }
 }
 
 /// The series of a finite family, created together.
@@ -134,9 +211,20 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
     ///
     /// A label set that nothing bounds (a field declared `#[label(unbounded)]`, or an open
     /// set written by hand) is a compile error here: use [`Family::with_limit`] and say
-    /// how many series you accept.
+    /// how many series you accept. So is a tuple of label values, which has no names: use
+    /// [`Family::with_label_names`].
     pub fn new() -> Self {
-        Self::with_config(M::Config::default())
+        // Each public constructor checks at compile time itself, so the error's note
+        // points at the caller's line.
+        const {
+            if let Some(m) = named_by_type_error::<L>() {
+                panic!("{}", m)
+            }
+            if let Some(m) = unbounded_error::<L>() {
+                panic!("{}", m)
+            }
+        };
+        Self::bounded(M::Config::default())
     }
 
     /// [`new`](Self::new) with a configuration every series shares (for histograms: the
@@ -144,40 +232,150 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
     /// holds at most [`LabelSet::MAX_SERIES`] series before the overflow series.
     pub fn with_config(config: M::Config) -> Self {
         const {
-            assert!(
-                L::MAX_SERIES.is_some(),
-                "nothing bounds this label set (an open field without `#[label(limit = N)]`): \
-                 declare limits on its open fields, or build the family with \
-                 `Family::with_limit(max_series)` instead of `Family::new()`"
-            )
+            if let Some(m) = named_by_type_error::<L>() {
+                panic!("{}", m)
+            }
+            if let Some(m) = unbounded_error::<L>() {
+                panic!("{}", m)
+            }
         };
+        Self::bounded(config)
+    }
+
+    /// A family whose limit its label set gives.
+    fn bounded(config: M::Config) -> Self {
         let limit = match (L::CARDINALITY, L::MAX_SERIES) {
             (Some(_), _) => usize::MAX,
             (None, Some(max)) => max,
             (None, None) => usize::MAX,
         };
-        Self::build(config, limit)
+        Self::build(config, limit, Box::default())
     }
 
     /// A family that holds at most `limit` series (for finite label sets, at most the
     /// cardinality); label sets beyond it share the overflow series.
     pub fn with_limit(limit: usize) -> Self {
-        Self::build(M::Config::default(), limit)
+        const {
+            if let Some(m) = named_by_type_error::<L>() {
+                panic!("{}", m)
+            }
+        };
+        Self::build(M::Config::default(), limit, Box::default())
     }
 
     /// [`with_limit`](Self::with_limit) with a metric configuration.
     pub fn with_limit_and_config(limit: usize, config: M::Config) -> Self {
-        Self::build(config, limit)
+        const {
+            if let Some(m) = named_by_type_error::<L>() {
+                panic!("{}", m)
+            }
+        };
+        Self::build(config, limit, Box::default())
     }
 
-    fn build(config: M::Config, limit: usize) -> Self {
+    /// A family over a tuple of label values, named `names` in order: `Family<(Method,
+    /// bool), Counter>::with_label_names(["method", "ok"])`, then
+    /// `family.labels((Method::Get, true))` (see [the type's docs](Self#label-names-given-once-tuples)).
+    ///
+    /// The number of names must be the tuple's length (a compile error otherwise); every
+    /// value must be finite (an enum, `bool`, …), else give a limit with
+    /// [`with_label_names_and_limit`](Self::with_label_names_and_limit) (a compile error
+    /// says so). Each name must be a valid label name, not starting with `__`, given once:
+    /// an [`Error::InvalidLabelName`] otherwise. Names a metric type reserves (`le` in a
+    /// histogram, `quantile` in a summary) are refused when the family is registered, as
+    /// for every label set.
+    pub fn with_label_names<const N: usize>(names: [&'static str; N]) -> Result<Self, Error> {
+        const {
+            if let Some(m) = positional_error::<L>(N, true) {
+                panic!("{}", m.as_str())
+            }
+        };
+        Self::named(names, usize::MAX, M::Config::default())
+    }
+
+    /// [`with_label_names`](Self::with_label_names) with a configuration every series
+    /// shares (for histograms: the buckets).
+    pub fn with_label_names_and_config<const N: usize>(
+        names: [&'static str; N],
+        config: M::Config,
+    ) -> Result<Self, Error> {
+        const {
+            if let Some(m) = positional_error::<L>(N, true) {
+                panic!("{}", m.as_str())
+            }
+        };
+        Self::named(names, usize::MAX, config)
+    }
+
+    /// [`with_label_names`](Self::with_label_names) for a family that keeps at most
+    /// `limit` series (needed when a value is open, such as a `String` path); label sets
+    /// beyond it share the overflow series.
+    pub fn with_label_names_and_limit<const N: usize>(
+        names: [&'static str; N],
+        limit: usize,
+    ) -> Result<Self, Error> {
+        const {
+            if let Some(m) = positional_error::<L>(N, false) {
+                panic!("{}", m.as_str())
+            }
+        };
+        Self::named(names, limit, M::Config::default())
+    }
+
+    /// [`with_label_names_and_limit`](Self::with_label_names_and_limit) with a metric
+    /// configuration.
+    pub fn with_label_names_limit_and_config<const N: usize>(
+        names: [&'static str; N],
+        limit: usize,
+        config: M::Config,
+    ) -> Result<Self, Error> {
+        const {
+            if let Some(m) = positional_error::<L>(N, false) {
+                panic!("{}", m.as_str())
+            }
+        };
+        Self::named(names, limit, config)
+    }
+
+    /// A tuple family named `names` (their number checked at compile time by the caller).
+    fn named(
+        names: impl Into<Box<[&'static str]>>,
+        limit: usize,
+        config: M::Config,
+    ) -> Result<Self, Error> {
+        let names = names.into();
+        for (i, name) in names.iter().enumerate() {
+            crate::validate::utf8_label_name(name)?;
+            if names[..i].contains(name) {
+                return Err(Error::InvalidLabelName {
+                    name: (*name).to_owned(),
+                    reason: "it is given twice; give each label of the family its own name".into(),
+                });
+            }
+        }
+        Ok(Self::build(config, limit, names))
+    }
+
+    fn build(config: M::Config, limit: usize, names: Box<[&'static str]>) -> Self {
         Family {
             config: Box::new(config),
+            names,
             dense: OnceLock::new(),
-            open: RwLock::new(HashMap::new()),
+            open: RwLock::new(Open::default()),
             limit,
             overflow: OnceLock::new(),
             overflowed: AtomicU64::new(0),
+        }
+    }
+
+    /// The label names, in the order every series writes them: the label set's
+    /// [`NAMES`](LabelSet::NAMES), or a tuple's names given at construction.
+    #[inline]
+    pub fn label_names(&self) -> &[&'static str] {
+        if L::POSITIONAL_LABELS == 0 {
+            L::NAMES
+        } else {
+            &self.names
         }
     }
 
@@ -220,24 +418,24 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
         if self.is_dense() {
             return Some(Series::Borrowed(&self.dense()[labels.index()]));
         }
-        let map = self.open.read().unwrap_or_else(|e| e.into_inner());
-        map.get(labels).map(|s| Series::Shared(s.metric.clone()))
+        let open = self.open.read().unwrap_or_else(|e| e.into_inner());
+        open.index.get(labels).map(|m| Series::Shared(m.clone()))
     }
 
     #[cold]
     fn open_series(&self, labels: L) -> Series<'_, M> {
         {
-            let map = self.open.read().unwrap_or_else(|e| e.into_inner());
-            if let Some(s) = map.get(&labels) {
-                return Series::Shared(s.metric.clone());
+            let open = self.open.read().unwrap_or_else(|e| e.into_inner());
+            if let Some(m) = open.index.get(&labels) {
+                return Series::Shared(m.clone());
             }
         }
-        let mut map = self.open.write().unwrap_or_else(|e| e.into_inner());
-        if let Some(s) = map.get(&labels) {
-            return Series::Shared(s.metric.clone());
+        let mut open = self.open.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(m) = open.index.get(&labels) {
+            return Series::Shared(m.clone());
         }
-        if map.len() >= self.limit {
-            drop(map);
+        if open.order.len() >= self.limit {
+            drop(open);
             self.overflowed.fetch_add(1, Relaxed);
             let s = self
                 .overflow
@@ -246,7 +444,9 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
         }
         let s = OpenSeries::new(M::with_config(self.config()));
         let m = s.metric.clone();
-        map.insert(Arc::new(labels), s);
+        let labels = Arc::new(labels);
+        open.index.insert(labels.clone(), m.clone());
+        open.order.push((labels, s));
         Series::Shared(m)
     }
 
@@ -254,14 +454,22 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
     ///
     /// A finite family always exposes every label set, so there the series is reset to
     /// its fresh state (zero, a new creation time) instead. In an open family the series
-    /// disappears from the exposition; handles to it still work but are no longer scraped.
+    /// disappears from the exposition (the others keep their order; this takes time in
+    /// proportion to the family's size); handles to it still work but are no longer
+    /// scraped.
     pub fn remove(&self, labels: &L) -> bool {
         if self.is_dense() {
             self.dense()[labels.index()].reset();
             return true;
         }
-        let mut map = self.open.write().unwrap_or_else(|e| e.into_inner());
-        map.remove(labels).is_some()
+        let mut open = self.open.write().unwrap_or_else(|e| e.into_inner());
+        let Some((key, _)) = open.index.remove_entry(labels) else {
+            return false;
+        };
+        if let Some(at) = open.order.iter().position(|(l, _)| Arc::ptr_eq(l, &key)) {
+            open.order.remove(at);
+        }
+        true
     }
 
     /// Removes every series whose label set satisfies `matches` (the Python client's
@@ -297,10 +505,17 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
             }
             return n;
         }
-        let mut map = self.open.write().unwrap_or_else(|e| e.into_inner());
-        let before = map.len();
-        map.retain(|l, _| !matches(l));
-        before - map.len()
+        let mut open = self.open.write().unwrap_or_else(|e| e.into_inner());
+        let Open { index, order } = &mut *open;
+        let before = order.len();
+        order.retain(|(l, _)| {
+            let remove = matches(l);
+            if remove {
+                index.remove(&**l);
+            }
+            !remove
+        });
+        before - order.len()
     }
 
     /// Removes every series: a finite family resets each to zero (they are still
@@ -310,7 +525,7 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
             self.dense().iter().for_each(M::reset);
             return;
         }
-        self.open.write().unwrap_or_else(|e| e.into_inner()).clear();
+        *self.open.write().unwrap_or_else(|e| e.into_inner()) = Open::default();
         if let Some(s) = self.overflow.get() {
             s.metric.reset();
         }
@@ -322,7 +537,11 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
         if self.is_dense() {
             return self.dense().len();
         }
-        self.open.read().unwrap_or_else(|e| e.into_inner()).len()
+        self.open
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .order
+            .len()
     }
 
     /// Whether the family has no series.
@@ -351,26 +570,29 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
             .expect("a family's configuration is its metric's `Config`")
     }
 
-    /// Calls `f` with every series: for finite families every possible label set (zeros
-    /// included), in index order; for open ones the series created so far, then the
-    /// overflow series if it was used. The map lock is released before `f` runs, so `f`
-    /// may use the family (even create series).
+    /// Calls `f` with every series, in [the family's order](Self#series-order): for finite
+    /// families every possible label set (zeros included), in index order; for open ones
+    /// the series created so far, in the order they were first seen, then the overflow
+    /// series if it was used. The map lock is released before `f` runs, so `f` may use
+    /// the family (even create series).
     pub fn for_each(&self, mut f: impl FnMut(&dyn EncodeLabels, &M)) {
         if self.is_dense() {
             return self.for_each_created(|l, m, _| f(l, m));
         }
         // Shared, not cloned: the list is allocated, never a label set per series.
         let series: Vec<(Arc<L>, Arc<M>)> = {
-            let map = self.open.read().unwrap_or_else(|e| e.into_inner());
-            map.iter()
+            let open = self.open.read().unwrap_or_else(|e| e.into_inner());
+            open.order
+                .iter()
                 .map(|(l, s)| (l.clone(), s.metric.clone()))
                 .collect()
         };
+        let names = self.label_names();
         for (l, m) in &series {
-            f(&**l, m);
+            f(&Named(names, &**l), m);
         }
         if let Some(s) = self.overflow.get() {
-            f(&OverflowLabels(L::NAMES), &s.metric);
+            f(&OverflowLabels(names), &s.metric);
         }
     }
 
@@ -382,23 +604,24 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
     /// Lookups of existing series take the read lock too and are not held up, unless a
     /// writer is already waiting. `f` must not create series in this family.
     pub(crate) fn for_each_created(&self, mut f: impl FnMut(&dyn EncodeLabels, &M, f64)) {
+        let names = self.label_names();
         if self.is_dense() {
             let dense = self.dense_series();
             for (i, m) in dense.series.iter().enumerate() {
                 if let Some(l) = L::from_index(i) {
-                    f(&l, m, dense.created);
+                    f(&Named(names, &l), m, dense.created);
                 }
             }
             return;
         }
         {
-            let map = self.open.read().unwrap_or_else(|e| e.into_inner());
-            for (l, s) in map.iter() {
-                f(&**l, &s.metric, s.created);
+            let open = self.open.read().unwrap_or_else(|e| e.into_inner());
+            for (l, s) in &open.order {
+                f(&Named(names, &**l), &s.metric, s.created);
             }
         }
         if let Some(s) = self.overflow.get() {
-            f(&OverflowLabels(L::NAMES), &s.metric, s.created);
+            f(&OverflowLabels(names), &s.metric, s.created);
         }
     }
 }
@@ -418,10 +641,76 @@ impl<L: LabelSet + fmt::Debug, M: Metric + fmt::Debug> fmt::Debug for Family<L, 
     }
 }
 
-/// The labels of the overflow series: every name, each with [`OVERFLOW_LABEL_VALUE`].
-struct OverflowLabels(&'static [&'static str]);
+/// Why a family over `L` cannot be built without label names: `L` is a tuple.
+const fn named_by_type_error<L: LabelSet>() -> Option<&'static str> {
+    if L::POSITIONAL_LABELS == 0 {
+        return None;
+    }
+    Some(
+        "a tuple of label values has no label names of its own: build its family with \
+         `Family::with_label_names([\"…\", …])` (one name per value, in order); in a \
+         `#[derive(Metrics)]` struct, or to name the labels in the type, use a \
+         `#[derive(LabelSet)]` struct instead, whose fields name them",
+    )
+}
 
-impl EncodeLabels for OverflowLabels {
+/// Why a family over `L` needs a limit: nothing bounds it.
+const fn unbounded_error<L: LabelSet>() -> Option<&'static str> {
+    if L::MAX_SERIES.is_some() {
+        return None;
+    }
+    Some(
+        "nothing bounds this label set (an open field without `#[label(limit = N)]`): \
+         declare limits on its open fields, or build the family with \
+         `Family::with_limit(max_series)` instead of `Family::new()`",
+    )
+}
+
+/// Why `names` names a family over `L` wrongly: `L` is not a tuple, `names` is not one
+/// name per value, or (`finite`: no limit was given) a value is open.
+const fn positional_error<L: LabelSet>(names: usize, finite: bool) -> Option<ConstMessage> {
+    let m = ConstMessage::new();
+    if L::POSITIONAL_LABELS == 0 {
+        return Some(m.str(
+            "this label set names its own labels (a `#[derive(LabelSet)]` struct or `()`): \
+             build its family with `Family::new()` or `Family::with_limit(n)`; label names \
+             are given to a family over a tuple of label values",
+        ));
+    }
+    if names != L::POSITIONAL_LABELS {
+        let m = m.str("the family got ").num(names);
+        let m = m.str(if names == 1 {
+            " label name"
+        } else {
+            " label names"
+        });
+        let m = m.str(" for a tuple of ").num(L::POSITIONAL_LABELS);
+        return Some(m.str(" label values: give one name per value, in the tuple's order"));
+    }
+    if finite && L::CARDINALITY.is_none() {
+        return Some(m.str(
+            "a value of this tuple is open (a `String`, an integer, …), so the family could \
+             grow without bound: say how many series it may keep with \
+             `Family::with_label_names_and_limit([\"…\", …], max_series)`",
+        ));
+    }
+    None
+}
+
+/// A series' label set with the family's label names (which only a tuple reads).
+struct Named<'a, L>(&'a [&'static str], &'a L);
+
+impl<L: LabelSet> EncodeLabels for Named<'_, L> {
+    #[inline]
+    fn encode_labels(&self, out: &mut LabelWriter<'_>) {
+        self.1.encode_with_names(self.0, out)
+    }
+}
+
+/// The labels of the overflow series: every name, each with [`OVERFLOW_LABEL_VALUE`].
+struct OverflowLabels<'a>(&'a [&'static str]);
+
+impl EncodeLabels for OverflowLabels<'_> {
     fn encode_labels(&self, out: &mut LabelWriter<'_>) {
         for name in self.0 {
             out.label_str(name, OVERFLOW_LABEL_VALUE);

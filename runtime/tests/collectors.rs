@@ -466,3 +466,85 @@ fn describe_detects_duplicates_without_collecting() {
         .unwrap_err();
     assert!(e.to_string().contains("`backlog_age_seconds_gsum`"), "{e}");
 }
+
+/// A collector that only implements `collect`: the default `describe` collects it once,
+/// at registration, so a clash is refused there (as the Python client's `register`
+/// raises), not only at the first scrape.
+struct QueueStats {
+    collected: std::sync::atomic::AtomicUsize,
+}
+
+impl Collector for QueueStats {
+    fn collect(&self, sink: &mut dyn Sink) {
+        self.collected.fetch_add(1, Ordering::Relaxed);
+        let mut depth = GaugeFamily::new("queue_depth", "Items queued.").unwrap();
+        depth.add(Labels::empty(), 3.0).unwrap();
+        depth.collect_into(sink);
+        let mut done = CounterFamily::new("queue_jobs_total", "Jobs done.").unwrap();
+        done.add(Labels::empty(), 7u64).unwrap();
+        done.collect_into(sink);
+    }
+}
+
+fn queue_stats() -> Arc<QueueStats> {
+    Arc::new(QueueStats {
+        collected: std::sync::atomic::AtomicUsize::new(0),
+    })
+}
+
+#[test]
+fn a_collector_without_describe_is_described_by_collecting_once_at_registration() {
+    let stats = queue_stats();
+    assert_eq!(
+        stats
+            .describe()
+            .iter()
+            .map(|d| (d.name.as_ref(), d.metric_type))
+            .collect::<Vec<_>>(),
+        [
+            ("queue_depth", MetricType::Gauge),
+            ("queue_jobs", MetricType::Counter)
+        ]
+    );
+
+    // Its family clashes with a registered one: refused at `register`.
+    let r = Registry::new();
+    r.register_metric("queue_jobs_total", "Taken.", Arc::new(Counter::new()))
+        .unwrap();
+    let stats = queue_stats();
+    let e = r.register(stats.clone()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("duplicate metric: `queue_jobs_total`"),
+        "{e}"
+    );
+    assert_eq!(stats.collected.load(Ordering::Relaxed), 1, "collected once");
+
+    // Registered twice: the second is refused too.
+    let r = Registry::new();
+    r.register(queue_stats()).unwrap();
+    let e = r.register(queue_stats()).unwrap_err();
+    assert!(e.to_string().contains("duplicate metric"), "{e}");
+    // And the first is served as usual.
+    assert_eq!(r.get_sample_value("queue_depth", &[]), Some(3.0));
+    assert_eq!(r.get_sample_value("queue_jobs_total", &[]), Some(7.0));
+}
+
+/// An explicit `describe` is used as it is: no collection at registration.
+#[test]
+fn an_explicit_describe_is_not_replaced_by_collecting() {
+    struct Described(std::sync::atomic::AtomicUsize);
+    impl Collector for Described {
+        fn describe(&self) -> Vec<Descriptor> {
+            vec![Descriptor::new("d", "D.", MetricType::Gauge, "Described")]
+        }
+        fn collect(&self, sink: &mut dyn Sink) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+            sink.family(&Descriptor::new("d", "D.", MetricType::Gauge, "Described"));
+        }
+    }
+    let r = Registry::new();
+    let d = Arc::new(Described(std::sync::atomic::AtomicUsize::new(0)));
+    r.register(d.clone()).unwrap();
+    assert_eq!(d.0.load(Ordering::Relaxed), 0);
+}

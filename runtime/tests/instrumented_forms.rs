@@ -867,10 +867,6 @@ restore_duration_seconds_count{outcome=\"panicked\"} 1
 restore_duration_seconds_bucket{outcome=\"cancelled\",le=\"60.0\"} 0
 restore_duration_seconds_bucket{outcome=\"cancelled\",le=\"+Inf\"} 0
 restore_duration_seconds_count{outcome=\"cancelled\"} 0
-# HELP promenade_family_overflow_total Lookups of a new label set in a family that had reached its series limit (they share the overflow series).
-# TYPE promenade_family_overflow_total counter
-promenade_family_overflow_total{family=\"backup_errors\"} 0
-promenade_family_overflow_total{family=\"restore_errors\"} 0
 "
     );
     // The whole exposition (`_sum` lines included) is valid: every series once.

@@ -85,10 +85,6 @@ fn every_request_is_counted_by_method_matched_route_and_status() {
 # HELP http_requests_in_flight HTTP requests being served right now.
 # TYPE http_requests_in_flight gauge
 http_requests_in_flight 0
-# HELP promenade_family_overflow_total Lookups of a new label set in a family that had reached its series limit (they share the overflow series).
-# TYPE promenade_family_overflow_total counter
-promenade_family_overflow_total{family=\"http_request_duration_seconds\"} 0
-promenade_family_overflow_total{family=\"http_requests\"} 0
 "
     );
 
@@ -148,10 +144,6 @@ http_request_duration_seconds_sum{method="other",route="/users/{id}"} S
 # HELP http_requests_in_flight HTTP requests being served right now.
 # TYPE http_requests_in_flight gauge
 http_requests_in_flight 0
-# HELP promenade_family_overflow_total Lookups of a new label set in a family that had reached its series limit (they share the overflow series).
-# TYPE promenade_family_overflow_total counter
-promenade_family_overflow_total{family="http_request_duration_seconds"} 0
-promenade_family_overflow_total{family="http_requests"} 0
 "#
     );
     // Durations are real: positive and finite.
@@ -228,10 +220,6 @@ api_call_seconds_sum{method="PATCH",route="/ok"} S
 # HELP api_calls_running HTTP requests being served right now.
 # TYPE api_calls_running gauge
 api_calls_running 0
-# HELP promenade_family_overflow_total Lookups of a new label set in a family that had reached its series limit (they share the overflow series).
-# TYPE promenade_family_overflow_total counter
-promenade_family_overflow_total{family="api_call_seconds"} 0
-promenade_family_overflow_total{family="api_calls"} 0
 "#
     );
 }

@@ -192,7 +192,18 @@ fn joined_names(s: &Struct<'_>, krate: &TokenStream) -> Option<(TokenStream, Tok
         s.ident
     );
     let panic = quote_spanned!(span=> ::core::panic!("{}", __promenade_message.as_str()));
+    // A tuple is a label set whose names its family gives: flattened, it would write
+    // nothing.
+    let tuple_checks = s.fields.iter().filter(|f| matches!(f.kind, Kind::Flatten)).map(|f| {
+        let t = as_trait(f, krate);
+        let message = format!(
+            "a tuple of label values has no label names of its own, so it cannot be flattened into `{}`: make each value a field of its own, or flatten a `#[derive(LabelSet)]` struct",
+            s.ident
+        );
+        quote_spanned!(f.ty.span()=> if #t::POSITIONAL_LABELS != 0 { ::core::panic!(#message) })
+    });
     let check = quote! {
+        #(#tuple_checks)*
         if let ::core::option::Option::Some(__promenade_name) =
             #private::first_duplicate(&__PROMENADE_NAMES)
         {

@@ -1,10 +1,13 @@
-//! Labels: one label's value ([`LabelValue`]) and a struct of labels ([`LabelSet`]).
+//! Labels: one label's value ([`LabelValue`]) and a struct of labels ([`LabelSet`]), or a
+//! tuple of label values whose names the family gives
+//! ([`Family::with_label_names`](crate::Family::with_label_names)).
 //!
 //! Both traits carry their cardinality as a constant. When every label of a set has a
 //! finite number of values, a [`Family`](crate::Family) stores its series in a dense array
 //! and finds a series by index arithmetic: no hash, no lock, no allocation.
 
 mod set;
+mod tuple;
 mod value;
 mod writer;
 

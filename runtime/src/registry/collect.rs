@@ -195,7 +195,7 @@ pub trait CollectMetric: Send + Sync {
 
     /// The names of the labels every series carries (a family's label set), so a
     /// registration can refuse reserved ones (`le`, `quantile`, a state set's own name).
-    fn label_names(&self) -> &'static [&'static str] {
+    fn label_names(&self) -> &[&'static str] {
         &[]
     }
 }
@@ -278,8 +278,8 @@ impl<L: LabelSet, M: Metric + CollectMetric> CollectMetric for Family<L, M> {
     fn overflow_count(&self) -> Option<u64> {
         (!self.is_dense()).then(|| Family::overflow_count(self))
     }
-    fn label_names(&self) -> &'static [&'static str] {
-        L::NAMES
+    fn label_names(&self) -> &[&'static str] {
+        Family::label_names(self)
     }
 }
 
@@ -294,7 +294,7 @@ impl<M: CollectMetric + ?Sized> CollectMetric for &'static M {
     fn overflow_count(&self) -> Option<u64> {
         (**self).overflow_count()
     }
-    fn label_names(&self) -> &'static [&'static str] {
+    fn label_names(&self) -> &[&'static str] {
         (**self).label_names()
     }
 }
@@ -310,7 +310,7 @@ impl<M: CollectMetric + ?Sized> CollectMetric for Arc<M> {
     fn overflow_count(&self) -> Option<u64> {
         (**self).overflow_count()
     }
-    fn label_names(&self) -> &'static [&'static str] {
+    fn label_names(&self) -> &[&'static str] {
         (**self).label_names()
     }
 }
@@ -325,7 +325,41 @@ impl<M: CollectMetric + ?Sized> CollectMetric for Arc<M> {
 pub trait Collector: Send + Sync + 'static {
     /// The families this collector exposes; the registry uses it to detect duplicates
     /// before accepting the collector.
-    fn describe(&self) -> Vec<Descriptor>;
+    ///
+    /// The default runs [`try_collect`](Self::try_collect) once, at registration, and
+    /// keeps the descriptor of every family it sends (its series are dropped; an error it
+    /// returns only ends the list), so a collector that only implements `collect` is
+    /// refused at [`register`](crate::Registry::register) when one of its families clashes
+    /// with a registered one, as the Python client's `registry.register(collector)`
+    /// raises. Implement `describe` when collecting is expensive, has side effects, or
+    /// cannot succeed at registration; a collector whose families vary from scrape to
+    /// scrape may return `Vec::new()`: the checking sink of each scrape still refuses a
+    /// clash (see [`Registry::collect`](crate::Registry::collect)).
+    ///
+    /// ```
+    /// use promenade::registry::{Collector, Descriptor, Sink};
+    /// use promenade::{Counter, MetricType, Registry};
+    /// use std::sync::Arc;
+    ///
+    /// struct Jobs;
+    /// impl Collector for Jobs {
+    ///     // No `describe`: registration collects once to learn `jobs`.
+    ///     fn collect(&self, sink: &mut dyn Sink) {
+    ///         sink.family(&Descriptor::new("jobs", "Jobs.", MetricType::Gauge, "Jobs"));
+    ///     }
+    /// }
+    /// let registry = Registry::new();
+    /// registry.register_metric("jobs", "Jobs done.", Arc::new(Counter::new()))?;
+    /// let err = registry.register(Jobs).unwrap_err();
+    /// assert!(err.to_string().contains("duplicate metric: `jobs`"), "{err}");
+    /// # Ok::<(), promenade::Error>(())
+    /// ```
+    fn describe(&self) -> Vec<Descriptor> {
+        let mut sink = super::DescriptorSink::default();
+        // Whatever was sent before an error is what the collector exposes today.
+        let _ = self.try_collect(&mut sink);
+        sink.descriptors
+    }
 
     /// Sends every family (via [`Sink::family`]) followed by its series.
     fn collect(&self, sink: &mut dyn Sink);

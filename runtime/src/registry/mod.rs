@@ -29,7 +29,8 @@ use crate::metrics::MetricType;
 use crate::Error;
 
 /// The name of the family in which every registry reports, per family name, how many
-/// lookups landed on an open family's overflow series.
+/// lookups landed on an open family's overflow series. Only families that overflowed at
+/// least once have a series there, and the family is left out of a scrape while none has.
 pub const OVERFLOW_FAMILY: &str = "promenade_family_overflow";
 
 /// The name of the family in which every registry counts, per collector, the scrapes at
@@ -56,6 +57,59 @@ pub const COLLECTOR_FAILURES_FAMILY: &str = "promenade_collector_failures";
 /// let err = registry.register_metric("jobs_total", "Oops.", Arc::new(Counter::new()));
 /// assert!(err.unwrap_err().to_string().contains("duplicate metric: `jobs_total`"));
 /// ```
+///
+/// # Testing your metrics
+/// Cargo runs a binary's tests in parallel threads, and the
+/// [`default_registry`] is one per process: tests that assert on
+/// it see each other's counts. Give each test its own: write the code under test against
+/// the metrics it records into (a `&AppMetrics` it is handed, rather than
+/// `AppMetrics::global()`), pass `AppMetrics::global()` in `main`, and in each test build a
+/// fresh instance with the derive's `new()` (which registers nowhere), register it in a
+/// `Registry::new()` of the test's own, and read values back with
+/// [`get_sample_value`](Self::get_sample_value), the Python client's
+/// `registry.get_sample_value(...)`. Nothing global is touched, so the tests run in
+/// parallel.
+///
+/// ```
+/// use promenade::{Counter, Family, LabelValue, Metrics, Registry};
+/// use std::sync::Arc;
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
+/// enum Outcome { Paid, Declined }
+///
+/// #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, promenade::LabelSet)]
+/// struct Order { outcome: Outcome }
+///
+/// #[derive(Metrics)]
+/// struct ShopMetrics {
+///     /// Orders placed.
+///     orders: Family<Order, Counter>,
+/// }
+///
+/// // The code under test records into the metrics it is given.
+/// fn checkout(metrics: &ShopMetrics, card_ok: bool) {
+///     let outcome = if card_ok { Outcome::Paid } else { Outcome::Declined };
+///     metrics.orders.labels(Order { outcome }).inc();
+/// }
+/// // In `main`: `checkout(ShopMetrics::global(), ...)`.
+///
+/// // A test (`#[test] fn declined_cards_are_counted()`): its own registry and metrics.
+/// let registry = Registry::new();
+/// let metrics = Arc::new(ShopMetrics::new());
+/// registry.register(metrics.clone())?;
+/// checkout(&metrics, false);
+/// assert_eq!(registry.get_sample_value("orders_total", &[("outcome", "declined")]), Some(1.0));
+/// assert_eq!(registry.get_sample_value("orders_total", &[("outcome", "paid")]), Some(0.0));
+/// // The default registry's `orders_total` (the `global()` instance) did not move.
+/// assert_eq!(
+///     promenade::default_registry().get_sample_value("orders_total", &[("outcome", "declined")]),
+///     Some(0.0)
+/// );
+/// # Ok::<(), promenade::Error>(())
+/// ```
+///
+/// A metric of its own works the same way: `Registry::new()` and
+/// [`register_metric`](Self::register_metric) in the test, the metric handed to the code.
 #[derive(Default)]
 pub struct Registry {
     entries: RwLock<Vec<Entry>>,
@@ -202,8 +256,9 @@ impl Registry {
     }
 
     /// Sends every registered family to `sink`, in registration order, then the overflow
-    /// self-metric if any open family is registered, then the collector-failure
-    /// self-metric if any collector ever failed.
+    /// self-metric `promenade_family_overflow_total{family="…"}` with a series for each
+    /// open family that ever overflowed (none, and no family line, while none has), then
+    /// the collector-failure self-metric if any collector ever failed.
     ///
     /// Each collector runs between [`Sink::begin_collector`] and, if it panics or returns
     /// an error, [`Sink::abort_collector`]: its partial output is dropped and the other
@@ -257,7 +312,13 @@ impl Registry {
                 if n > 0 {
                     failures.push((c.collector_name().into_owned(), n));
                 }
-                c.overflows(&mut |name, n| overflows.push((name.to_owned(), n)));
+                // Only families that did overflow: the self-metric is a warning, not a
+                // permanent extra series per open family.
+                c.overflows(&mut |name, n| {
+                    if n > 0 {
+                        overflows.push((name.to_owned(), n))
+                    }
+                });
             }
         });
         let sink = checked.inner();
@@ -359,6 +420,20 @@ impl std::fmt::Debug for Registry {
             .field("collectors", &entries.len())
             .finish()
     }
+}
+
+/// What [`Collector::describe`] sends a collector through by default: it keeps each
+/// family's descriptor and drops the series.
+#[derive(Default)]
+pub(crate) struct DescriptorSink {
+    pub(crate) descriptors: Vec<Descriptor>,
+}
+
+impl Sink for DescriptorSink {
+    fn family(&mut self, descriptor: &Descriptor) {
+        self.descriptors.push(descriptor.clone());
+    }
+    fn point(&mut self, _: &dyn EncodeLabels, _: Point<'_>) {}
 }
 
 /// Where [`Registry::collect`] keeps why a collector last failed.
