@@ -156,7 +156,7 @@ impl BuildInfo {
     /// assert_eq!(
     ///     promenade::encoding::text::encode_to_string(&registry),
     ///     "# HELP checkout_build_info The build of the checkout service.\n\
-    ///      # TYPE checkout_build_info gauge\n\
+    ///      ## TYPE checkout_build_info gauge\n\
     ///      checkout_build_info{version=\"2.1.0\"} 1\n"
     /// );
     /// # Ok::<(), promenade::Error>(())

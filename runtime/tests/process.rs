@@ -450,9 +450,16 @@ impl promenade::Collector for Replay {
         Vec::new()
     }
     fn collect(&self, sink: &mut dyn promenade::registry::Sink) {
+        let _ = self.try_collect(sink);
+    }
+    fn try_collect(
+        &self,
+        sink: &mut dyn promenade::registry::Sink,
+    ) -> Result<(), promenade::registry::CollectError> {
         for family in &self.0 {
-            family.collect_into(sink);
+            family.collect_into(sink)?;
         }
+        Ok(())
     }
 }
 
