@@ -61,7 +61,7 @@ macro_rules! build_info {
 /// `<namespace>_build_info{version="…",…} 1`: the version a program was built from.
 ///
 /// Usually made by [`build_info!`](crate::build_info!); build one by hand for a name or
-/// version from elsewhere.
+/// version from elsewhere. Its HELP text is yours with [`help`](Self::help).
 ///
 /// ```
 /// use promenade::build_info::BuildInfo;
@@ -141,6 +141,31 @@ impl BuildInfo {
         Ok(self)
     }
 
+    /// Uses `help` as the HELP text instead of the default, `A metric with a constant '1'
+    /// value labelled by the version <package> was built from.` (the Python client's
+    /// `Info('my_build', 'Description of info')` takes its own). Any text is fine: the
+    /// encoders escape it.
+    ///
+    /// ```
+    /// use promenade::Registry;
+    ///
+    /// let registry = Registry::new();
+    /// registry.register(
+    ///     promenade::build_info::BuildInfo::new("checkout", "2.1.0").help("The build of the checkout service."),
+    /// )?;
+    /// assert_eq!(
+    ///     promenade::encoding::text::encode_to_string(&registry),
+    ///     "# HELP checkout_build_info The build of the checkout service.\n\
+    ///      ## TYPE checkout_build_info gauge\n\
+    ///      checkout_build_info{version=\"2.1.0\"} 1\n"
+    /// );
+    /// # Ok::<(), promenade::Error>(())
+    /// ```
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
+        self.descriptor.help = help.into();
+        self
+    }
+
     /// Adds a label (`commit`, `branch`, `rustc`, …). Fails for an invalid or repeated name.
     ///
     /// ```
@@ -180,7 +205,8 @@ impl Collector for BuildInfo {
 /// Python client's `registry.set_target_info`).
 ///
 /// OpenMetrics says it SHOULD be the first family of an exposition: register it before
-/// anything else. Its labels can be replaced while it is registered.
+/// anything else. Its labels can be replaced while it is registered; its HELP text is
+/// `Target metadata.` unless [`help`](Self::help) says otherwise.
 ///
 /// ```
 /// use promenade::build_info::TargetInfo;
@@ -223,6 +249,24 @@ impl TargetInfo {
             ),
             info,
         })
+    }
+
+    /// Uses `help` as the HELP text instead of the default, `Target metadata.` (what the
+    /// Python client's `set_target_info` writes). Any text is fine: the encoders escape it.
+    ///
+    /// ```
+    /// use promenade::build_info::TargetInfo;
+    /// use promenade::Registry;
+    ///
+    /// let registry = Registry::new();
+    /// registry.register(TargetInfo::new([("service", "checkout")])?.help("Where this runs."))?;
+    /// assert!(promenade::encoding::text::encode_to_string(&registry)
+    ///     .starts_with("# HELP target_info Where this runs.\n"));
+    /// # Ok::<(), promenade::Error>(())
+    /// ```
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
+        self.descriptor.help = help.into();
+        self
     }
 
     /// Replaces the labels; on error the old ones stay.

@@ -14,18 +14,34 @@
 //! | `process_start_time_seconds` | gauge | `/proc/stat` btime + `/proc/<pid>/stat` starttime |
 //! | `process_threads` | gauge | `/proc/<pid>/stat` num_threads |
 //!
-//! An `unlimited` limit is exposed as `18446744073709551615` (`u64::MAX`, what the Go
-//! client's procfs reports too). Clock ticks and the page size come from the kernel's
+//! An `unlimited` limit (`process_virtual_memory_max_bytes` is usually one) is exposed as
+//! client_golang exposes it: its procfs reads `unlimited` as `u64::MAX` and the collector
+//! sends that as a float, `1.8446744073709552e+19` in Go's spelling,
+//! `1.8446744073709552e19` in ours — the same `f64`, so Prometheus stores the same value
+//! from both. (The integer `18446744073709551615` would read back as that float too, but
+//! would not survive an encode → parse → encode round trip.) [`ProcessStats`] keeps the
+//! exact `u64::MAX`.
+//!
+//! Clock ticks and the page size come from the kernel's
 //! auxiliary vector (`/proc/self/auxv`, `AT_CLKTCK` and `AT_PAGESZ`), so no libc is
 //! needed; should it be unreadable, the Linux defaults are used (`USER_HZ` is 100 on every
-//! Linux architecture, pages are 4096 bytes on most). Every file is read once per scrape;
-//! a value that cannot be read (no such process, no permission, a kernel that formats a
-//! file differently) is left out of that scrape — the collector never panics and never
-//! fails the scrape.
+//! Linux architecture, pages are 4096 bytes on most). Every file is read once per scrape.
 //!
-//! With the feature on, a collector for the current process is in the
-//! [default registry](crate::default_registry) from the start; [`unregister_default`]
-//! takes it out.
+//! # When the process cannot be read
+//! If the collector cannot tell which process to read (a [pid function](ProcessCollector::pid_fn)
+//! or a [pid file](ProcessCollector::pid_file) failed) or the process does not exist (its
+//! `/proc/<pid>/stat` cannot be read), the scrape still succeeds without the process
+//! families, and the failure is counted: [`Collector::try_collect`] returns a
+//! [`ProcessError`] saying which pid or file and why, which the registry counts in
+//! `promenade_collector_failures_total{collector="promenade::process::ProcessCollector"}`
+//! and keeps for [`Registry::last_failure`]. A single value that cannot be read while the
+//! process exists (another user's fds, a kernel that formats a file differently) is only
+//! left out of that scrape. The collector never panics.
+//!
+//! With the feature on (it is a default feature), a collector for the current process is
+//! in the [default registry](crate::default_registry) from the start; [`unregister_default`]
+//! takes it out. On other systems than Linux this module does not exist and nothing is
+//! registered.
 //!
 //! ```
 //! use promenade::process::ProcessCollector;
@@ -39,12 +55,15 @@
 //! # Ok::<(), promenade::Error>(())
 //! ```
 
-use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::metrics::MetricType;
 use crate::registry::{
-    AutoRegistration, Collector, Descriptor, Number, Point, Registration, Registry, Sink,
+    AutoRegistration, CollectError, Collector, Descriptor, Number, Point, Registration, Registry,
+    Sink,
 };
 use crate::Error;
 
@@ -136,7 +155,8 @@ pub struct ProcessStats {
     pub threads: Option<u64>,
 }
 
-/// Collects the [process metrics](self) of one process at every scrape.
+/// Collects the [process metrics](self) of one process at every scrape (the Python
+/// client's `ProcessCollector(namespace, pid, proc)`).
 ///
 /// ```
 /// use promenade::process::ProcessCollector;
@@ -146,14 +166,41 @@ pub struct ProcessStats {
 /// // Another process, by pid, as `worker_process_…` (here: our own pid again).
 /// let other = ProcessCollector::for_pid(std::process::id()).namespace("worker")?;
 /// assert_eq!(other.read().start_time_seconds, own.read().start_time_seconds);
+/// // A daemon followed through its pid file, read again at every scrape.
+/// let daemon = ProcessCollector::new().pid_file("/var/run/daemon.pid");
+/// # drop(daemon);
 /// # Ok::<(), promenade::Error>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ProcessCollector {
-    /// `None` reads `/proc/self`.
-    pid: Option<u32>,
+    pid: Pid,
     proc_root: PathBuf,
     descriptors: Vec<Descriptor>,
+}
+
+/// Which process a collector reads.
+#[derive(Clone)]
+enum Pid {
+    /// `/proc/self`.
+    Current,
+    Fixed(u32),
+    /// Asked at every scrape.
+    Dynamic(Arc<dyn Fn() -> io::Result<u32> + Send + Sync>),
+}
+
+impl fmt::Debug for ProcessCollector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pid: &dyn fmt::Debug = match &self.pid {
+            Pid::Current => &"self",
+            Pid::Fixed(pid) => pid,
+            Pid::Dynamic(_) => &"<pid function>",
+        };
+        f.debug_struct("ProcessCollector")
+            .field("pid", pid)
+            .field("proc_root", &self.proc_root)
+            .field("prefix", &self.descriptors.first().map(|d| &d.name))
+            .finish()
+    }
 }
 
 impl Default for ProcessCollector {
@@ -171,7 +218,7 @@ impl ProcessCollector {
     /// ```
     pub fn new() -> Self {
         ProcessCollector {
-            pid: None,
+            pid: Pid::Current,
             proc_root: PathBuf::from("/proc"),
             descriptors: descriptors(""),
         }
@@ -187,9 +234,61 @@ impl ProcessCollector {
     /// ```
     pub fn for_pid(pid: u32) -> Self {
         ProcessCollector {
-            pid: Some(pid),
+            pid: Pid::Fixed(pid),
             ..Self::new()
         }
+    }
+
+    /// Reads the process whose pid `pid` returns, calling it at every scrape (the Python
+    /// client's `ProcessCollector(pid=lambda: …)`), so the collector follows a process that
+    /// restarts under another pid. When `pid` fails, or returns the pid of no process, the
+    /// scrape goes on without the process families and the failure is counted (see [When
+    /// the process cannot be read](self#when-the-process-cannot-be-read)).
+    ///
+    /// ```
+    /// use promenade::process::ProcessCollector;
+    /// use std::io;
+    ///
+    /// let collector = ProcessCollector::new().pid_fn(|| -> io::Result<u32> {
+    ///     // e.g. ask a supervisor; here: our own pid
+    ///     Ok(std::process::id())
+    /// });
+    /// assert!(collector.try_read()?.threads.is_some());
+    /// let broken = ProcessCollector::new().pid_fn(|| Err(io::Error::other("supervisor is down")));
+    /// assert_eq!(
+    ///     broken.try_read().unwrap_err().to_string(),
+    ///     "cannot tell which process to collect: supervisor is down"
+    /// );
+    /// # Ok::<(), promenade::process::ProcessError>(())
+    /// ```
+    pub fn pid_fn<F>(mut self, pid: F) -> Self
+    where
+        F: Fn() -> io::Result<u32> + Send + Sync + 'static,
+    {
+        self.pid = Pid::Dynamic(Arc::new(pid));
+        self
+    }
+
+    /// Reads the process whose pid is in the file at `path`, read again at every scrape
+    /// ([`read_pid_file`]): a daemon followed through its pid file, as in the Python
+    /// client's `ProcessCollector(pid=lambda: open('/var/run/daemon.pid').read())` or
+    /// client_golang's `NewPidFileFn`.
+    ///
+    /// ```
+    /// use promenade::process::ProcessCollector;
+    ///
+    /// let collector = ProcessCollector::new()
+    ///     .pid_file("/nonexistent/daemon.pid")
+    ///     .namespace("daemon")?;
+    /// let err = collector.try_read().unwrap_err();
+    /// assert!(err
+    ///     .to_string()
+    ///     .starts_with("cannot tell which process to collect: cannot read pid file \"/nonexistent/daemon.pid\": "));
+    /// # Ok::<(), promenade::Error>(())
+    /// ```
+    pub fn pid_file(self, path: impl Into<PathBuf>) -> Self {
+        let path = path.into();
+        self.pid_fn(move || read_pid_file(&path))
     }
 
     /// Prefixes every name with `namespace_` (`myapp_process_cpu_seconds_total`). An empty
@@ -228,7 +327,8 @@ impl ProcessCollector {
         self
     }
 
-    /// Reads the process's files now.
+    /// Reads the process's files now; what cannot be read is `None` (everything, when
+    /// the process cannot be found: [`try_read`](Self::try_read) says why).
     ///
     /// ```
     /// let stats = promenade::process::ProcessCollector::new().read();
@@ -236,20 +336,52 @@ impl ProcessCollector {
     /// assert!(stats.max_fds.unwrap() >= stats.open_fds.unwrap());
     /// ```
     pub fn read(&self) -> ProcessStats {
-        let dir = match self.pid {
-            Some(pid) => self.proc_root.join(pid.to_string()),
-            None => self.proc_root.join("self"),
+        self.try_read().unwrap_or_default()
+    }
+
+    /// Reads the process's files now, or says why the process cannot be read: its pid
+    /// could not be found out, or `/proc/<pid>/stat` cannot be read (no such process).
+    /// A single other value that cannot be read is `None`.
+    ///
+    /// ```
+    /// use promenade::process::{ProcessCollector, ProcessError};
+    ///
+    /// let err = ProcessCollector::for_pid(u32::MAX).try_read().unwrap_err();
+    /// assert!(matches!(err, ProcessError::NoProcess { pid: u32::MAX, .. }));
+    /// assert!(err.to_string().starts_with("no process with pid 4294967295 (cannot read /proc/4294967295/stat: "));
+    /// ```
+    pub fn try_read(&self) -> Result<ProcessStats, ProcessError> {
+        let (dir, pid) = match &self.pid {
+            Pid::Current => (self.proc_root.join("self"), std::process::id()),
+            Pid::Fixed(pid) => (self.proc_root.join(pid.to_string()), *pid),
+            Pid::Dynamic(f) => {
+                let pid = f().map_err(ProcessError::Pid)?;
+                (self.proc_root.join(pid.to_string()), pid)
+            }
         };
-        let read = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
+        // Bytes first: a file that is not UTF-8 is unparsable, not missing.
+        let read = |name: &str| {
+            std::fs::read(dir.join(name)).map(|b| String::from_utf8(b).unwrap_or_default())
+        };
+        let stat_path = dir.join("stat");
+        let stat = match read("stat") {
+            Ok(stat) => Stat::parse(&stat),
+            Err(source) => {
+                return Err(ProcessError::NoProcess {
+                    pid,
+                    path: stat_path,
+                    source,
+                })
+            }
+        };
         let system = system_constants(&self.proc_root);
-        let stat = read("stat").and_then(|s| Stat::parse(&s));
-        let limits = read("limits");
+        let limits = read("limits").ok();
         let limit = |name| limits.as_deref().and_then(|l| soft_limit(l, name));
         let btime = std::fs::read_to_string(self.proc_root.join("stat"))
             .ok()
             .and_then(|s| boot_time(&s));
         let ticks = system.clock_ticks as f64;
-        ProcessStats {
+        Ok(ProcessStats {
             cpu_seconds: stat.and_then(|s| Some(s.utime.checked_add(s.stime)? as f64 / ticks)),
             resident_memory_bytes: stat.and_then(|s| s.rss.checked_mul(system.page_size)),
             virtual_memory_bytes: stat.map(|s| s.vsize),
@@ -262,6 +394,93 @@ impl ProcessCollector {
                 .zip(btime)
                 .map(|(s, btime)| btime as f64 + s.starttime as f64 / ticks),
             threads: stat.map(|s| s.num_threads),
+        })
+    }
+}
+
+/// Reads a pid file: a decimal process id, surrounding whitespace (the usual final
+/// newline) ignored. What [`ProcessCollector::pid_file`] calls at every scrape; for a pid
+/// function of your own that falls back to something else.
+///
+/// The error says which file and why: `cannot read pid file "/run/x.pid": No such file
+/// or directory (os error 2)` (the kind of the underlying error is kept), or `pid file
+/// "/run/x.pid" holds "abc", not a process id` (`InvalidData`).
+///
+/// ```
+/// let path = std::env::temp_dir().join(format!("promenade-doc-{}.pid", std::process::id()));
+/// std::fs::write(&path, "4242\n")?;
+/// assert_eq!(promenade::process::read_pid_file(&path)?, 4242);
+/// std::fs::write(&path, "none")?;
+/// let err = promenade::process::read_pid_file(&path).unwrap_err();
+/// assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+/// assert!(err.to_string().ends_with(" holds \"none\", not a process id"));
+/// std::fs::remove_file(&path)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+pub fn read_pid_file(path: impl AsRef<Path>) -> io::Result<u32> {
+    let path = path.as_ref();
+    let contents = std::fs::read(path)
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot read pid file {path:?}: {e}")))?;
+    let text = String::from_utf8_lossy(&contents);
+    text.trim().parse().map_err(|_| {
+        // Enough of the file to recognise it, not a whole stray log.
+        let shown: String = text.chars().take(40).collect();
+        let more = if text.chars().count() > 40 { "…" } else { "" };
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("pid file {path:?} holds {shown:?}{more}, not a process id"),
+        )
+    })
+}
+
+/// Why a [`ProcessCollector`] could not read its process: what its
+/// [`try_collect`](Collector::try_collect) returns, counted by the registry in
+/// `promenade_collector_failures_total`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ProcessError {
+    /// The [pid function](ProcessCollector::pid_fn) failed: for a
+    /// [pid file](ProcessCollector::pid_file), the file could not be read or does not hold
+    /// a pid ([`read_pid_file`] words it).
+    Pid(io::Error),
+    /// The process's `stat` file cannot be read: no process has this pid (any more), or
+    /// `/proc` is not mounted.
+    NoProcess {
+        /// The pid read (for the current process, [`std::process::id`]).
+        pid: u32,
+        /// The file that could not be read.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+impl fmt::Display for ProcessError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProcessError::Pid(e) => write!(f, "cannot tell which process to collect: {e}"),
+            ProcessError::NoProcess { pid, path, source }
+                if source.kind() == io::ErrorKind::NotFound =>
+            {
+                write!(
+                    f,
+                    "no process with pid {pid} (cannot read {}: {source})",
+                    path.display()
+                )
+            }
+            ProcessError::NoProcess { pid, path, source } => write!(
+                f,
+                "cannot read process {pid}: cannot read {}: {source}",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ProcessError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ProcessError::Pid(e) | ProcessError::NoProcess { source: e, .. } => Some(e),
         }
     }
 }
@@ -292,7 +511,21 @@ impl Collector for ProcessCollector {
     }
 
     fn collect(&self, sink: &mut dyn Sink) {
-        let s = self.read();
+        // The registry calls `try_collect`; the error is for it to count.
+        let _ = self.try_collect(sink);
+    }
+
+    fn try_collect(&self, sink: &mut dyn Sink) -> Result<(), CollectError> {
+        let s = self.try_read()?;
+        // An unlimited limit is `u64::MAX`: sent as the float it becomes anyway, as
+        // client_golang does (see the module docs).
+        let limit = |v: u64| {
+            Point::Gauge(if v == u64::MAX {
+                Number::Float(u64::MAX as f64)
+            } else {
+                Number::Int(v)
+            })
+        };
         let values = [
             s.cpu_seconds.map(|v| Point::Counter {
                 value: Number::Float(v),
@@ -301,10 +534,9 @@ impl Collector for ProcessCollector {
             s.resident_memory_bytes
                 .map(|v| Point::Gauge(Number::Int(v))),
             s.virtual_memory_bytes.map(|v| Point::Gauge(Number::Int(v))),
-            s.virtual_memory_max_bytes
-                .map(|v| Point::Gauge(Number::Int(v))),
+            s.virtual_memory_max_bytes.map(limit),
             s.open_fds.map(|v| Point::Gauge(Number::Int(v))),
-            s.max_fds.map(|v| Point::Gauge(Number::Int(v))),
+            s.max_fds.map(limit),
             s.start_time_seconds.map(|v| Point::Gauge(Number::Float(v))),
             s.threads.map(|v| Point::Gauge(Number::Int(v))),
         ];
@@ -314,6 +546,7 @@ impl Collector for ProcessCollector {
                 sink.point(&(), point);
             }
         }
+        Ok(())
     }
 }
 
@@ -373,7 +606,7 @@ struct SystemConstants {
 
 /// Clock ticks and page size from `<root>/self/auxv`, read once per root (they are
 /// constants of the running kernel).
-fn system_constants(root: &std::path::Path) -> SystemConstants {
+fn system_constants(root: &Path) -> SystemConstants {
     static REAL: OnceLock<SystemConstants> = OnceLock::new();
     let read = || {
         let auxv = std::fs::read(root.join("self/auxv")).unwrap_or_default();
@@ -386,7 +619,7 @@ fn system_constants(root: &std::path::Path) -> SystemConstants {
                 .unwrap_or(DEFAULT_PAGE_SIZE),
         }
     };
-    if root == std::path::Path::new("/proc") {
+    if root == Path::new("/proc") {
         *REAL.get_or_init(read)
     } else {
         read()

@@ -134,3 +134,58 @@ fn target_info_comes_first_and_can_be_replaced() {
         .unwrap_err();
     assert!(err.to_string().contains("duplicate metric"), "{err}");
 }
+
+/// The HELP text is the user's where Python takes it (`Info('my_build', 'Description of
+/// info')`), in both formats, escaped; the defaults stay.
+#[test]
+fn help_texts_are_the_users() {
+    let registry = Registry::new();
+    let target = Arc::new(
+        TargetInfo::new([("service", "checkout")])
+            .unwrap()
+            .help("Where this \\ runs,\nand how."),
+    );
+    registry.register(target.clone()).unwrap();
+    registry
+        .register(
+            promenade::build_info!()
+                .help("The build.")
+                .namespace("checkout")
+                .unwrap()
+                .label("commit", "4b825dc")
+                .unwrap(),
+        )
+        .unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    assert_eq!(
+        text(&registry),
+        format!(
+            "# HELP target_info Where this \\\\ runs,\\nand how.\n\
+             # TYPE target_info gauge\n\
+             target_info{{service=\"checkout\"}} 1\n\
+             # HELP checkout_build_info The build.\n\
+             # TYPE checkout_build_info gauge\n\
+             checkout_build_info{{version=\"{version}\",commit=\"4b825dc\"}} 1\n"
+        )
+    );
+    assert_eq!(
+        openmetrics(&registry),
+        format!(
+            "# TYPE target info\n\
+             # HELP target Where this \\\\ runs,\\nand how.\n\
+             target_info{{service=\"checkout\"}} 1\n\
+             # TYPE checkout_build info\n\
+             # HELP checkout_build The build.\n\
+             checkout_build_info{{version=\"{version}\",commit=\"4b825dc\"}} 1\n\
+             # EOF\n"
+        )
+    );
+    // Replacing the labels keeps the help.
+    target.set([("service", "cart")]).unwrap();
+    assert!(text(&registry).starts_with("# HELP target_info Where this \\\\ runs,\\nand how.\n"));
+    // The help order does not matter: after `namespace` too.
+    let info = BuildInfo::new("x", "1").namespace("y").unwrap().help("Y.");
+    let r = Registry::new();
+    r.register(info).unwrap();
+    assert!(text(&r).starts_with("# HELP y_build_info Y.\n"));
+}

@@ -1,5 +1,6 @@
 //! The Graphite bridge against an in-process fake carbon line receiver on 127.0.0.1: the
-//! exact lines, periodic pushes, reconnection after carbon goes away, clean shutdown.
+//! exact lines, periodic pushes, reconnection after carbon goes away, clean shutdown, and
+//! a pusher that goes on when its handle is dropped.
 
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -268,15 +269,51 @@ fn the_background_pusher_reconnects_after_carbon_goes_away_and_shuts_down_cleanl
 }
 
 #[test]
-fn dropping_the_handle_stops_the_thread_even_with_a_long_interval() {
+fn shutdown_stops_the_thread_at_once_even_with_a_long_interval() {
     let carbon = Carbon::start();
     let handle = GraphiteBridge::new(carbon.addr.to_string())
         .start(promenade::default_registry(), Duration::from_secs(3600))
         .unwrap();
     carbon.wait_for(1);
     let started = Instant::now();
-    drop(handle);
+    handle.shutdown();
     assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+/// Dropping the handle detaches the pusher, like `std::thread::JoinHandle` (and like
+/// `ServerHandle`, tests/serve.rs): pushes go on after the drop.
+#[test]
+fn dropping_the_handle_keeps_pushing() {
+    let carbon = Carbon::start();
+    let registry = Arc::new(Registry::new());
+    let ticks = Arc::new(Counter::new());
+    registry
+        .register_metric("ticks", "Ticks.", ticks.clone())
+        .unwrap();
+    let handle = GraphiteBridge::new(carbon.addr.to_string())
+        .timeout(Duration::from_secs(1))
+        .start(registry, Duration::from_millis(20))
+        .unwrap();
+    assert!(!carbon.wait_for(1).is_empty());
+    drop(handle);
+    // Pushes made after the drop see the new value.
+    ticks.inc_by(7);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !carbon
+        .received()
+        .iter()
+        .any(|c| c.starts_with("ticks_total 7.0 "))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no push after the handle was dropped: {:?}",
+            carbon.received()
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // And it goes on.
+    let seen = carbon.received().len();
+    assert!(carbon.wait_for(seen + 2).len() >= seen + 2);
 }
 
 /// Driven by `scripts/e2e-exporters.sh` against a real carbon-cache (ignored otherwise):

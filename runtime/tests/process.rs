@@ -1,11 +1,14 @@
 //! The process collector against this test process's own `/proc` (read here independently,
-//! with `getconf` for clock ticks and page size), against a child process by pid, against a
-//! fixture `/proc` tree (whole expositions), and in the default registry.
+//! with `getconf` for clock ticks and page size), against a child process by pid, through a
+//! pid file and a pid function read at every scrape (and the counted failure when the pid
+//! names no process), against a fixture `/proc` tree (whole expositions), and in the
+//! default registry.
 #![cfg(all(feature = "process", target_os = "linux"))]
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::Ordering;
 
 use promenade::process::{unregister_default, ProcessCollector, ProcessStats};
 use promenade::{default_registry, Registry};
@@ -306,7 +309,7 @@ myapp_process_resident_memory_bytes 6144000
 myapp_process_virtual_memory_bytes 56274944
 # HELP myapp_process_virtual_memory_max_bytes Maximum amount of virtual memory available in bytes.
 # TYPE myapp_process_virtual_memory_max_bytes gauge
-myapp_process_virtual_memory_max_bytes 18446744073709551615
+myapp_process_virtual_memory_max_bytes 1.8446744073709552e19
 # HELP myapp_process_open_fds Number of open file descriptors.
 # TYPE myapp_process_open_fds gauge
 myapp_process_open_fds 5
@@ -390,9 +393,210 @@ fn unreadable_values_are_left_out() {
             None
         );
     }
+    // A process that does not exist is a counted failure (see `a_pid_file_is_read_at_every_scrape`).
     let gone = Registry::new();
     gone.register(ProcessCollector::for_pid(u32::MAX)).unwrap();
-    assert_eq!(promenade::encoding::text::encode_to_string(&gone), "");
+    assert_eq!(
+        promenade::encoding::text::encode_to_string(&gone),
+        "# HELP promenade_collector_failures_total Scrapes at which a collector panicked or returned an error (its families were left out).\n\
+         # TYPE promenade_collector_failures_total counter\n\
+         promenade_collector_failures_total{collector=\"promenade::process::ProcessCollector\"} 1\n"
+    );
+}
+
+/// What client_golang exposes for an unlimited address space (its procfs reads
+/// `unlimited` as `u64::MAX`, sent as a float): the same `f64`, which survives
+/// encode → parse → encode; the stats keep the exact integer.
+#[test]
+fn an_unlimited_limit_is_the_float_client_golang_exposes() {
+    let dir = fixture("unlimited");
+    let registry = Registry::new();
+    let collector = ProcessCollector::for_pid(26231).proc_root(dir.path());
+    assert_eq!(collector.read().virtual_memory_max_bytes, Some(u64::MAX));
+    registry.register(collector).unwrap();
+    let text = promenade::encoding::text::encode_to_string(&registry);
+    assert!(
+        text.contains("\nprocess_virtual_memory_max_bytes 1.8446744073709552e19\n"),
+        "{text}"
+    );
+    // A limited one stays an integer.
+    assert!(text.contains("\nprocess_max_fds 2048\n"), "{text}");
+    // Go spells it `1.8446744073709552e+19`: the same value.
+    assert_eq!(
+        "1.8446744073709552e+19".parse::<f64>().unwrap(),
+        u64::MAX as f64
+    );
+    assert_eq!(
+        registry.get_sample_value("process_virtual_memory_max_bytes", &[]),
+        Some(18446744073709551615u64 as f64)
+    );
+    // encode → parse → encode keeps the line (the integer `18446744073709551615` would
+    // come back as this float).
+    let families = promenade::parse::text(&text).unwrap();
+    let again = Registry::new();
+    again.register(Replay(families)).unwrap();
+    let text = promenade::encoding::text::encode_to_string(&again);
+    assert!(
+        text.contains("\nprocess_virtual_memory_max_bytes 1.8446744073709552e19\n"),
+        "{text}"
+    );
+}
+
+/// Parsed families sent back to a registry.
+struct Replay(Vec<promenade::parse::MetricFamily>);
+
+impl promenade::Collector for Replay {
+    fn describe(&self) -> Vec<promenade::registry::Descriptor> {
+        Vec::new()
+    }
+    fn collect(&self, sink: &mut dyn promenade::registry::Sink) {
+        let _ = self.try_collect(sink);
+    }
+    fn try_collect(
+        &self,
+        sink: &mut dyn promenade::registry::Sink,
+    ) -> Result<(), promenade::registry::CollectError> {
+        for family in &self.0 {
+            family.collect_into(sink)?;
+        }
+        Ok(())
+    }
+}
+
+/// A scrape's count of the process collector's failures (it is the only collector of
+/// these registries), and why it last failed.
+fn failures(
+    got: &HashMap<String, f64>,
+    registry: &Registry,
+    registration: promenade::registry::Registration,
+) -> (f64, Option<String>) {
+    let n = got
+        .get("promenade_collector_failures_total")
+        .copied()
+        .unwrap_or(0.0);
+    (n, registry.last_failure(registration))
+}
+
+#[test]
+fn a_pid_file_is_read_at_every_scrape() {
+    let dir = TempDir::new("pidfile");
+    let pid_file = dir.path().join("daemon.pid");
+    std::fs::write(&pid_file, format!("{}\n", std::process::id())).unwrap();
+    let registry = Registry::new();
+    let registration = registry
+        .register(
+            ProcessCollector::new()
+                .pid_file(&pid_file)
+                .namespace("daemon")
+                .unwrap(),
+        )
+        .unwrap();
+    let start = ProcessCollector::new().read().start_time_seconds.unwrap();
+
+    // The file names this test process.
+    let (text, got) = scrape(&registry);
+    assert_eq!(got["daemon_process_start_time_seconds"], start, "{text}");
+    assert!(got["daemon_process_threads"] >= 1.0);
+    assert_eq!(failures(&got, &registry, registration), (0.0, None));
+
+    // It now names a pid no process has: no process families, one counted failure that
+    // says which pid and why; the rest of the registry is still served.
+    std::fs::write(&pid_file, u32::MAX.to_string()).unwrap();
+    let (text, got) = scrape(&registry);
+    assert!(!text.contains("daemon_process_"), "{text}");
+    assert_eq!(
+        failures(&got, &registry, registration),
+        (
+            1.0,
+            Some(
+                "the collector returned an error: no process with pid 4294967295 (cannot read /proc/4294967295/stat: No such file or directory (os error 2))"
+                    .to_owned()
+            )
+        )
+    );
+    // Nothing else: the failure counter is the whole scrape.
+    assert_eq!(got.len(), 1, "{text}");
+
+    // Back to a live process: the families return; the count stays.
+    std::fs::write(&pid_file, std::process::id().to_string()).unwrap();
+    let (_, got) = scrape(&registry);
+    assert_eq!(got["daemon_process_start_time_seconds"], start);
+    assert_eq!(failures(&got, &registry, registration).0, 1.0);
+
+    // A pid file that is not a pid, then no pid file at all.
+    std::fs::write(&pid_file, "starting...\n").unwrap();
+    let (text, got) = scrape(&registry);
+    assert!(!text.contains("daemon_process_"), "{text}");
+    assert_eq!(
+        failures(&got, &registry, registration),
+        (
+            2.0,
+            Some(format!(
+                "the collector returned an error: cannot tell which process to collect: pid file {pid_file:?} holds \"starting...\\n\", not a process id"
+            ))
+        )
+    );
+    std::fs::remove_file(&pid_file).unwrap();
+    let (_, got) = scrape(&registry);
+    assert_eq!(
+        failures(&got, &registry, registration),
+        (
+            3.0,
+            Some(format!(
+                "the collector returned an error: cannot tell which process to collect: cannot read pid file {pid_file:?}: No such file or directory (os error 2)"
+            ))
+        )
+    );
+}
+
+#[test]
+fn a_pid_function_is_called_at_every_scrape() {
+    use std::sync::atomic::{AtomicU32, AtomicUsize};
+    use std::sync::Arc;
+    let child = ChildGuard(
+        Command::new("sleep")
+            .arg("30")
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let target = Arc::new(AtomicU32::new(std::process::id()));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (t, c) = (target.clone(), calls.clone());
+    let collector = ProcessCollector::new().pid_fn(move || {
+        c.fetch_add(1, Ordering::SeqCst);
+        Ok(t.load(Ordering::SeqCst))
+    });
+    let registry = Registry::new();
+    registry.register(collector).unwrap();
+    let own = btime() + stat_field("self", 22) / getconf("CLK_TCK");
+    let (_, got) = scrape(&registry);
+    assert_eq!(got["process_start_time_seconds"], own);
+    // The same collector follows the pid it is given next.
+    target.store(child.0.id(), Ordering::SeqCst);
+    let theirs = btime() + stat_field(&child.0.id().to_string(), 22) / getconf("CLK_TCK");
+    let (_, got) = scrape(&registry);
+    assert_eq!(got["process_start_time_seconds"], theirs);
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+
+    // An error of the function is the failure, in its own words.
+    let failing = Registry::new();
+    let registration = failing
+        .register(
+            ProcessCollector::new()
+                .pid_fn(|| Err(std::io::Error::other("the supervisor is not running"))),
+        )
+        .unwrap();
+    assert_eq!(
+        promenade::encoding::text::encode_to_string(&failing),
+        "# HELP promenade_collector_failures_total Scrapes at which a collector panicked or returned an error (its families were left out).\n\
+         # TYPE promenade_collector_failures_total counter\n\
+         promenade_collector_failures_total{collector=\"promenade::process::ProcessCollector\"} 1\n"
+    );
+    assert_eq!(
+        failing.last_failure(registration).as_deref(),
+        Some("the collector returned an error: cannot tell which process to collect: the supervisor is not running")
+    );
 }
 
 #[test]

@@ -672,3 +672,104 @@ fn pushed_bodies_carry_no_sample_timestamps() {
         "# HELP stamped Proxied.\n# TYPE stamped gauge\nstamped 2.0\n"
     );
 }
+
+/// `instance_ip_grouping_key()` (Python's): this host's outward IP address as `instance`,
+/// accepted by the group and sent in the path. A host with no route to the outside gets
+/// an `Err` saying so; the address toward a given peer is always found for loopback.
+#[test]
+fn the_instance_ip_grouping_key_is_this_hosts_address_and_the_group_takes_it() {
+    use promenade::push::{instance_ip_grouping_key, local_ip_toward};
+    use std::net::{IpAddr, Ipv4Addr};
+
+    // Toward a loopback peer, the local end is loopback: no network needed.
+    assert_eq!(
+        local_ip_toward("127.0.0.1:9091").unwrap(),
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    );
+    assert_eq!(
+        local_ip_toward("no port").unwrap_err().kind(),
+        std::io::ErrorKind::InvalidInput
+    );
+
+    let fake = Fake::start(vec![Answer::Raw(OK)]);
+    let (registry, _) = jobs_registry();
+    let instance = match instance_ip_grouping_key() {
+        Ok(key) => {
+            assert_eq!(key.keys().collect::<Vec<_>>(), ["instance"]);
+            let ip: IpAddr = key["instance"].parse().unwrap();
+            // An outward interface's address, never the unspecified one.
+            assert!(!ip.is_unspecified(), "{ip}");
+            let group = Pushgateway::new(&fake.url())
+                .unwrap()
+                .job("batch")
+                .grouping_key(key);
+            group.push(&registry).unwrap();
+            ip.to_string()
+        }
+        Err(e) => {
+            // No default route on this machine: the error says so, in its kind and words.
+            assert!(
+                matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NetworkUnreachable
+                        | std::io::ErrorKind::HostUnreachable
+                        | std::io::ErrorKind::AddrNotAvailable
+                ),
+                "{e:?}"
+            );
+            assert!(
+                e.to_string().starts_with(
+                    "cannot find this host's IP address: no route to the outside (IPv4: "
+                ),
+                "{e}"
+            );
+            // The group still takes a key of the same shape.
+            let key = std::collections::BTreeMap::from([(
+                "instance".to_owned(),
+                local_ip_toward("127.0.0.1:9").unwrap().to_string(),
+            )]);
+            Pushgateway::new(&fake.url())
+                .unwrap()
+                .job("batch")
+                .grouping_key(key)
+                .push(&registry)
+                .unwrap();
+            "127.0.0.1".to_owned()
+        }
+    };
+    let requests = fake.requests();
+    assert!(
+        requests[0].head.starts_with(&format!(
+            "PUT /metrics/job/batch/instance/{} HTTP/1.1\r\n",
+            instance.replace(':', "%3A")
+        )),
+        "{}",
+        requests[0].head
+    );
+}
+
+#[test]
+fn grouping_key_adds_every_label_and_replaces_like_label() {
+    let gateway = Pushgateway::new("http://127.0.0.1:9091").unwrap();
+    let group = gateway
+        .job("backup")
+        .instance("old")
+        .grouping_key([("instance", "db-1"), ("path", "/var/lib")])
+        .grouping_key(std::collections::HashMap::from([(
+            String::from("zone"),
+            String::from("b"),
+        )]));
+    assert_eq!(
+        group.path().unwrap(),
+        "/metrics/job/backup/instance/db-1/path@base64/L3Zhci9saWI=/zone/b"
+    );
+    let err = gateway
+        .job("backup")
+        .grouping_key([("bad-name", "x")])
+        .path()
+        .unwrap_err();
+    assert!(
+        matches!(err, PushError::InvalidGroupingKey { ref label, .. } if label == "bad-name"),
+        "{err}"
+    );
+}

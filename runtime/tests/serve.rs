@@ -2,7 +2,9 @@
 //! plain threads (no async runtime anywhere): exact answers, methods, keep-alive and
 //! pipelining, limits and timeouts against slow or hostile clients, the connection cap
 //! (stalled and idle connections make room; `503` only when all are answering),
-//! authentication, graceful shutdown, and TLS (feature `tls`).
+//! authentication, graceful shutdown, a handle that is dropped (the server keeps serving),
+//! the addresses `serve` takes (a bare port as in Python's `start_http_server(9101)`), and
+//! TLS (feature `tls`).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -731,6 +733,71 @@ fn the_builder_reports_a_missing_or_unusable_address() {
     let first = spawn(Server::builder());
     let err = Server::builder().addr(first.addr()).spawn().unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+}
+
+/// Dropping the handle detaches the server, like `std::thread::JoinHandle` (and like the
+/// Graphite pusher, tests/graphite.rs): it goes on answering scrapes.
+#[test]
+fn dropping_the_handle_keeps_serving() {
+    let (registry, exposition) = jobs_registry();
+    let handle = Server::builder()
+        .shared_registry(registry)
+        .addr("127.0.0.1:0")
+        .spawn()
+        .unwrap();
+    let addr = handle.local_addr();
+    drop(handle);
+    for _ in 0..2 {
+        let r = send(addr, "GET /metrics HTTP/1.0\r\n\r\n");
+        assert_eq!(r.status, 200);
+        assert_eq!(r.body, exposition);
+    }
+}
+
+/// `serve(9101)` as Python's `start_http_server(9101)`: a bare port is every IPv4
+/// interface; addresses are what `ToSocketAddrs` takes. The only bind on every interface
+/// is on a free port, shut down at once.
+#[test]
+fn serve_takes_a_bare_port_or_an_address() {
+    use promenade::serve::ListenAddr;
+    use std::net::{IpAddr, Ipv4Addr};
+    // An integer literal is a `u16` here: this type-checks (not run: port 9101 may be
+    // taken on this machine).
+    let _python_form = || promenade::serve::serve(9101);
+    let _with_registry = || promenade::serve::serve_registry(9101, promenade::default_registry());
+    assert_eq!(
+        9101.listen_addrs().unwrap(),
+        [SocketAddr::from((Ipv4Addr::UNSPECIFIED, 9101))]
+    );
+    let loopback = SocketAddr::from((Ipv4Addr::LOCALHOST, 9101));
+    let owned = String::from("127.0.0.1:9101");
+    let slice = [loopback];
+    let forms: [&dyn ListenAddr; 9] = [
+        &"127.0.0.1:9101",
+        &owned,
+        &loopback,
+        &(IpAddr::V4(Ipv4Addr::LOCALHOST), 9101),
+        &(Ipv4Addr::LOCALHOST, 9101),
+        &("127.0.0.1", 9101),
+        &(String::from("127.0.0.1"), 9101),
+        &&slice[..],
+        &vec![loopback],
+    ];
+    for form in forms {
+        assert_eq!(form.listen_addrs().unwrap(), [loopback]);
+    }
+    let err = "no port here".listen_addrs().unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    // A bare port really serves (port 0 on the builder: a free port, shut down at once).
+    let server = Server::builder().addr(0).spawn().unwrap();
+    assert_eq!(server.local_addr().ip(), IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    assert_ne!(server.local_addr().port(), 0);
+    let r = send(
+        SocketAddr::from((Ipv4Addr::LOCALHOST, server.local_addr().port())),
+        "HEAD /metrics HTTP/1.0\r\n\r\n",
+    );
+    assert_eq!(r.status, 200);
+    server.shutdown();
 }
 
 #[cfg(feature = "tls")]

@@ -76,12 +76,16 @@ use crate::encoding::negotiate;
 use crate::{default_registry, Registry};
 
 /// A `GET` route serving the [default registry](crate::default_registry), in the format
-/// the scraper asks for (see [`render`]).
+/// the scraper asks for (see [`render`]): what the Python client's `make_wsgi_app()` /
+/// `make_asgi_app()` are to a WSGI or ASGI app.
+#[doc(alias = "make_wsgi_app", alias = "make_asgi_app")]
 pub fn metrics<S: Clone + Send + Sync + 'static>() -> MethodRouter<S> {
     get(handler)
 }
 
-/// A `GET` route serving `registry`, in the format the scraper asks for (see [`render`]).
+/// A `GET` route serving `registry`, in the format the scraper asks for (see [`render`]):
+/// the Python client's `make_wsgi_app(registry)` / `make_asgi_app(registry)`.
+#[doc(alias = "make_wsgi_app", alias = "make_asgi_app")]
 pub fn metrics_for<S: Clone + Send + Sync + 'static>(registry: Arc<Registry>) -> MethodRouter<S> {
     get(move |headers: HeaderMap, RawQuery(query): RawQuery| {
         let registry = registry.clone();

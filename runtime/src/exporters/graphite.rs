@@ -24,17 +24,22 @@
 //! let bridge = GraphiteBridge::new("127.0.0.1:2003").prefix("myapp");
 //! bridge.push(promenade::default_registry())?; // once
 //! let running = bridge.start(promenade::default_registry(), Duration::from_secs(60))?;
-//! // … later:
+//! // … later, to stop pushing (dropping `running` would leave the thread pushing):
 //! running.shutdown();
 //! # Ok::<(), std::io::Error>(())
 //! ```
+//!
+//! # Dropping the handle
+//! The background pusher is detached like a [`std::thread::JoinHandle`]'s thread: dropping
+//! its [`GraphiteHandle`] leaves it pushing until the process exits (the Python bridge's
+//! daemon thread does the same). Call [`GraphiteHandle::shutdown`] to stop it. The
+//! stand-alone server behaves alike ([`ServerHandle`](crate::serve::ServerHandle)).
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
 use std::ops::Deref;
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -44,7 +49,8 @@ use crate::Registry;
 /// otherwise (the Python bridge's default, 30 s).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Where and how to send: carbon's address, a prefix, tags or path components.
+/// Where and how to send: carbon's address, a prefix, tags or path components. The Python
+/// client's `GraphiteBridge`.
 #[derive(Debug, Clone)]
 pub struct GraphiteBridge {
     address: String,
@@ -179,9 +185,11 @@ impl GraphiteBridge {
         }))
     }
 
-    /// Pushes `registry` now and then every `interval` from a background thread, until the
-    /// returned handle is shut down or dropped. Ticks missed because a push was slow are
-    /// skipped, not caught up; a failed push is counted and retried at the next tick.
+    /// Pushes `registry` now and then every `interval` from a background thread, until
+    /// [`GraphiteHandle::shutdown`]. Dropping the handle does not stop the thread: it goes
+    /// on pushing until the process exits, like a detached [`std::thread::JoinHandle`] (the
+    /// Python bridge's daemon thread). Ticks missed because a push was slow are skipped,
+    /// not caught up; a failed push is counted and retried at the next tick.
     ///
     /// `registry` is anything that derefs to a [`Registry`] and can move to the thread:
     /// `promenade::default_registry()`, an `Arc<Registry>`, a leaked `&'static Registry`.
@@ -190,9 +198,8 @@ impl GraphiteBridge {
         R: Deref<Target = Registry> + Send + 'static,
     {
         let interval = interval.max(Duration::from_millis(1));
-        let (stop, stopped) = mpsc::channel::<()>();
-        let status = Arc::new(Mutex::new(Status::default()));
-        let theirs = status.clone();
+        let shared = Arc::new(Shared::default());
+        let theirs = shared.clone();
         let thread = std::thread::Builder::new()
             .name("promenade-graphite".into())
             .spawn(move || {
@@ -200,7 +207,7 @@ impl GraphiteBridge {
                 loop {
                     let result = self.push(&registry);
                     {
-                        let mut s = theirs.lock().unwrap_or_else(|e| e.into_inner());
+                        let mut s = theirs.lock();
                         match result {
                             Ok(()) => s.pushed += 1,
                             Err(e) => {
@@ -213,16 +220,14 @@ impl GraphiteBridge {
                     while next <= now {
                         next += interval;
                     }
-                    match stopped.recv_timeout(next - now) {
-                        Err(RecvTimeoutError::Timeout) => {}
-                        Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
+                    if theirs.wait_for_stop(next) {
+                        break;
                     }
                 }
             })?;
         Ok(GraphiteHandle {
-            stop: Some(stop),
             thread: Some(thread),
-            status,
+            shared,
         })
     }
 }
@@ -245,56 +250,86 @@ struct Status {
     pushed: u64,
     failed: u64,
     last_error: Option<String>,
+    stop: bool,
 }
 
-/// The background pusher of [`GraphiteBridge::start`]. [`shutdown`](Self::shutdown) (or
-/// dropping the handle) stops it and waits for the thread to finish; a push in progress
-/// completes first.
+/// What the handle and the thread share: the counts, and the stop flag the thread waits on.
+#[derive(Debug, Default)]
+struct Shared {
+    status: Mutex<Status>,
+    stopped: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Status> {
+        self.status.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits until `deadline` or a stop; whether to stop.
+    fn wait_for_stop(&self, deadline: Instant) -> bool {
+        let mut status = self.lock();
+        while !status.stop {
+            let now = Instant::now();
+            if now >= deadline {
+                return false;
+            }
+            status = match self.stopped.wait_timeout(status, deadline - now) {
+                Ok((guard, _)) => guard,
+                Err(poisoned) => poisoned.into_inner().0,
+            };
+        }
+        true
+    }
+}
+
+/// The background pusher of [`GraphiteBridge::start`]: its counts, and
+/// [`shutdown`](Self::shutdown), which stops it.
+///
+/// Dropping the handle detaches the pusher: it keeps pushing until the process exits, as a
+/// [`std::thread::JoinHandle`]'s thread keeps running (and as
+/// [`ServerHandle`](crate::serve::ServerHandle) keeps serving). Keep the handle and call
+/// `shutdown` to stop it.
+///
+/// ```
+/// use promenade::graphite::GraphiteBridge;
+/// use std::time::Duration;
+///
+/// let carbon = std::net::TcpListener::bind("127.0.0.1:0")?; // accepts, never reads
+/// let handle = GraphiteBridge::new(carbon.local_addr()?.to_string())
+///     .start(std::sync::Arc::new(promenade::Registry::new()), Duration::from_secs(3600))?;
+/// handle.shutdown(); // returns at once, even in the middle of the hour
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct GraphiteHandle {
-    stop: Option<Sender<()>>,
     thread: Option<JoinHandle<()>>,
-    status: Arc<Mutex<Status>>,
+    shared: Arc<Shared>,
 }
 
 impl GraphiteHandle {
     /// How many pushes succeeded so far.
     pub fn pushes(&self) -> u64 {
-        self.lock().pushed
+        self.shared.lock().pushed
     }
 
     /// How many pushes failed so far.
     pub fn failures(&self) -> u64 {
-        self.lock().failed
+        self.shared.lock().failed
     }
 
     /// The error of the most recent failed push.
     pub fn last_error(&self) -> Option<String> {
-        self.lock().last_error.clone()
+        self.shared.lock().last_error.clone()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Status> {
-        self.status.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Stops the background thread and waits for it.
+    /// Stops the background thread and waits for it; a push in progress completes first.
+    /// Nothing is pushed after this returns.
     pub fn shutdown(mut self) {
-        self.stop_and_join();
-    }
-
-    fn stop_and_join(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        self.shared.lock().stop = true;
+        self.shared.stopped.notify_all();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
-    }
-}
-
-impl Drop for GraphiteHandle {
-    fn drop(&mut self) {
-        self.stop_and_join();
     }
 }
 

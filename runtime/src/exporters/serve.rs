@@ -3,6 +3,18 @@
 //! it needs no async runtime.
 //!
 //! ```no_run
+//! // Python's `start_http_server(9101)`: every IPv4 interface, port 9101.
+//! let server = promenade::serve::serve(9101)?;
+//! // Only this machine can scrape it:
+//! let local = promenade::serve::serve("127.0.0.1:9102")?;
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! Dropping a [`ServerHandle`] leaves the server running until the process exits, like a
+//! detached [`std::thread::JoinHandle`] (and like the Python client's daemon thread);
+//! [`ServerHandle::shutdown`] stops it. The Graphite bridge's pusher behaves alike.
+//!
+//! ```no_run
 //! use promenade::serve::Server;
 //!
 //! let server = Server::builder()
@@ -52,7 +64,10 @@
 //! provider does the rest.
 
 use std::io::{self, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
+use std::net::{
+    IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, SocketAddrV4, SocketAddrV6, TcpListener,
+    TcpStream, ToSocketAddrs,
+};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -76,6 +91,93 @@ pub const DEFAULT_MAX_HEADER_BYTES: usize = 8 * 1024;
 /// Default for [`ServerBuilder::max_body_bytes`].
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024;
 
+/// An address to listen on: what [`serve`], [`serve_registry`] and
+/// [`ServerBuilder::addr`] take.
+///
+/// - A bare port, `u16`: `0.0.0.0:<port>`, every IPv4 interface, as the Python client's
+///   `start_http_server(port)` binds by default (and node exporter's `:9100`). Prometheus
+///   usually scrapes from another machine; to be reachable from this one only, name the
+///   loopback address.
+/// - Everything [`ToSocketAddrs`] takes: `"127.0.0.1:9100"`, `"[::]:9100"`,
+///   `"localhost:9100"` (resolved now), a `SocketAddr`, `(IpAddr, u16)`, `("host", u16)`,
+///   `&[SocketAddr]`, and a `Vec<SocketAddr>`; the first address that binds is used.
+///
+/// ```
+/// use promenade::serve::ListenAddr;
+/// use std::net::SocketAddr;
+///
+/// assert_eq!(9101.listen_addrs()?, ["0.0.0.0:9101".parse::<SocketAddr>().unwrap()]);
+/// assert_eq!("127.0.0.1:9101".listen_addrs()?, [SocketAddr::from(([127, 0, 0, 1], 9101))]);
+/// assert!("no port".listen_addrs().is_err());
+/// # Ok::<(), std::io::Error>(())
+/// ```
+///
+/// A port of another integer type is not an address (a `u32` may not be a port):
+///
+/// ```compile_fail
+/// let port: u32 = 9101;
+/// let _ = promenade::serve::serve(port); // `u32` is not an address to listen on
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an address to listen on",
+    label = "expected a port (`u16`) or an address",
+    note = "write a port as a `u16` (`serve(9101)` listens on 0.0.0.0:9101, every interface, like the Python client's `start_http_server(9101)`; `u16::try_from(port)` converts a wider integer), or an address: `serve(\"127.0.0.1:9101\")`, a `SocketAddr`, `(ip, port)`",
+    note = "a generic `impl ToSocketAddrs` is resolved first: `serve(addr.to_socket_addrs()?.collect::<Vec<_>>())`"
+)]
+pub trait ListenAddr {
+    /// The addresses to try binding, in order (a name is resolved here).
+    fn listen_addrs(&self) -> io::Result<Vec<SocketAddr>>;
+}
+
+/// A bare port: every IPv4 interface, as Python's `start_http_server(port)`.
+impl ListenAddr for u16 {
+    fn listen_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        Ok(vec![SocketAddr::from((Ipv4Addr::UNSPECIFIED, *self))])
+    }
+}
+
+impl<T: ListenAddr + ?Sized> ListenAddr for &T {
+    fn listen_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        (**self).listen_addrs()
+    }
+}
+
+impl ListenAddr for [SocketAddr] {
+    fn listen_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        Ok(self.to_vec())
+    }
+}
+
+impl ListenAddr for Vec<SocketAddr> {
+    fn listen_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+        Ok(self.clone())
+    }
+}
+
+/// Everything `ToSocketAddrs` takes, one impl each (a blanket impl would forbid `u16`).
+macro_rules! listen_addr_via_to_socket_addrs {
+    ($($t:ty),* $(,)?) => {$(
+        impl ListenAddr for $t {
+            fn listen_addrs(&self) -> io::Result<Vec<SocketAddr>> {
+                Ok(self.to_socket_addrs()?.collect())
+            }
+        }
+    )*};
+}
+
+listen_addr_via_to_socket_addrs!(
+    str,
+    String,
+    SocketAddr,
+    SocketAddrV4,
+    SocketAddrV6,
+    (IpAddr, u16),
+    (Ipv4Addr, u16),
+    (Ipv6Addr, u16),
+    (&str, u16),
+    (String, u16),
+);
+
 /// The entry point of the configurable server: [`Server::builder`].
 #[derive(Debug)]
 pub struct Server {
@@ -83,7 +185,9 @@ pub struct Server {
 }
 
 impl Server {
-    /// A builder with the defaults: the default registry, no authentication, no TLS.
+    /// A builder with the defaults: the default registry, no authentication, no TLS (the
+    /// Python client's `start_http_server(port, addr, registry, certfile, …)`).
+    #[doc(alias = "start_http_server")]
     pub fn builder() -> ServerBuilder {
         ServerBuilder::default()
     }
@@ -210,12 +314,13 @@ impl std::fmt::Debug for ServerBuilder {
 }
 
 impl ServerBuilder {
-    /// Where to listen (required), e.g. `"127.0.0.1:9100"`; port 0 picks a free port
-    /// (see [`ServerHandle::local_addr`]). A name that does not resolve is reported by
+    /// Where to listen (required), e.g. `"127.0.0.1:9100"`, or a bare port, `9100`, for
+    /// `0.0.0.0:9100` (see [`ListenAddr`]); port 0 picks a free port (see
+    /// [`ServerHandle::local_addr`]). A name that does not resolve is reported by
     /// [`spawn`](Self::spawn).
-    pub fn addr(mut self, addr: impl ToSocketAddrs) -> Self {
-        self.addr = Some(match addr.to_socket_addrs() {
-            Ok(addrs) => Ok(addrs.collect()),
+    pub fn addr(mut self, addr: impl ListenAddr) -> Self {
+        self.addr = Some(match addr.listen_addrs() {
+            Ok(addrs) => Ok(addrs),
             Err(e) => Err((e.kind(), e.to_string())),
         });
         self
@@ -414,8 +519,21 @@ fn reclaimable(table: &[Slot]) -> Option<usize> {
     oldest(Phase::ReadingHead).or_else(|| oldest(Phase::Idle))
 }
 
-/// A running server. Dropping the handle leaves the server running (like the Python
-/// client's daemon thread); call [`shutdown`](Self::shutdown) to stop it.
+/// A running server.
+///
+/// Dropping the handle leaves the server running until the process exits, like a detached
+/// [`std::thread::JoinHandle`] (and like the Python client's daemon thread, or the
+/// Graphite bridge's [`GraphiteHandle`](crate::graphite::GraphiteHandle) when the feature
+/// `graphite` is on); call [`shutdown`](Self::shutdown) to stop it.
+///
+/// ```
+/// let server = promenade::serve::serve("127.0.0.1:0")?;
+/// let addr = server.local_addr();
+/// drop(server);
+/// // still serving
+/// assert!(std::net::TcpStream::connect(addr).is_ok());
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[derive(Debug)]
 pub struct ServerHandle {
     addr: SocketAddr,
@@ -450,19 +568,27 @@ impl ServerHandle {
 }
 
 /// Serves the [default registry](crate::default_registry) at `/metrics` (and at `/`) on
-/// `addr`, from a background thread. [`Server::builder`] offers more.
+/// `addr`, from a background thread: the Python client's `start_http_server`.
+/// [`Server::builder`] offers more.
+///
+/// `addr` is an address (`"127.0.0.1:9100"`) or a bare port: `serve(9100)` listens on
+/// `0.0.0.0:9100`, every IPv4 interface, as `start_http_server(9100)` does (see
+/// [`ListenAddr`]). The server runs until [`ServerHandle::shutdown`], or until the process
+/// exits if the handle is dropped.
 ///
 /// ```no_run
 /// let server = promenade::serve::serve("127.0.0.1:9100").unwrap();
 /// println!("metrics at http://{}/metrics", server.local_addr());
 /// ```
-pub fn serve(addr: impl ToSocketAddrs) -> io::Result<ServerHandle> {
+#[doc(alias = "start_http_server")]
+pub fn serve(addr: impl ListenAddr) -> io::Result<ServerHandle> {
     Server::builder().addr(addr).spawn()
 }
 
 /// Serves `registry` on `addr` from a background thread.
+#[doc(alias = "start_http_server")]
 pub fn serve_registry(
-    addr: impl ToSocketAddrs,
+    addr: impl ListenAddr,
     registry: &'static Registry,
 ) -> io::Result<ServerHandle> {
     Server::builder().addr(addr).registry(registry).spawn()

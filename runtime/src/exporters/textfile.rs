@@ -18,7 +18,7 @@ use crate::Registry;
 static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
 
 /// Writes the exposition of `registry` (text format 0.0.4, no timestamps) to `path`,
-/// atomically.
+/// atomically: the Python client's `write_to_textfile(path, registry)`.
 ///
 /// The text goes to `<path>.<pid>.<n>.tmp` beside `path` (a name the node exporter
 /// ignores: it reads only `*.prom`), is flushed with `fsync`, and the temporary file is
@@ -46,6 +46,7 @@ static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
 /// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
+#[doc(alias = "write_to_textfile")]
 pub fn write_textfile(path: impl AsRef<Path>, registry: &Registry) -> io::Result<()> {
     let path = path.as_ref();
     let file_name = path.file_name().ok_or_else(|| {

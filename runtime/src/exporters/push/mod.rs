@@ -27,6 +27,9 @@
 //! becomes part of the path, sorted by name. Values that are empty or contain `/` travel
 //! as `<name>@base64/<URL-safe base64>` (`=` for the empty value), other values
 //! percent-encoded (a space is `%20`, never `+`, which the gateway would keep as `+`).
+//! [`Group::grouping_key`] adds several labels at once (the Python client's
+//! `grouping_key={…}`); [`instance_ip_grouping_key`] is this host's IP address as
+//! `instance`.
 //!
 //! # Format
 //! The body is always the text format 0.0.4 ([`encoding::text`](crate::encoding::text)),
@@ -54,6 +57,7 @@
 
 mod batch;
 mod http;
+mod instance;
 mod path;
 
 use std::collections::BTreeMap;
@@ -69,6 +73,7 @@ use crate::encoding::text;
 use crate::Registry;
 
 pub use batch::{BatchJob, DURATION_SECONDS, LAST_FAILURE, LAST_SUCCESS, START_TIME};
+pub use instance::{instance_ip_grouping_key, local_ip_toward};
 use path::Endpoint;
 
 /// How long connecting may take, unless [`Pushgateway::connect_timeout`] says otherwise.
@@ -277,6 +282,30 @@ impl Group {
         self.label("instance", value)
     }
 
+    /// Adds (or replaces) every label of `key`: the Python client's `grouping_key={…}`,
+    /// e.g. a map, an array of pairs, or [`instance_ip_grouping_key`]'s answer. Names are
+    /// checked when a request is built, as for [`label`](Self::label).
+    ///
+    /// ```
+    /// use promenade::push::Pushgateway;
+    ///
+    /// let group = Pushgateway::new("http://127.0.0.1:9091")?
+    ///     .job("backup")
+    ///     .grouping_key([("instance", "db-1"), ("zone", "b")]);
+    /// assert_eq!(group.path()?, "/metrics/job/backup/instance/db-1/zone/b");
+    /// # Ok::<(), promenade::push::PushError>(())
+    /// ```
+    pub fn grouping_key<K, V>(mut self, key: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        for (name, value) in key {
+            self.labels.insert(name.into(), value.into());
+        }
+        self
+    }
+
     /// The request path of this group: `/metrics/job/<job>{/<label>/<value>}`, labels
     /// sorted by name (without the gateway URL's path prefix).
     pub fn path(&self) -> Result<String, PushError> {
@@ -286,34 +315,42 @@ impl Group {
         )
     }
 
-    /// `PUT`: the group's metrics become exactly those of `registry`.
+    /// `PUT`: the group's metrics become exactly those of `registry` (the Python client's
+    /// `push_to_gateway`).
+    #[doc(alias = "push_to_gateway")]
     pub fn push(&self, registry: &Registry) -> Result<(), PushError> {
         self.prepare("PUT", Some(registry))?.run()
     }
 
     /// `POST`: families of `registry` replace the group's families of the same name; the
-    /// group's other families stay.
+    /// group's other families stay (the Python client's `pushadd_to_gateway`).
+    #[doc(alias = "pushadd_to_gateway")]
     pub fn push_add(&self, registry: &Registry) -> Result<(), PushError> {
         self.prepare("POST", Some(registry))?.run()
     }
 
-    /// `DELETE`: removes the group from the gateway.
+    /// `DELETE`: removes the group from the gateway (the Python client's
+    /// `delete_from_gateway`).
+    #[doc(alias = "delete_from_gateway")]
     pub fn delete(&self) -> Result<(), PushError> {
         self.prepare("DELETE", None)?.run()
     }
 
     /// [`push`](Self::push) as a future for any executor. `registry` is encoded now; the
     /// request is made when the future is first polled (see the [module docs](self)).
+    #[doc(alias = "push_to_gateway")]
     pub fn push_async(&self, registry: &Registry) -> PushFuture {
         PushFuture::new(self.prepare("PUT", Some(registry)))
     }
 
     /// [`push_add`](Self::push_add) as a future for any executor.
+    #[doc(alias = "pushadd_to_gateway")]
     pub fn push_add_async(&self, registry: &Registry) -> PushFuture {
         PushFuture::new(self.prepare("POST", Some(registry)))
     }
 
     /// [`delete`](Self::delete) as a future for any executor.
+    #[doc(alias = "delete_from_gateway")]
     pub fn delete_async(&self) -> PushFuture {
         PushFuture::new(self.prepare("DELETE", None))
     }
