@@ -37,6 +37,7 @@ inventory::collect!(AutoRegistration);
 /// turn one struct's self-registration off and register it where it belongs. To get the
 /// error as a value instead (to log it, or to serve what could be registered), call
 /// [`try_default_registry`] first.
+#[doc(alias = "REGISTRY")]
 pub fn default_registry() -> &'static Registry {
     match try_default_registry() {
         Ok(registry) => registry,

@@ -205,34 +205,42 @@ macro_rules! builder {
 
 builder!(
     /// A counter family (`x_total`, `x_created`); a name ending in `_total` loses it.
+    #[doc(alias = "CounterMetricFamily")]
     CounterFamily, Counter
 );
 builder!(
     /// A gauge family.
+    #[doc(alias = "GaugeMetricFamily")]
     GaugeFamily, Gauge
 );
 builder!(
     /// A family of unknown type (`untyped` in text 0.0.4).
+    #[doc(alias = "UnknownMetricFamily")]
     UnknownFamily, Unknown
 );
 builder!(
     /// A summary family: count, sum, optional quantiles.
+    #[doc(alias = "SummaryMetricFamily")]
     SummaryFamily, Summary
 );
 builder!(
     /// A histogram family: cumulative buckets, optional sum (with the count).
+    #[doc(alias = "HistogramMetricFamily")]
     HistogramFamily, Histogram
 );
 builder!(
     /// A gauge histogram family: cumulative buckets that can go down, optional `_gsum`.
+    #[doc(alias = "GaugeHistogramMetricFamily")]
     GaugeHistogramFamily, GaugeHistogram
 );
 builder!(
     /// An info family (`x_info{…} 1`); a name ending in `_info` loses it.
+    #[doc(alias = "InfoMetricFamily")]
     InfoFamily, Info
 );
 builder!(
     /// A state set family: one sample per state, in a label named after the family.
+    #[doc(alias = "StateSetMetricFamily")]
     StateSetFamily, StateSet
 );
 

@@ -111,6 +111,7 @@ pub const COLLECTOR_FAILURES_FAMILY: &str = "promenade_collector_failures";
 /// A metric of its own works the same way: `Registry::new()` and
 /// [`register_metric`](Self::register_metric) in the test, the metric handed to the code.
 #[derive(Default)]
+#[doc(alias = "CollectorRegistry")]
 pub struct Registry {
     entries: RwLock<Vec<Entry>>,
     next_id: AtomicU64,
