@@ -616,7 +616,9 @@ fn e2e_pushgateway_step() {
             // elsewhere is inconsistent with it. promenade refuses to register a gauge
             // named `*_total`, so a hand-written collector sends it (the registry does not
             // re-check that rule at scrape time), as another client's push would.
-            registry.register(RawGauge("e2e_zipped_total", 3.0)).unwrap();
+            registry
+                .register(RawGauge("e2e_zipped_total", 3.0))
+                .unwrap();
             let err = gateway.job("e2e_clash").push(&registry).unwrap_err();
             assert_eq!(err.status(), Some(400), "{err}");
             let PushError::Rejected { message, .. } = &err else {
