@@ -60,6 +60,9 @@
 //! Serve it from axum with `.route("/metrics", promenade::axum::metrics())`, or from a
 //! thread of its own with [`serve::serve`]. The README has a tour; `ARCHITECTURE.md` maps the code.
 #![warn(missing_docs)]
+// `unsafe` is forbidden everywhere but in the one module that maps shared memory for
+// multiprocess mode (`multiprocess/map.rs`), which exists only with that feature.
+#![cfg_attr(not(feature = "multiprocess"), forbid(unsafe_code))]
 
 pub mod build_info;
 #[doc = include_str!("../../docs/coming-from-python.md")]
@@ -73,6 +76,7 @@ mod format;
 pub mod function;
 pub mod labels;
 pub mod metrics;
+pub mod multiprocess;
 mod number;
 pub mod parse;
 #[cfg(all(feature = "process", target_os = "linux"))]

@@ -33,6 +33,10 @@ pub struct Descriptor {
     /// The unit (`seconds`, `bytes`), exposed as OpenMetrics' `# UNIT`; set it with
     /// [`with_unit`](Self::with_unit), which checks it against the name.
     pub unit: Option<Cow<'static, str>>,
+    /// How a gauge's values from many processes become one in
+    /// [multiprocess mode](crate::multiprocess); `None` is the default,
+    /// [`GaugeMode::All`](crate::multiprocess::GaugeMode::All). Ignored for other types.
+    pub multiprocess_mode: Option<crate::multiprocess::GaugeMode>,
 }
 
 impl Descriptor {
@@ -60,6 +64,7 @@ impl Descriptor {
             metric_type,
             defined_at: defined_at.into(),
             unit: None,
+            multiprocess_mode: None,
         }
     }
 
@@ -80,6 +85,13 @@ impl Descriptor {
         check_unit(&self.name, self.metric_type, &unit)?;
         self.unit = Some(unit);
         Ok(self)
+    }
+
+    /// Sets how the gauge's values of many processes are aggregated in
+    /// [multiprocess mode](crate::multiprocess) (no effect on other types, or without it).
+    pub fn with_multiprocess_mode(mut self, mode: crate::multiprocess::GaugeMode) -> Self {
+        self.multiprocess_mode = Some(mode);
+        self
     }
 
     /// Every sample name a family with this descriptor can expose.

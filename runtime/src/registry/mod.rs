@@ -447,3 +447,8 @@ impl EncodeLabels for FamilyLabel<'_> {
         out.label_str(self.0, self.1);
     }
 }
+
+/// Multiprocess mode was started: bind the default registry's metrics to this process'
+/// file and serve the aggregate. (The binding lands in the next commit.)
+#[cfg(feature = "multiprocess")]
+pub(crate) fn enter_multiprocess(_mp: &'static crate::multiprocess::Multiprocess) {}
