@@ -18,6 +18,7 @@ pub(crate) const LIMIT: &str = "limit";
 
 // The derives' newer keywords.
 pub(crate) const UNIT: &str = "unit";
+pub(crate) const MULTIPROCESS: &str = "multiprocess";
 pub(crate) const CONST_LABELS: &str = "const_labels";
 pub(crate) const NESTED: &str = "nested";
 pub(crate) const PREFIX: &str = "prefix";

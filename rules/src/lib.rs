@@ -25,6 +25,7 @@ extern crate std;
 
 pub mod buckets;
 mod metric_type;
+pub mod multiprocess;
 pub mod names;
 pub mod samples;
 

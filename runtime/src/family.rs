@@ -125,6 +125,10 @@ pub struct Family<L, M> {
     limit: usize,
     overflow: OnceLock<OpenSeries<M>>,
     overflowed: AtomicU64,
+    /// Multiprocess mode: the family's record in this process' file, once the default
+    /// registry bound it; every series created from then on is bound at creation.
+    #[cfg(feature = "multiprocess")]
+    binding: OnceLock<Arc<crate::multiprocess::FamilyBinding>>,
 }
 
 /// The series of an open family: a map for lookups, a list in insertion order for
@@ -156,6 +160,9 @@ struct Dense<M> {
 struct OpenSeries<M> {
     metric: Arc<M>,
     created: f64,
+    /// Multiprocess mode: its record, marked removed when the series is.
+    #[cfg(feature = "multiprocess")]
+    record: OnceLock<crate::multiprocess::SeriesCells>,
 }
 
 impl<M> OpenSeries<M> {
@@ -163,6 +170,16 @@ impl<M> OpenSeries<M> {
         OpenSeries {
             metric: Arc::new(metric),
             created: unix_now(),
+            #[cfg(feature = "multiprocess")]
+            record: OnceLock::new(),
+        }
+    }
+
+    /// Multiprocess mode: the series leaves the aggregate.
+    fn forget(&self) {
+        #[cfg(feature = "multiprocess")]
+        if let Some(r) = self.record.get() {
+            r.mark_removed();
         }
     }
 }
@@ -365,6 +382,8 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
             limit,
             overflow: OnceLock::new(),
             overflowed: AtomicU64::new(0),
+            #[cfg(feature = "multiprocess")]
+            binding: OnceLock::new(),
         }
     }
 
@@ -397,10 +416,15 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
         self.dense.get_or_init(|| {
             let n = L::CARDINALITY.unwrap_or(0);
             let config = self.config();
-            Dense {
+            let dense = Dense {
                 series: (0..n).map(|_| M::with_config(config)).collect(),
                 created: unix_now(),
+            };
+            #[cfg(feature = "multiprocess")]
+            if let Some(fb) = self.binding.get() {
+                self.bind_dense(fb, &dense.series);
             }
+            dense
         })
     }
 
@@ -436,18 +460,89 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
         }
         if open.order.len() >= self.limit {
             drop(open);
-            self.overflowed.fetch_add(1, Relaxed);
-            let s = self
-                .overflow
-                .get_or_init(|| OpenSeries::new(M::with_config(self.config())));
-            return Series::Shared(s.metric.clone());
+            return self.overflow_series();
         }
         let s = OpenSeries::new(M::with_config(self.config()));
+        #[cfg(feature = "multiprocess")]
+        if let Some(fb) = self.binding.get() {
+            match s
+                .metric
+                .bind_series(fb, &Named(self.label_names(), &labels))
+            {
+                Some(record) => {
+                    let _ = s.record.set(record);
+                }
+                // No room in the file (a full disk): the overflow series, which is.
+                None => {
+                    drop(open);
+                    return self.overflow_series();
+                }
+            }
+        }
         let m = s.metric.clone();
         let labels = Arc::new(labels);
         open.index.insert(labels.clone(), m.clone());
         open.order.push((labels, s));
         Series::Shared(m)
+    }
+
+    #[cold]
+    fn overflow_series(&self) -> Series<'_, M> {
+        self.overflowed.fetch_add(1, Relaxed);
+        let s = self.overflow.get_or_init(|| {
+            let s = OpenSeries::new(M::with_config(self.config()));
+            #[cfg(feature = "multiprocess")]
+            if let Some(fb) = self.binding.get() {
+                if let Some(record) = s
+                    .metric
+                    .bind_series(fb, &OverflowLabels(self.label_names()))
+                {
+                    let _ = s.record.set(record);
+                }
+            }
+            s
+        });
+        Series::Shared(s.metric.clone())
+    }
+
+    /// Multiprocess mode: binds every series of a dense array.
+    #[cfg(feature = "multiprocess")]
+    fn bind_dense(&self, fb: &crate::multiprocess::FamilyBinding, series: &[M]) {
+        let names = self.label_names();
+        for (i, m) in series.iter().enumerate() {
+            if let Some(l) = L::from_index(i) {
+                m.bind_series(fb, &Named(names, &l));
+            }
+        }
+    }
+
+    /// Multiprocess mode: the default registry binds this family (at registration): the
+    /// series that exist now move to this process' file, and later ones are bound as
+    /// they are created.
+    #[cfg(feature = "multiprocess")]
+    pub(crate) fn bind(&self, fb: Arc<crate::multiprocess::FamilyBinding>) {
+        if self.binding.set(fb.clone()).is_err() {
+            return; // bound already (registered twice)
+        }
+        if self.is_dense() {
+            if let Some(dense) = self.dense.get() {
+                self.bind_dense(&fb, &dense.series);
+            }
+            return;
+        }
+        let names = self.label_names();
+        let open = self.open.read().unwrap_or_else(|e| e.into_inner());
+        for (l, s) in &open.order {
+            if let Some(record) = s.metric.bind_series(&fb, &Named(names, &**l)) {
+                let _ = s.record.set(record);
+            }
+        }
+        drop(open);
+        if let Some(s) = self.overflow.get() {
+            if let Some(record) = s.metric.bind_series(&fb, &OverflowLabels(names)) {
+                let _ = s.record.set(record);
+            }
+        }
     }
 
     /// Removes the series of `labels`; `true` if there was one.
@@ -467,7 +562,7 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
             return false;
         };
         if let Some(at) = open.order.iter().position(|(l, _)| Arc::ptr_eq(l, &key)) {
-            open.order.remove(at);
+            open.order.remove(at).1.forget();
         }
         true
     }
@@ -508,10 +603,11 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
         let mut open = self.open.write().unwrap_or_else(|e| e.into_inner());
         let Open { index, order } = &mut *open;
         let before = order.len();
-        order.retain(|(l, _)| {
+        order.retain(|(l, s)| {
             let remove = matches(l);
             if remove {
                 index.remove(&**l);
+                s.forget();
             }
             !remove
         });
@@ -525,7 +621,8 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
             self.dense().iter().for_each(M::reset);
             return;
         }
-        *self.open.write().unwrap_or_else(|e| e.into_inner()) = Open::default();
+        let old = std::mem::take(&mut *self.open.write().unwrap_or_else(|e| e.into_inner()));
+        old.order.iter().for_each(|(_, s)| s.forget());
         if let Some(s) = self.overflow.get() {
             s.metric.reset();
         }
@@ -762,14 +859,19 @@ mod tests {
     fn bytes_per_series() {
         use crate::{Gauge, Histogram, DEFAULT_BUCKETS};
         use std::mem::size_of;
-        assert_eq!(size_of::<Counter>(), 8);
-        assert_eq!(size_of::<Gauge>(), 8);
+        // With the `multiprocess` feature every value also carries the pointer to its
+        // cells in the mapped file (null until bound): 8 bytes more, 16 for a histogram's
+        // or summary's (pointer and length).
+        let mp = if cfg!(feature = "multiprocess") { 8 } else { 0 };
+        assert_eq!(size_of::<Counter>(), 8 + mp);
+        assert_eq!(size_of::<Gauge>(), 8 + mp);
         // The struct (buckets, counts, sum, creation time, the lazily allocated exemplar
         // slots), plus one 8-byte bucket counter per bound and one for +Inf on the heap.
-        assert_eq!(size_of::<Histogram>(), 72);
-        // count, sum, creation time, and the quantile window's box (null without one).
-        assert_eq!(size_of::<crate::Summary>(), 32);
-        assert_eq!(size_of::<crate::CounterWithExemplar>(), 64);
+        assert_eq!(size_of::<Histogram>(), 72 + 2 * mp);
+        // count, sum, creation time, and the quantile window's box (null without one);
+        // the count lives on the heap, as a histogram's one bucket.
+        assert_eq!(size_of::<crate::Summary>(), 40 + 2 * mp);
+        assert_eq!(size_of::<crate::CounterWithExemplar>(), 64 + mp);
         assert_eq!((DEFAULT_BUCKETS.len() + 1) * 8, 120);
     }
 

@@ -8,7 +8,7 @@ use crate::ctxt::{
 };
 use crate::symbol::{
     BUCKETS, CALLBACK, CONST_LABELS, CRATE, FAMILIES, HELP, LABELS, LIMIT, MAX_SERIES, METRIC,
-    METRICS, NAME, NAMESPACE, NESTED, PREFIX, SELF_REGISTER, SUBSYSTEM, UNIT, UTF8,
+    METRICS, MULTIPROCESS, NAME, NAMESPACE, NESTED, PREFIX, SELF_REGISTER, SUBSYSTEM, UNIT, UTF8,
 };
 
 const CONTAINER_KEYS: &[&str] = &[
@@ -22,7 +22,17 @@ const CONTAINER_KEYS: &[&str] = &[
 const LIMIT_FORM: &str =
     "`limit` takes a number of series, like `limit = 100` (or a `usize` constant)";
 const FIELD_KEYS: &[&str] = &[
-    NAME, HELP, UNIT, BUCKETS, LIMIT, LABELS, CALLBACK, NESTED, PREFIX, UTF8,
+    NAME,
+    HELP,
+    UNIT,
+    BUCKETS,
+    LIMIT,
+    LABELS,
+    CALLBACK,
+    NESTED,
+    PREFIX,
+    UTF8,
+    MULTIPROCESS,
 ];
 
 /// `#[metrics(namespace = "...", subsystem = "...", const_labels(k = "v", ...),
@@ -168,6 +178,9 @@ pub(crate) struct Field {
     pub(crate) name: Option<syn::LitStr>,
     pub(crate) help: Option<syn::LitStr>,
     pub(crate) unit: Option<syn::LitStr>,
+    /// `multiprocess = "livesum"`: a gauge's mode in multiprocess mode, with its index in
+    /// `promenade_rules::multiprocess::GAUGE_MODES` (checked here).
+    pub(crate) multiprocess: Option<(syn::LitStr, usize)>,
     /// The bounds as written (a list, `linear(..)`, `exponential(..)`, a constant's
     /// path); `valid` reads them.
     pub(crate) buckets: Option<syn::Expr>,
@@ -195,6 +208,7 @@ impl Field {
         let mut name = Attr::none(NAME);
         let mut help = Attr::none(HELP);
         let mut unit = Attr::none(UNIT);
+        let mut multiprocess = Attr::none(MULTIPROCESS);
         let mut buckets = Attr::none(BUCKETS);
         let mut limit = Attr::none(LIMIT);
         let mut callback = Attr::none(CALLBACK);
@@ -222,6 +236,8 @@ impl Field {
                 parse_str(cx, meta, &mut help, "Requests served.")
             } else if meta.path.is_ident(UNIT) {
                 parse_str(cx, meta, &mut unit, "seconds")
+            } else if meta.path.is_ident(MULTIPROCESS) {
+                parse_str(cx, meta, &mut multiprocess, "livesum")
             } else if meta.path.is_ident(PREFIX) {
                 parse_str(cx, meta, &mut prefix, "db")
             } else if meta.path.is_ident(NESTED) {
@@ -283,10 +299,29 @@ impl Field {
                 unknown_key(cx, meta, METRIC, FIELD_KEYS, hint)
             }
         });
+        let multiprocess = multiprocess.get().and_then(|lit: syn::LitStr| {
+            let value = lit.value();
+            match promenade_rules::multiprocess::gauge_mode(&value) {
+                Some(i) => Some((lit, i)),
+                None => {
+                    let modes = promenade_rules::multiprocess::GAUGE_MODES
+                        .iter()
+                        .map(|m| format!("\"{m}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    cx.error_spanned_by(
+                        &lit,
+                        format!("unknown multiprocess mode \"{value}\": a gauge's mode is one of {modes}"),
+                    );
+                    None
+                }
+            }
+        });
         Field {
             name: name.get(),
             help: help.get(),
             unit: unit.get(),
+            multiprocess,
             buckets: buckets.get(),
             limit: limit.get(),
             callback: callback.get(),

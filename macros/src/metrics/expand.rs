@@ -50,16 +50,24 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
         let (type_const, name_const, at_const) = (&c.ty, &c.name, &c.at);
         let help = &f.help;
         let new = quote!(#private::Descriptor::new(#name_const, #help, #type_const, #at_const));
-        match &f.unit {
-            // Exposed as OpenMetrics' `# UNIT`; the name already ends with it.
-            Some(unit) => quote!({
-                let mut __promenade_descriptor = #new;
-                __promenade_descriptor.unit =
-                    ::core::option::Option::Some(::core::convert::From::from(#unit));
-                __promenade_descriptor
-            }),
-            None => new,
+        // Exposed as OpenMetrics' `# UNIT`; the name already ends with it.
+        let unit = f.unit.as_ref().map(|unit| {
+            quote!(__promenade_descriptor.unit =
+                ::core::option::Option::Some(::core::convert::From::from(#unit));)
+        });
+        let mode = f.multiprocess.as_ref().map(|(_, i)| {
+            quote!(__promenade_descriptor.multiprocess_mode =
+                ::core::option::Option::Some(#private::GaugeMode::ALL[#i]);)
+        });
+        if unit.is_none() && mode.is_none() {
+            return new;
         }
+        quote!({
+            let mut __promenade_descriptor = #new;
+            #unit
+            #mode
+            __promenade_descriptor
+        })
     };
 
     let describes = s.members.iter().enumerate().map(|(i, m)| match m {
@@ -500,6 +508,17 @@ fn const_checks(s: &Checked<'_>, private: &TokenStream) -> Vec<TokenStream> {
                 #panic
             };
         });
+        if let Some((mode, _)) = &f.multiprocess {
+            let message = format!(
+                "field `{member}` is not a gauge: only gauges have a multiprocess mode (counters, histograms and summaries are summed over processes); remove `multiprocess = {}`",
+                quote!(#mode)
+            );
+            checks.push(check(
+                mode.span(),
+                quote!(!#private::is_gauge(#type_const)),
+                &message,
+            ));
+        }
         if let Some(unit) = &f.unit {
             let message = format!(
                 "field `{member}` is an info or state set metric, which cannot have a unit; remove `unit = {}`",

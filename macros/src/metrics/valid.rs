@@ -49,6 +49,8 @@ pub(crate) struct Field<'a> {
     pub(crate) help: String,
     /// `unit = "..."`, for the const check that the type takes one.
     pub(crate) unit: Option<syn::LitStr>,
+    /// `multiprocess = "..."`: the literal and the mode's index.
+    pub(crate) multiprocess: Option<(syn::LitStr, usize)>,
     /// The bounds, if `buckets` was given (known: the finite ones, a trailing infinity
     /// dropped; or a constant, checked at compile time by the expansion).
     pub(crate) buckets: Option<crate::buckets::Bounds>,
@@ -489,6 +491,7 @@ fn field<'a>(cx: &mut Ctxt, prefix: &Prefix, families_below: bool, f: ast::Field
         name_span,
         help,
         unit: f.attrs.unit.clone(),
+        multiprocess: f.attrs.multiprocess.clone(),
         buckets,
         limit: f.attrs.limit.clone(),
         callback: f.attrs.callback.clone(),

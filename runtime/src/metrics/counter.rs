@@ -1,6 +1,5 @@
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-
-use super::{atomic_f64_add, created, CreatedAt, ExemplarCell, ExemplarLabels, Metric};
+use super::cell::Value;
+use super::{created, CreatedAt, ExemplarCell, ExemplarLabels, Metric};
 use crate::metrics::Exemplar;
 use crate::Error;
 
@@ -28,21 +27,21 @@ use crate::Error;
 /// ```
 #[derive(Debug, Default)]
 pub struct Counter {
-    value: AtomicU64,
+    value: Value<1>,
 }
 
 impl Counter {
     /// A counter at zero. `const`, so it can initialise a `static`.
     pub const fn new() -> Self {
         Counter {
-            value: AtomicU64::new(0),
+            value: Value::new(0),
         }
     }
 
     /// Adds one.
     #[inline]
     pub fn inc(&self) {
-        self.value.fetch_add(1, Relaxed);
+        self.value.add(1);
     }
 
     /// Adds `v`, a whole number (`u64`): the Python client's `inc(amount)`.
@@ -64,18 +63,18 @@ impl Counter {
     #[doc(alias = "inc")]
     #[inline]
     pub fn inc_by(&self, v: impl CounterIncrement) {
-        self.value.fetch_add(v.amount(), Relaxed);
+        self.value.add(v.amount());
     }
 
     /// The current total.
     #[inline]
     pub fn get(&self) -> u64 {
-        self.value.load(Relaxed)
+        self.value.load()
     }
 
     /// Sets the total back to zero and renews the creation time (`_created`).
     pub fn reset(&self) {
-        self.value.store(0, Relaxed);
+        self.value.store(0);
         created::note_reset(self.addr());
     }
 
@@ -103,6 +102,14 @@ impl Metric for Counter {
     }
     fn reset(&self) {
         Counter::reset(self)
+    }
+    #[cfg(feature = "multiprocess")]
+    fn bind_series(
+        &self,
+        family: &crate::multiprocess::FamilyBinding,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        self.bind_cells(family, labels)
     }
 }
 
@@ -157,7 +164,7 @@ mod sealed {
 /// ```
 #[derive(Debug)]
 pub struct CounterWithExemplar {
-    value: AtomicU64,
+    value: Value<1>,
     created: CreatedAt,
     exemplar: ExemplarCell,
 }
@@ -166,7 +173,7 @@ impl CounterWithExemplar {
     /// A counter at zero, created now.
     pub fn new() -> Self {
         CounterWithExemplar {
-            value: AtomicU64::new(0),
+            value: Value::new(0),
             created: CreatedAt::now(),
             exemplar: ExemplarCell::default(),
         }
@@ -175,7 +182,7 @@ impl CounterWithExemplar {
     /// Adds one.
     #[inline]
     pub fn inc(&self) {
-        self.value.fetch_add(1, Relaxed);
+        self.value.add(1);
     }
 
     /// Adds `v`, a whole number (`u64`; as [`Counter::inc_by`], a float is a compile
@@ -183,20 +190,20 @@ impl CounterWithExemplar {
     #[doc(alias = "inc")]
     #[inline]
     pub fn inc_by(&self, v: impl CounterIncrement) {
-        self.value.fetch_add(v.amount(), Relaxed);
+        self.value.add(v.amount());
     }
 
     /// Adds `v` and keeps `labels` (with `v` and the current time) as the exemplar,
     /// replacing the previous one.
     pub fn inc_with_exemplar(&self, v: u64, labels: &ExemplarLabels) {
-        self.value.fetch_add(v, Relaxed);
+        self.value.add(v);
         self.exemplar.store(labels, v as f64);
     }
 
     /// The current total.
     #[inline]
     pub fn get(&self) -> u64 {
-        self.value.load(Relaxed)
+        self.value.load()
     }
 
     /// When the counter was created or last reset, in seconds since the epoch.
@@ -211,7 +218,7 @@ impl CounterWithExemplar {
 
     /// Sets the total back to zero, forgets the exemplar and records a new creation time.
     pub fn reset(&self) {
-        self.value.store(0, Relaxed);
+        self.value.store(0);
         self.exemplar.clear();
         self.created.reset();
     }
@@ -235,6 +242,14 @@ impl Metric for CounterWithExemplar {
     fn reset(&self) {
         CounterWithExemplar::reset(self)
     }
+    #[cfg(feature = "multiprocess")]
+    fn bind_series(
+        &self,
+        family: &crate::multiprocess::FamilyBinding,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        self.bind_cells(family, labels)
+    }
 }
 
 /// A monotonically increasing total that also takes fractional increments
@@ -249,21 +264,21 @@ impl Metric for CounterWithExemplar {
 /// ```
 #[derive(Debug, Default)]
 pub struct FloatCounter {
-    bits: AtomicU64,
+    bits: Value<1>,
 }
 
 impl FloatCounter {
     /// A counter at zero.
     pub const fn new() -> Self {
         FloatCounter {
-            bits: AtomicU64::new(0),
+            bits: Value::new(0),
         }
     }
 
     /// Adds one.
     #[inline]
     pub fn inc(&self) {
-        atomic_f64_add(&self.bits, 1.0);
+        self.bits.add_f64(1.0);
     }
 
     /// Adds `v`. A negative or NaN `v` is refused with [`Error::InvalidValue`]: a counter
@@ -272,7 +287,7 @@ impl FloatCounter {
     #[inline]
     pub fn inc_by(&self, v: f64) -> Result<(), Error> {
         if v >= 0.0 {
-            atomic_f64_add(&self.bits, v);
+            self.bits.add_f64(v);
             Ok(())
         } else {
             Err(Error::InvalidValue(
@@ -283,13 +298,13 @@ impl FloatCounter {
 
     /// The current total.
     pub fn get(&self) -> f64 {
-        f64::from_bits(self.bits.load(Relaxed))
+        f64::from_bits(self.bits.load())
     }
 
     /// Sets the total back to zero and renews the creation time (`_created`, see
     /// [`Counter`'s](Counter#_created)).
     pub fn reset(&self) {
-        self.bits.store(0, Relaxed);
+        self.bits.store(0);
         created::note_reset(self.addr());
     }
 
@@ -318,6 +333,14 @@ impl Metric for FloatCounter {
     fn reset(&self) {
         FloatCounter::reset(self)
     }
+    #[cfg(feature = "multiprocess")]
+    fn bind_series(
+        &self,
+        family: &crate::multiprocess::FamilyBinding,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        self.bind_cells(family, labels)
+    }
 }
 
 #[cfg(test)]
@@ -326,10 +349,12 @@ mod tests {
 
     #[test]
     fn unlabelled_counter_is_one_atomic() {
-        assert_eq!(size_of::<Counter>(), 8);
-        assert_eq!(size_of::<FloatCounter>(), 8);
+        // With the `multiprocess` feature, and the pointer to its cell in the file.
+        let mp = if cfg!(feature = "multiprocess") { 8 } else { 0 };
+        assert_eq!(size_of::<Counter>(), 8 + mp);
+        assert_eq!(size_of::<FloatCounter>(), 8 + mp);
         // total + creation time + the exemplar slot (a futex mutex, poison flag, Option).
-        assert_eq!(size_of::<CounterWithExemplar>(), 64);
+        assert_eq!(size_of::<CounterWithExemplar>(), 64 + mp);
     }
 
     #[test]
@@ -340,5 +365,56 @@ mod tests {
         c.inc_by(0.25).unwrap();
         c.inc();
         assert_eq!(c.get(), 1.25);
+    }
+}
+
+#[cfg(feature = "multiprocess")]
+mod bind {
+    use super::*;
+    use crate::labels::EncodeLabels;
+    use crate::multiprocess::{bind::Shape, format::ValueKind, FamilyBinding, SeriesCells};
+
+    fn bind(
+        value: &Value<1>,
+        kind: ValueKind,
+        family: &FamilyBinding,
+        labels: &dyn EncodeLabels,
+    ) -> Option<SeriesCells> {
+        let shape = Shape {
+            value_kind: kind,
+            bounds: &[],
+            extra: &[],
+        };
+        let cells = family.series(labels, shape, &[0])?;
+        value.bind(cells.cells, kind == ValueKind::Float, false);
+        Some(cells)
+    }
+
+    impl Counter {
+        pub(crate) fn bind_cells(
+            &self,
+            family: &FamilyBinding,
+            labels: &dyn EncodeLabels,
+        ) -> Option<SeriesCells> {
+            bind(&self.value, ValueKind::Int, family, labels)
+        }
+    }
+    impl CounterWithExemplar {
+        pub(crate) fn bind_cells(
+            &self,
+            family: &FamilyBinding,
+            labels: &dyn EncodeLabels,
+        ) -> Option<SeriesCells> {
+            bind(&self.value, ValueKind::Int, family, labels)
+        }
+    }
+    impl FloatCounter {
+        pub(crate) fn bind_cells(
+            &self,
+            family: &FamilyBinding,
+            labels: &dyn EncodeLabels,
+        ) -> Option<SeriesCells> {
+            bind(&self.bits, ValueKind::Float, family, labels)
+        }
     }
 }

@@ -1,9 +1,9 @@
 use std::fmt;
 use std::ops::Deref;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::{atomic_f64_add, Metric};
+use super::cell::Value;
+use super::Metric;
 use crate::family::Series;
 
 /// A value that goes up and down, an `f64` stored as bits in one atomic.
@@ -21,14 +21,14 @@ use crate::family::Series;
 /// ```
 #[derive(Debug, Default)]
 pub struct Gauge {
-    bits: AtomicU64,
+    bits: Value<2>,
 }
 
 impl Gauge {
     /// A gauge at zero.
     pub const fn new() -> Self {
         Gauge {
-            bits: AtomicU64::new(0),
+            bits: Value::new(0),
         }
     }
 
@@ -47,19 +47,19 @@ impl Gauge {
     /// Adds `v` (which may be negative).
     #[inline]
     pub fn inc_by(&self, v: f64) {
-        atomic_f64_add(&self.bits, v);
+        self.bits.add_f64(v);
     }
 
     /// Subtracts `v`.
     #[inline]
     pub fn dec_by(&self, v: f64) {
-        atomic_f64_add(&self.bits, -v);
+        self.bits.add_f64(-v);
     }
 
     /// Sets the value.
     #[inline]
     pub fn set(&self, v: f64) {
-        self.bits.store(v.to_bits(), Relaxed);
+        self.bits.store(v.to_bits());
     }
 
     /// Sets the value to the current Unix time in seconds.
@@ -70,7 +70,7 @@ impl Gauge {
     /// The current value.
     #[inline]
     pub fn get(&self) -> f64 {
-        f64::from_bits(self.bits.load(Relaxed))
+        f64::from_bits(self.bits.load())
     }
 
     /// Adds one now and subtracts it again when the returned guard is dropped — on every
@@ -92,50 +92,58 @@ impl Metric for Gauge {
     fn reset(&self) {
         self.set(0.0)
     }
+    #[cfg(feature = "multiprocess")]
+    fn bind_series(
+        &self,
+        family: &crate::multiprocess::FamilyBinding,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        self.bind_cells(family, labels)
+    }
 }
 
 /// A gauge holding an `i64`: one atomic, `fetch_add` for inc/dec.
 #[derive(Debug, Default)]
 pub struct IntGauge {
-    value: AtomicI64,
+    value: Value<2>,
 }
 
 impl IntGauge {
     /// A gauge at zero.
     pub const fn new() -> Self {
         IntGauge {
-            value: AtomicI64::new(0),
+            value: Value::new(0),
         }
     }
 
     /// Adds one.
     #[inline]
     pub fn inc(&self) {
-        self.value.fetch_add(1, Relaxed);
+        self.value.add(1);
     }
 
     /// Subtracts one.
     #[inline]
     pub fn dec(&self) {
-        self.value.fetch_sub(1, Relaxed);
+        self.value.add(1u64.wrapping_neg());
     }
 
     /// Adds `v` (which may be negative).
     #[inline]
     pub fn inc_by(&self, v: i64) {
-        self.value.fetch_add(v, Relaxed);
+        self.value.add(v as u64);
     }
 
     /// Subtracts `v`.
     #[inline]
     pub fn dec_by(&self, v: i64) {
-        self.value.fetch_sub(v, Relaxed);
+        self.value.add((v as u64).wrapping_neg());
     }
 
     /// Sets the value.
     #[inline]
     pub fn set(&self, v: i64) {
-        self.value.store(v, Relaxed);
+        self.value.store(v as u64);
     }
 
     /// Sets the value to the current Unix time in whole seconds.
@@ -146,7 +154,7 @@ impl IntGauge {
     /// The current value.
     #[inline]
     pub fn get(&self) -> i64 {
-        self.value.load(Relaxed)
+        self.value.load() as i64
     }
 
     /// Adds one now and subtracts it again when the returned guard is dropped (the Python
@@ -164,6 +172,14 @@ impl Metric for IntGauge {
     }
     fn reset(&self) {
         self.set(0)
+    }
+    #[cfg(feature = "multiprocess")]
+    fn bind_series(
+        &self,
+        family: &crate::multiprocess::FamilyBinding,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        self.bind_cells(family, labels)
     }
 }
 
@@ -293,5 +309,51 @@ pub(crate) fn unix_now_seconds() -> f64 {
     match SystemTime::now().duration_since(UNIX_EPOCH) {
         Ok(d) => d.as_secs_f64(),
         Err(e) => -e.duration().as_secs_f64(),
+    }
+}
+
+#[cfg(feature = "multiprocess")]
+mod bind {
+    use super::*;
+    use crate::labels::EncodeLabels;
+    use crate::multiprocess::{bind::Shape, format::ValueKind, FamilyBinding, SeriesCells};
+
+    fn bind(
+        value: &Value<2>,
+        kind: ValueKind,
+        family: &FamilyBinding,
+        labels: &dyn EncodeLabels,
+    ) -> Option<SeriesCells> {
+        let shape = Shape {
+            value_kind: kind,
+            bounds: &[],
+            extra: &[],
+        };
+        let cells = family.series(labels, shape, &[0, 0])?;
+        value.bind(
+            cells.cells,
+            kind == ValueKind::Float,
+            family.mode().keeps_write_time(),
+        );
+        Some(cells)
+    }
+
+    impl Gauge {
+        pub(crate) fn bind_cells(
+            &self,
+            family: &FamilyBinding,
+            labels: &dyn EncodeLabels,
+        ) -> Option<SeriesCells> {
+            bind(&self.bits, ValueKind::Float, family, labels)
+        }
+    }
+    impl IntGauge {
+        pub(crate) fn bind_cells(
+            &self,
+            family: &FamilyBinding,
+            labels: &dyn EncodeLabels,
+        ) -> Option<SeriesCells> {
+            bind(&self.value, ValueKind::Signed, family, labels)
+        }
     }
 }

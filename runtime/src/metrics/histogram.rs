@@ -1,8 +1,8 @@
+use super::cell::Counts;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, OnceLock};
 
-use super::{atomic_f64_add, CreatedAt, Exemplar, ExemplarCell, ExemplarLabels, Metric};
+use super::{CreatedAt, Exemplar, ExemplarCell, ExemplarLabels, Metric};
 use crate::Error;
 
 /// The Python client's default bucket bounds (seconds, for request latencies); `+Inf` is
@@ -178,9 +178,8 @@ impl fmt::Debug for Buckets {
 /// pays only for an empty `OnceLock`.
 pub struct Histogram {
     buckets: Buckets,
-    /// One counter per bound plus one for `+Inf`; not cumulative.
-    counts: Box<[AtomicU64]>,
-    sum: AtomicU64,
+    /// One counter per bound plus one for `+Inf` (not cumulative), and the sum.
+    counts: Counts,
     created: CreatedAt,
     exemplars: OnceLock<Box<[ExemplarCell]>>,
 }
@@ -188,13 +187,10 @@ pub struct Histogram {
 impl Histogram {
     /// An empty histogram with these buckets.
     pub fn new(buckets: Buckets) -> Self {
-        let counts = (0..=buckets.bounds.len())
-            .map(|_| AtomicU64::new(0))
-            .collect();
+        let counts = Counts::new(buckets.bounds.len() + 1);
         Histogram {
             buckets,
             counts,
-            sum: AtomicU64::new(0),
             created: CreatedAt::now(),
             exemplars: OnceLock::new(),
         }
@@ -211,8 +207,7 @@ impl Histogram {
     /// Records one observation. NaN is counted in the `+Inf` bucket (and makes the sum NaN).
     #[inline]
     pub fn observe(&self, v: f64) {
-        self.counts[self.bucket_of(v)].fetch_add(1, Relaxed);
-        atomic_f64_add(&self.sum, v);
+        self.counts.record(self.bucket_of(v), v);
     }
 
     /// Records one observation and keeps `labels` (with `v` and the current time) as the
@@ -223,8 +218,7 @@ impl Histogram {
     /// bucket keeps its previous one).
     pub fn observe_with_exemplar(&self, v: f64, labels: &ExemplarLabels) {
         let index = self.bucket_of(v);
-        self.counts[index].fetch_add(1, Relaxed);
-        atomic_f64_add(&self.sum, v);
+        self.counts.record(index, v);
         if !v.is_finite() {
             return;
         }
@@ -266,10 +260,7 @@ impl Histogram {
     /// Empties every bucket, zeroes the sum, forgets the exemplars and records a new
     /// creation time. Observations racing with a reset may land on either side of it.
     pub fn reset(&self) {
-        for c in self.counts.iter() {
-            c.store(0, Relaxed);
-        }
-        self.sum.store(0, Relaxed);
+        self.counts.reset();
         if let Some(cells) = self.exemplars.get() {
             cells.iter().for_each(ExemplarCell::clear);
         }
@@ -297,15 +288,33 @@ impl Histogram {
     pub fn cumulative_into(&self, out: &mut Vec<u64>) {
         out.clear();
         let mut total = 0u64;
-        for c in self.counts.iter() {
-            total += c.load(Relaxed);
+        for i in 0..self.counts.len() {
+            total += self.counts.count(i);
             out.push(total);
         }
     }
 
     /// The sum of all observations.
     pub fn sum(&self) -> f64 {
-        f64::from_bits(self.sum.load(Relaxed))
+        self.counts.sum()
+    }
+
+    /// Multiprocess mode: the counts and sum move to `cells`.
+    #[cfg(feature = "multiprocess")]
+    pub(crate) fn bind_cells(
+        &self,
+        family: &crate::multiprocess::FamilyBinding,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        use crate::multiprocess::{bind::Shape, format::ValueKind};
+        let shape = Shape {
+            value_kind: ValueKind::Int,
+            bounds: self.buckets.bounds(),
+            extra: &[],
+        };
+        let cells = family.series(labels, shape, &self.counts.zero_cells())?;
+        self.counts.bind(cells.cells);
+        Some(cells)
     }
 }
 
@@ -316,6 +325,14 @@ impl Metric for Histogram {
     }
     fn reset(&self) {
         Histogram::reset(self)
+    }
+    #[cfg(feature = "multiprocess")]
+    fn bind_series(
+        &self,
+        family: &crate::multiprocess::FamilyBinding,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        self.bind_cells(family, labels)
     }
 }
 

@@ -4,6 +4,7 @@
 //! or any registry: names and help texts are attached when a metric is registered (or by
 //! `#[derive(Metrics)]`), labels by [`Family`](crate::Family).
 
+mod cell;
 mod counter;
 mod created;
 mod exceptions;
@@ -53,6 +54,20 @@ pub trait Metric: Send + Sync + 'static {
     /// [`Family::remove`](crate::Family::remove) and [`Family::clear`](crate::Family::clear)
     /// use it for the series of a finite family, which always exist.
     fn reset(&self);
+
+    /// Multiprocess mode: gives this series of a family cells in a series record, moving
+    /// in what it recorded; `None` if it stays in the process (a type that cannot live in
+    /// the file, or no room left in it).
+    #[cfg(feature = "multiprocess")]
+    #[doc(hidden)]
+    fn bind_series(
+        &self,
+        family: &crate::multiprocess::FamilyBinding,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        let _ = (family, labels);
+        None
+    }
 }
 
 /// The kind of a metric family, as exposed in `# TYPE` lines.
@@ -149,11 +164,21 @@ impl std::fmt::Display for MetricType {
 /// Atomically adds `v` to an `f64` stored as bits in an `AtomicU64`.
 #[inline]
 pub(crate) fn atomic_f64_add(cell: &std::sync::atomic::AtomicU64, v: f64) {
+    atomic_f64_add_ordered(cell, v, std::sync::atomic::Ordering::Relaxed)
+}
+
+/// [`atomic_f64_add`] whose successful exchange has ordering `order`.
+#[inline]
+pub(crate) fn atomic_f64_add_ordered(
+    cell: &std::sync::atomic::AtomicU64,
+    v: f64,
+    order: std::sync::atomic::Ordering,
+) {
     use std::sync::atomic::Ordering::Relaxed;
     let mut old = cell.load(Relaxed);
     loop {
         let new = (f64::from_bits(old) + v).to_bits();
-        match cell.compare_exchange_weak(old, new, Relaxed, Relaxed) {
+        match cell.compare_exchange_weak(old, new, order, Relaxed) {
             Ok(_) => return,
             Err(current) => old = current,
         }

@@ -1,9 +1,9 @@
+use super::cell::Counts;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{atomic_f64_add, CreatedAt, Metric};
+use super::{CreatedAt, Metric};
 use crate::Error;
 
 /// What a [`Summary`] computes quantiles over: the objectives (`0.5`, `0.9`, `0.99`…), a
@@ -141,8 +141,8 @@ impl Quantiles {
 /// assert_eq!(s.quantile_values(), vec![(0.5, 5.0), (1.0, 9.0)]);
 /// ```
 pub struct Summary {
-    count: AtomicU64,
-    sum: AtomicU64,
+    /// The count (one "bucket") and the sum.
+    counts: Counts,
     created: CreatedAt,
     window: Option<Box<Window>>,
 }
@@ -151,8 +151,7 @@ impl Summary {
     /// A summary of count and sum only.
     pub fn new() -> Self {
         Summary {
-            count: AtomicU64::new(0),
-            sum: AtomicU64::new(0),
+            counts: Counts::new(1),
             created: CreatedAt::now(),
             window: None,
         }
@@ -169,8 +168,7 @@ impl Summary {
     /// Records one observation.
     #[inline]
     pub fn observe(&self, v: f64) {
-        self.count.fetch_add(1, Relaxed);
-        atomic_f64_add(&self.sum, v);
+        self.counts.record(0, v);
         if let Some(w) = &self.window {
             w.observe(v);
         }
@@ -178,12 +176,31 @@ impl Summary {
 
     /// The number of observations.
     pub fn count(&self) -> u64 {
-        self.count.load(Relaxed)
+        self.counts.count(0)
     }
 
     /// The sum of the observations.
     pub fn sum(&self) -> f64 {
-        f64::from_bits(self.sum.load(Relaxed))
+        self.counts.sum()
+    }
+
+    /// Multiprocess mode: the count and sum move to `cells` (the quantiles stay in the
+    /// process: they cannot be summed).
+    #[cfg(feature = "multiprocess")]
+    pub(crate) fn bind_cells(
+        &self,
+        family: &crate::multiprocess::FamilyBinding,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        use crate::multiprocess::{bind::Shape, format::ValueKind};
+        let shape = Shape {
+            value_kind: ValueKind::Int,
+            bounds: &[],
+            extra: &[],
+        };
+        let cells = family.series(labels, shape, &self.counts.zero_cells())?;
+        self.counts.bind(cells.cells);
+        Some(cells)
     }
 
     /// When the summary was created or last reset, in seconds since the epoch.
@@ -214,8 +231,7 @@ impl Summary {
 
     /// Zeroes count and sum, empties the window and records a new creation time.
     pub fn reset(&self) {
-        self.count.store(0, Relaxed);
-        self.sum.store(0, Relaxed);
+        self.counts.reset();
         if let Some(w) = &self.window {
             w.clear();
         }
@@ -250,6 +266,14 @@ impl Metric for Summary {
     }
     fn reset(&self) {
         Summary::reset(self)
+    }
+    #[cfg(feature = "multiprocess")]
+    fn bind_series(
+        &self,
+        family: &crate::multiprocess::FamilyBinding,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        self.bind_cells(family, labels)
     }
 }
 

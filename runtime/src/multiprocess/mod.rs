@@ -98,13 +98,21 @@
 compile_error!("promenade's `multiprocess` feature supports 64-bit Linux only");
 
 #[cfg(feature = "multiprocess")]
-mod format;
+pub(crate) mod bind;
+#[cfg(feature = "multiprocess")]
+pub(crate) mod format;
 #[cfg(feature = "multiprocess")]
 mod map;
 #[cfg(feature = "multiprocess")]
 mod read;
 #[cfg(feature = "multiprocess")]
-mod store;
+pub(crate) mod store;
+#[cfg(feature = "multiprocess")]
+#[doc(hidden)]
+pub use bind::{Binder, FamilyBinding};
+#[cfg(feature = "multiprocess")]
+#[doc(hidden)]
+pub use store::SeriesCells;
 
 #[cfg(feature = "multiprocess")]
 pub(crate) use map::{CellPtr, CellsPtr};
@@ -222,3 +230,22 @@ impl std::fmt::Display for GaugeMode {
 mod api;
 #[cfg(feature = "multiprocess")]
 pub use api::*;
+
+#[cfg(test)]
+mod mode_tests {
+    use super::GaugeMode;
+
+    #[test]
+    fn the_modes_are_the_rules_list_in_order() {
+        let names: Vec<&str> = GaugeMode::ALL.iter().map(|m| m.as_str()).collect();
+        assert_eq!(names, promenade_rules::multiprocess::GAUGE_MODES);
+        for (i, m) in GaugeMode::ALL.iter().enumerate() {
+            assert_eq!(GaugeMode::from_code(m.code()), Some(*m));
+            assert_eq!(usize::from(m.code()), i);
+            assert_eq!(GaugeMode::from_name(m.as_str()), Some(*m));
+        }
+        assert_eq!(GaugeMode::default(), GaugeMode::All);
+        assert!(GaugeMode::LiveSum.live_only() && !GaugeMode::Sum.live_only());
+        assert!(GaugeMode::MostRecent.keeps_write_time());
+    }
+}

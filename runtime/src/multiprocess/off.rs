@@ -14,10 +14,6 @@ impl<const N: usize> CellPtr<N> {
     pub(crate) fn get(&self) -> Option<(&'static [AtomicU64; N], bool)> {
         None
     }
-    #[inline(always)]
-    pub(crate) fn get_seqcst(&self) -> Option<(&'static [AtomicU64; N], bool)> {
-        None
-    }
 }
 
 #[derive(Debug)]
@@ -29,10 +25,6 @@ impl CellsPtr {
     }
     #[inline(always)]
     pub(crate) fn get(&self) -> Option<&'static [AtomicU64]> {
-        None
-    }
-    #[inline(always)]
-    pub(crate) fn get_seqcst(&self) -> Option<&'static [AtomicU64]> {
         None
     }
 }

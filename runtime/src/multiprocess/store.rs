@@ -14,7 +14,8 @@ use super::Error;
 
 /// The cells of one series in this process' file, and its state word.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct SeriesCells {
+#[doc(hidden)]
+pub struct SeriesCells {
     pub(crate) cells: &'static [AtomicU64],
     state: &'static AtomicU64,
 }

@@ -831,6 +831,10 @@ pub trait MetricGroup: Collector + Sized {
             fn registered_at(&self) -> Option<f64> {
                 self.inner.registered_at()
             }
+            #[cfg(feature = "multiprocess")]
+            fn multiprocess_binder(&mut self) -> Option<&mut crate::multiprocess::Binder> {
+                self.inner.multiprocess_binder()
+            }
         }
         self.collect(&mut Renaming {
             inner: sink,
@@ -885,6 +889,13 @@ pub fn with_const_labels(
         fn registered_at(&self) -> Option<f64> {
             self.inner.registered_at()
         }
+        #[cfg(feature = "multiprocess")]
+        fn multiprocess_binder(&mut self) -> Option<&mut crate::multiprocess::Binder> {
+            let labels = self.labels;
+            let binder = self.inner.multiprocess_binder()?;
+            binder.set_const_labels(labels);
+            Some(binder)
+        }
     }
     collect(&mut Prepend {
         inner: sink,
@@ -903,6 +914,11 @@ pub const fn unit_name(
         MetricType::Counter => counter_name,
         _ => other_name,
     }
+}
+
+/// Whether a field of this type takes `multiprocess = "..."`: gauges only.
+pub const fn is_gauge(ty: MetricType) -> bool {
+    matches!(ty, MetricType::Gauge)
 }
 
 /// Whether a family of type `ty` can carry a unit (OpenMetrics forbids it on info and

@@ -29,6 +29,7 @@ pub use crate::function::target::{
 pub use crate::function::FunctionMetrics;
 
 pub use crate::labels::{cardinality_add, cardinality_mul};
+pub use crate::multiprocess::GaugeMode;
 pub use crate::registry::AutoRegistration;
 
 /// String equality usable in const context (for checks the macros generate).

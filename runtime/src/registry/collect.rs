@@ -158,6 +158,14 @@ pub trait Sink {
     fn registered_at(&self) -> Option<f64> {
         None
     }
+
+    /// Multiprocess mode's binding walk: `Some` only in the sink the default registry runs
+    /// a collector through once, at registration. Sinks that wrap another pass it on.
+    #[cfg(feature = "multiprocess")]
+    #[doc(hidden)]
+    fn multiprocess_binder(&mut self) -> Option<&mut crate::multiprocess::Binder> {
+        None
+    }
 }
 
 impl<S: Sink + ?Sized> Sink for &mut S {
@@ -175,6 +183,10 @@ impl<S: Sink + ?Sized> Sink for &mut S {
     }
     fn registered_at(&self) -> Option<f64> {
         (**self).registered_at()
+    }
+    #[cfg(feature = "multiprocess")]
+    fn multiprocess_binder(&mut self) -> Option<&mut crate::multiprocess::Binder> {
+        (**self).multiprocess_binder()
     }
 }
 
@@ -210,14 +222,87 @@ pub trait CollectMetric: Send + Sync {
     fn label_names(&self) -> &[&'static str] {
         &[]
     }
+
+    /// Multiprocess mode: gives this metric cells in a series record of `family` (labels
+    /// `labels`), moving in what it recorded. Metrics that cannot live in the file (a
+    /// callback, your own) keep the default, and stay in the process.
+    #[cfg(feature = "multiprocess")]
+    #[doc(hidden)]
+    fn bind_multiprocess(
+        &self,
+        family: &Arc<crate::multiprocess::FamilyBinding>,
+        labels: &dyn EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        let _ = (family, labels);
+        None
+    }
+}
+
+/// In the binding walk, binds `m` as a series of the family being walked and says so:
+/// the caller then sends no point.
+#[cfg(feature = "multiprocess")]
+#[inline]
+pub(crate) fn bind_walk<M: CollectMetric + ?Sized>(
+    m: &M,
+    labels: &dyn EncodeLabels,
+    sink: &mut dyn Sink,
+) -> bool {
+    let Some(binder) = sink.multiprocess_binder() else {
+        return false;
+    };
+    if let Some(family) = binder.current() {
+        if m.bind_multiprocess(&family, labels).is_some() {
+            binder.mark_bound();
+        }
+    }
+    true
+}
+
+/// `return`s from a `collect_points` in the binding walk, after binding.
+macro_rules! bind_walk {
+    ($self:ident, $labels:ident, $sink:ident) => {
+        #[cfg(feature = "multiprocess")]
+        if bind_walk($self, $labels, $sink) {
+            return;
+        }
+    };
+}
+
+/// How each type binds: those whose numbers can live in the file have `bind_cells`.
+#[cfg(feature = "multiprocess")]
+macro_rules! bind_cells {
+    (CallbackGauge, $self:ident, $family:ident, $labels:ident) => {{
+        let _ = ($family, $labels);
+        None
+    }};
+    (Info, $self:ident, $family:ident, $labels:ident) => {{
+        let _ = ($family, $labels);
+        None
+    }};
+    (GaugeHistogram, $self:ident, $family:ident, $labels:ident) => {{
+        let _ = ($family, $labels);
+        None
+    }};
+    ($ty:ident, $self:ident, $family:ident, $labels:ident) => {
+        $self.bind_cells($family, $labels)
+    };
 }
 
 macro_rules! scalar_collect {
-    ($($ty:ty => $variant:ident($num:ident) as $t:ident),* $(,)?) => {$(
+    ($($ty:ident => $variant:ident($num:ident) as $t:ident),* $(,)?) => {$(
         impl CollectMetric for $ty {
             const TYPE: MetricType = MetricType::$t;
             fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
+                bind_walk!(self, labels, sink);
                 sink.point(labels, Point::$variant(Number::$num(self.get())));
+            }
+            #[cfg(feature = "multiprocess")]
+            fn bind_multiprocess(
+                &self,
+                family: &Arc<crate::multiprocess::FamilyBinding>,
+                labels: &dyn EncodeLabels,
+            ) -> Option<crate::multiprocess::SeriesCells> {
+                bind_cells!($ty, self, family, labels)
             }
         }
     )*};
@@ -229,12 +314,13 @@ scalar_collect!(
 );
 
 macro_rules! counter_collect {
-    ($($ty:ty => $num:ident),* $(,)?) => {$(
+    ($($ty:ident => $num:ident),* $(,)?) => {$(
         impl CollectMetric for $ty {
             const TYPE: MetricType = MetricType::Counter;
             /// An unlabelled counter: created when its collector was registered, or when it
             /// was last reset.
             fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
+                bind_walk!(self, labels, sink);
                 let created = latest(sink.registered_at(), self.reset_time());
                 let value = Number::$num(self.get());
                 sink.point(labels, Point::Counter { value, created });
@@ -245,17 +331,34 @@ macro_rules! counter_collect {
                 let value = Number::$num(self.get());
                 sink.point(labels, Point::Counter { value, created });
             }
+            #[cfg(feature = "multiprocess")]
+            fn bind_multiprocess(
+                &self,
+                family: &Arc<crate::multiprocess::FamilyBinding>,
+                labels: &dyn EncodeLabels,
+            ) -> Option<crate::multiprocess::SeriesCells> {
+                bind_cells!($ty, self, family, labels)
+            }
         }
     )*};
 }
 counter_collect!(Counter => Int, FloatCounter => Float);
 
 macro_rules! ref_collect {
-    ($($ty:ty => $variant:ident as $t:ident),* $(,)?) => {$(
+    ($($ty:ident => $variant:ident as $t:ident),* $(,)?) => {$(
         impl CollectMetric for $ty {
             const TYPE: MetricType = MetricType::$t;
             fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
+                bind_walk!(self, labels, sink);
                 sink.point(labels, Point::$variant(self));
+            }
+            #[cfg(feature = "multiprocess")]
+            fn bind_multiprocess(
+                &self,
+                family: &Arc<crate::multiprocess::FamilyBinding>,
+                labels: &dyn EncodeLabels,
+            ) -> Option<crate::multiprocess::SeriesCells> {
+                bind_cells!($ty, self, family, labels)
             }
         }
     )*};
@@ -285,6 +388,14 @@ impl<S: LabelValue> CollectMetric for Enum<S> {
 impl<L: LabelSet, M: Metric + CollectMetric> CollectMetric for Family<L, M> {
     const TYPE: MetricType = M::TYPE;
     fn collect_points(&self, _labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
+        #[cfg(feature = "multiprocess")]
+        if let Some(binder) = sink.multiprocess_binder() {
+            if let Some(family) = binder.current() {
+                self.bind(family);
+                binder.mark_bound();
+            }
+            return;
+        }
         self.for_each_created(|labels, m, created| m.collect_series(labels, created, sink));
     }
     fn overflow_count(&self) -> Option<u64> {
@@ -309,6 +420,14 @@ impl<M: CollectMetric + ?Sized> CollectMetric for &'static M {
     fn label_names(&self) -> &[&'static str] {
         (**self).label_names()
     }
+    #[cfg(feature = "multiprocess")]
+    fn bind_multiprocess(
+        &self,
+        family: &Arc<crate::multiprocess::FamilyBinding>,
+        labels: &dyn EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        (**self).bind_multiprocess(family, labels)
+    }
 }
 
 impl<M: CollectMetric + ?Sized> CollectMetric for Arc<M> {
@@ -324,6 +443,14 @@ impl<M: CollectMetric + ?Sized> CollectMetric for Arc<M> {
     }
     fn label_names(&self) -> &[&'static str] {
         (**self).label_names()
+    }
+    #[cfg(feature = "multiprocess")]
+    fn bind_multiprocess(
+        &self,
+        family: &Arc<crate::multiprocess::FamilyBinding>,
+        labels: &dyn EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        (**self).bind_multiprocess(family, labels)
     }
 }
 

@@ -93,6 +93,10 @@ fn built() -> &'static Built {
     static BUILT: OnceLock<Built> = OnceLock::new();
     BUILT.get_or_init(|| {
         let registry = Registry::new();
+        #[cfg(feature = "multiprocess")]
+        registry
+            .is_default
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         let errors = inventory::iter::<AutoRegistration>
             .into_iter()
             .filter_map(|item| (item.register)(&registry).err())

@@ -117,6 +117,9 @@ pub struct Registry {
     next_id: AtomicU64,
     /// The size of the last exposition, so the next buffer is allocated once.
     pub(crate) size_hint: std::sync::atomic::AtomicUsize,
+    /// Whether this is the default registry, whose metrics multiprocess mode binds.
+    #[cfg(feature = "multiprocess")]
+    pub(crate) is_default: std::sync::atomic::AtomicBool,
 }
 
 struct Entry {
@@ -129,6 +132,10 @@ struct Entry {
     /// When it was registered (or built, for a derived struct's `global()`), in seconds
     /// since the epoch: the `_created` of its unlabelled counters.
     created: f64,
+    /// Multiprocess mode: the families whose values are in this process' file, which
+    /// the aggregate of every process' file replaces in a scrape.
+    #[cfg(feature = "multiprocess")]
+    hidden: Arc<Mutex<Vec<String>>>,
 }
 
 /// Proof of a registration; give it back to [`Registry::unregister`].
@@ -232,7 +239,18 @@ impl Registry {
             failures: Arc::new(AtomicU64::new(0)),
             last_failure: Arc::default(),
             created,
+            #[cfg(feature = "multiprocess")]
+            hidden: Arc::default(),
         });
+        #[cfg(feature = "multiprocess")]
+        if let Some(mp) = self.binds_multiprocess() {
+            let hidden = entries.last().map(|e| e.hidden.clone()).unwrap_or_default();
+            let collector = entries.last().map(|e| e.collector.clone());
+            drop(entries);
+            if let Some(c) = collector {
+                *hidden.lock().unwrap_or_else(|e| e.into_inner()) = bind_collector(mp, &*c);
+            }
+        }
         Ok(Registration(id))
     }
 
@@ -275,13 +293,29 @@ impl Registry {
     /// [`Info`](crate::Info)).
     pub fn collect(&self, sink: &mut dyn Sink) {
         #[allow(clippy::type_complexity)]
-        let collectors: Vec<(Arc<dyn Collector>, Arc<AtomicU64>, f64, FailureSlot)> = {
+        let collectors: Vec<(
+            Arc<dyn Collector>,
+            Arc<AtomicU64>,
+            f64,
+            FailureSlot,
+            Hidden,
+        )> = {
             let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
             entries
                 .iter()
                 .map(|e| {
                     let slot = e.last_failure.clone();
-                    (e.collector.clone(), e.failures.clone(), e.created, slot)
+                    #[cfg(feature = "multiprocess")]
+                    let hidden = e.hidden.clone();
+                    #[cfg(not(feature = "multiprocess"))]
+                    let hidden = ();
+                    (
+                        e.collector.clone(),
+                        e.failures.clone(),
+                        e.created,
+                        slot,
+                        hidden,
+                    )
                 })
                 .collect()
         };
@@ -294,9 +328,17 @@ impl Registry {
         let mut checked = CheckedSink::new(sink, &reserved);
         // One look at the counters' reset times for the whole scrape.
         crate::metrics::with_reset_snapshot(|| {
-            for (c, failed, created, last_failure) in &collectors {
+            #[cfg_attr(not(feature = "multiprocess"), allow(unused_variables))]
+            for (c, failed, created, last_failure, hidden) in &collectors {
                 checked.begin(*created);
                 let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    #[cfg(feature = "multiprocess")]
+                    {
+                        let hidden = hidden.lock().unwrap_or_else(|e| e.into_inner());
+                        if !hidden.is_empty() {
+                            return c.try_collect(&mut HideFamilies::new(&mut checked, &hidden));
+                        }
+                    }
                     c.try_collect(&mut checked)
                 }));
                 if !checked.end(matches!(outcome, Ok(Ok(())))) {
@@ -448,7 +490,92 @@ impl EncodeLabels for FamilyLabel<'_> {
     }
 }
 
-/// Multiprocess mode was started: bind the default registry's metrics to this process'
-/// file and serve the aggregate. (The binding lands in the next commit.)
 #[cfg(feature = "multiprocess")]
-pub(crate) fn enter_multiprocess(_mp: &'static crate::multiprocess::Multiprocess) {}
+type Hidden = Arc<Mutex<Vec<String>>>;
+#[cfg(not(feature = "multiprocess"))]
+type Hidden = ();
+
+#[cfg(feature = "multiprocess")]
+impl Registry {
+    /// Multiprocess mode, if it is started and this is the default registry.
+    fn binds_multiprocess(&self) -> Option<&'static crate::multiprocess::Multiprocess> {
+        if self.is_default.load(Relaxed) {
+            crate::multiprocess::active()
+        } else {
+            None
+        }
+    }
+}
+
+/// Runs `collector` once through the binding sink: its metrics move to this process'
+/// file; the names of the families that did.
+#[cfg(feature = "multiprocess")]
+fn bind_collector(
+    mp: &'static crate::multiprocess::Multiprocess,
+    collector: &dyn Collector,
+) -> Vec<String> {
+    let mut sink = crate::multiprocess::bind::BindingSink::new(mp);
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        collector.try_collect(&mut sink)
+    }));
+    sink.into_bound()
+}
+
+/// Multiprocess mode was started: bind the default registry's metrics to this process'
+/// file (those registered later are bound as they are), and serve the aggregate of every
+/// process' file in place of the families bound.
+#[cfg(feature = "multiprocess")]
+pub(crate) fn enter_multiprocess(mp: &'static crate::multiprocess::Multiprocess) {
+    let registry = default_registry_unchecked();
+    let entries: Vec<(Arc<dyn Collector>, Hidden)> = registry
+        .entries
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .map(|e| (e.collector.clone(), e.hidden.clone()))
+        .collect();
+    for (c, hidden) in entries {
+        let mut hidden = hidden.lock().unwrap_or_else(|e| e.into_inner());
+        if hidden.is_empty() {
+            *hidden = bind_collector(mp, &*c);
+        }
+    }
+    // The aggregate collector joins here once it lands (`multiprocess::collector`).
+}
+
+/// Leaves out of a scrape the families whose values the multiprocess aggregate shows.
+#[cfg(feature = "multiprocess")]
+struct HideFamilies<'a> {
+    inner: &'a mut dyn Sink,
+    hidden: &'a [String],
+    hiding: bool,
+}
+
+#[cfg(feature = "multiprocess")]
+impl<'a> HideFamilies<'a> {
+    fn new(inner: &'a mut dyn Sink, hidden: &'a [String]) -> Self {
+        HideFamilies {
+            inner,
+            hidden,
+            hiding: false,
+        }
+    }
+}
+
+#[cfg(feature = "multiprocess")]
+impl Sink for HideFamilies<'_> {
+    fn family(&mut self, d: &Descriptor) {
+        self.hiding = self.hidden.iter().any(|h| *h == d.name);
+        if !self.hiding {
+            self.inner.family(d);
+        }
+    }
+    fn point(&mut self, labels: &dyn EncodeLabels, point: Point<'_>) {
+        if !self.hiding {
+            self.inner.point(labels, point);
+        }
+    }
+    fn registered_at(&self) -> Option<f64> {
+        self.inner.registered_at()
+    }
+}

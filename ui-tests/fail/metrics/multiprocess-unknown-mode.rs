@@ -1,0 +1,10 @@
+use promenade::{Gauge, Metrics};
+
+#[derive(Metrics)]
+struct Workers {
+    /// Live workers.
+    #[metric(multiprocess = "livesun")]
+    live: Gauge,
+}
+
+fn main() {}
