@@ -507,7 +507,7 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
 
     /// Multiprocess mode: binds every series of a dense array.
     #[cfg(feature = "multiprocess")]
-    fn bind_dense(&self, fb: &crate::multiprocess::FamilyBinding, series: &[M]) {
+    fn bind_dense(&self, fb: &Arc<crate::multiprocess::FamilyBinding>, series: &[M]) {
         let names = self.label_names();
         for (i, m) in series.iter().enumerate() {
             if let Some(l) = L::from_index(i) {

@@ -106,7 +106,7 @@ impl Metric for Counter {
     #[cfg(feature = "multiprocess")]
     fn bind_series(
         &self,
-        family: &crate::multiprocess::FamilyBinding,
+        family: &std::sync::Arc<crate::multiprocess::FamilyBinding>,
         labels: &dyn crate::labels::EncodeLabels,
     ) -> Option<crate::multiprocess::SeriesCells> {
         self.bind_cells(family, labels)
@@ -245,7 +245,7 @@ impl Metric for CounterWithExemplar {
     #[cfg(feature = "multiprocess")]
     fn bind_series(
         &self,
-        family: &crate::multiprocess::FamilyBinding,
+        family: &std::sync::Arc<crate::multiprocess::FamilyBinding>,
         labels: &dyn crate::labels::EncodeLabels,
     ) -> Option<crate::multiprocess::SeriesCells> {
         self.bind_cells(family, labels)
@@ -336,7 +336,7 @@ impl Metric for FloatCounter {
     #[cfg(feature = "multiprocess")]
     fn bind_series(
         &self,
-        family: &crate::multiprocess::FamilyBinding,
+        family: &std::sync::Arc<crate::multiprocess::FamilyBinding>,
         labels: &dyn crate::labels::EncodeLabels,
     ) -> Option<crate::multiprocess::SeriesCells> {
         self.bind_cells(family, labels)

@@ -95,7 +95,7 @@ impl Metric for Gauge {
     #[cfg(feature = "multiprocess")]
     fn bind_series(
         &self,
-        family: &crate::multiprocess::FamilyBinding,
+        family: &std::sync::Arc<crate::multiprocess::FamilyBinding>,
         labels: &dyn crate::labels::EncodeLabels,
     ) -> Option<crate::multiprocess::SeriesCells> {
         self.bind_cells(family, labels)
@@ -176,7 +176,7 @@ impl Metric for IntGauge {
     #[cfg(feature = "multiprocess")]
     fn bind_series(
         &self,
-        family: &crate::multiprocess::FamilyBinding,
+        family: &std::sync::Arc<crate::multiprocess::FamilyBinding>,
         labels: &dyn crate::labels::EncodeLabels,
     ) -> Option<crate::multiprocess::SeriesCells> {
         self.bind_cells(family, labels)

@@ -329,7 +329,7 @@ impl Metric for Histogram {
     #[cfg(feature = "multiprocess")]
     fn bind_series(
         &self,
-        family: &crate::multiprocess::FamilyBinding,
+        family: &std::sync::Arc<crate::multiprocess::FamilyBinding>,
         labels: &dyn crate::labels::EncodeLabels,
     ) -> Option<crate::multiprocess::SeriesCells> {
         self.bind_cells(family, labels)

@@ -34,6 +34,51 @@ use crate::Error;
 pub struct Info {
     /// The labels, unescaped, in the order given.
     labels: RwLock<Vec<(String, String)>>,
+    /// Multiprocess mode: the family, the series' own labels and the record of the
+    /// current info labels (a new record at each `set`, the old one marked removed).
+    #[cfg(feature = "multiprocess")]
+    shared: std::sync::Mutex<Option<Shared>>,
+}
+
+#[cfg(feature = "multiprocess")]
+struct Shared {
+    family: std::sync::Arc<crate::multiprocess::FamilyBinding>,
+    series: Vec<(String, String)>,
+    record: Option<crate::multiprocess::SeriesCells>,
+}
+
+#[cfg(feature = "multiprocess")]
+struct Pairs<'a>(&'a [(String, String)]);
+
+#[cfg(feature = "multiprocess")]
+impl crate::labels::EncodeLabels for Pairs<'_> {
+    fn encode_labels(&self, out: &mut crate::labels::LabelWriter<'_>) {
+        for (n, v) in self.0 {
+            out.label_str(n, v);
+        }
+    }
+}
+
+#[cfg(feature = "multiprocess")]
+impl Shared {
+    /// A record of the current labels replaces the previous one.
+    fn store(&mut self, info: &[(String, String)]) -> Option<crate::multiprocess::SeriesCells> {
+        use crate::multiprocess::{bind::Shape, format::ValueKind};
+        let extra: Vec<String> = info
+            .iter()
+            .flat_map(|(n, v)| [n.clone(), v.clone()])
+            .collect();
+        let shape = Shape {
+            value_kind: ValueKind::Int,
+            bounds: &[],
+            extra: &extra,
+        };
+        let record = self.family.series(&Pairs(&self.series), shape, &[1]);
+        if let Some(old) = std::mem::replace(&mut self.record, record) {
+            old.mark_removed();
+        }
+        self.record
+    }
 }
 
 impl Info {
@@ -49,15 +94,28 @@ impl Info {
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<(), Error> {
         let (labels, _) = validated_pairs(pairs, "an info metric", false)?;
-        *self.labels.write().unwrap_or_else(|e| e.into_inner()) = labels;
+        self.replace(labels);
         Ok(())
     }
 
     /// Replaces the labels with a typed label set (its names were checked when it was
     /// derived).
     pub fn set_labels<T: LabelSet>(&self, labels: &T) {
-        let labels = pairs(labels);
-        *self.labels.write().unwrap_or_else(|e| e.into_inner()) = labels;
+        self.replace(pairs(labels));
+    }
+
+    fn replace(&self, labels: Vec<(String, String)>) {
+        let mut current = self.labels.write().unwrap_or_else(|e| e.into_inner());
+        #[cfg(feature = "multiprocess")]
+        if let Some(shared) = self
+            .shared
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_mut()
+        {
+            shared.store(&labels);
+        }
+        *current = labels;
     }
 
     /// Copies the labels into `out`, reusing the strings already there.
@@ -110,9 +168,27 @@ impl Metric for Info {
     }
     /// Removes every label.
     fn reset(&self) {
-        self.labels
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.replace(Vec::new());
+    }
+    #[cfg(feature = "multiprocess")]
+    fn bind_series(
+        &self,
+        family: &std::sync::Arc<crate::multiprocess::FamilyBinding>,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        let current = self.labels.read().unwrap_or_else(|e| e.into_inner());
+        let mut shared = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+        if shared.is_some() {
+            return None;
+        }
+        let family = family.clone();
+        let mut s = Shared {
+            family,
+            series: pairs(labels),
+            record: None,
+        };
+        let record = s.store(&current);
+        *shared = Some(s);
+        record
     }
 }

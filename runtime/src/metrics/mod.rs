@@ -62,7 +62,7 @@ pub trait Metric: Send + Sync + 'static {
     #[doc(hidden)]
     fn bind_series(
         &self,
-        family: &crate::multiprocess::FamilyBinding,
+        family: &std::sync::Arc<crate::multiprocess::FamilyBinding>,
         labels: &dyn crate::labels::EncodeLabels,
     ) -> Option<crate::multiprocess::SeriesCells> {
         let _ = (family, labels);

@@ -26,6 +26,13 @@ const fn finite<S: LabelValue>() -> usize {
     }
 }
 
+/// See `metrics/cell.rs`: sequentially consistent only when a write may race the move
+/// into multiprocess mode's file.
+#[cfg(feature = "multiprocess")]
+const OWN: std::sync::atomic::Ordering = std::sync::atomic::Ordering::SeqCst;
+#[cfg(not(feature = "multiprocess"))]
+const OWN: std::sync::atomic::Ordering = Relaxed;
+
 /// A set of states over a [`LabelValue`] enum, each true or false independently
 /// (OpenMetrics' `stateset`). The states are the enum's variants, so a typo is a compile
 /// error; each is exposed as a series with a label named after the metric.
@@ -45,6 +52,8 @@ const fn finite<S: LabelValue>() -> usize {
 /// ```
 pub struct StateSet<S: LabelValue> {
     states: Box<[AtomicBool]>,
+    /// Multiprocess mode: one 0/1 cell per state in this process' file, once bound.
+    shared: crate::multiprocess::CellsPtr,
     _states: PhantomData<fn() -> S>,
 }
 
@@ -54,6 +63,7 @@ impl<S: LabelValue> StateSet<S> {
         let n = const { finite::<S>() };
         StateSet {
             states: (0..n).map(|_| AtomicBool::new(false)).collect(),
+            shared: crate::multiprocess::CellsPtr::new(),
             _states: PhantomData,
         }
     }
@@ -129,6 +139,8 @@ impl<S: LabelValue + fmt::Debug> fmt::Debug for StateSet<S> {
 /// ```
 pub struct Enum<S: LabelValue> {
     current: AtomicUsize,
+    /// Multiprocess mode: one 0/1 cell per state in this process' file, once bound.
+    shared: crate::multiprocess::CellsPtr,
     _states: PhantomData<fn() -> S>,
 }
 
@@ -138,6 +150,7 @@ impl<S: LabelValue> Enum<S> {
         const { assert!(finite::<S>() > 0, "an Enum needs at least one state") };
         Enum {
             current: AtomicUsize::new(0),
+            shared: crate::multiprocess::CellsPtr::new(),
             _states: PhantomData,
         }
     }

@@ -270,7 +270,7 @@ impl Metric for Summary {
     #[cfg(feature = "multiprocess")]
     fn bind_series(
         &self,
-        family: &crate::multiprocess::FamilyBinding,
+        family: &std::sync::Arc<crate::multiprocess::FamilyBinding>,
         labels: &dyn crate::labels::EncodeLabels,
     ) -> Option<crate::multiprocess::SeriesCells> {
         self.bind_cells(family, labels)

@@ -275,10 +275,9 @@ macro_rules! bind_cells {
         let _ = ($family, $labels);
         None
     }};
-    (Info, $self:ident, $family:ident, $labels:ident) => {{
-        let _ = ($family, $labels);
-        None
-    }};
+    (Info, $self:ident, $family:ident, $labels:ident) => {
+        Metric::bind_series($self, $family, $labels)
+    };
     (GaugeHistogram, $self:ident, $family:ident, $labels:ident) => {{
         let _ = ($family, $labels);
         None
@@ -374,14 +373,32 @@ ref_collect!(
 impl<S: LabelValue> CollectMetric for StateSet<S> {
     const TYPE: MetricType = MetricType::StateSet;
     fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
+        bind_walk!(self, labels, sink);
         sink.point(labels, Point::StateSet(self));
+    }
+    #[cfg(feature = "multiprocess")]
+    fn bind_multiprocess(
+        &self,
+        family: &Arc<crate::multiprocess::FamilyBinding>,
+        labels: &dyn EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        Metric::bind_series(self, family, labels)
     }
 }
 
 impl<S: LabelValue> CollectMetric for Enum<S> {
     const TYPE: MetricType = MetricType::StateSet;
     fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
+        bind_walk!(self, labels, sink);
         sink.point(labels, Point::StateSet(self));
+    }
+    #[cfg(feature = "multiprocess")]
+    fn bind_multiprocess(
+        &self,
+        family: &Arc<crate::multiprocess::FamilyBinding>,
+        labels: &dyn EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        Metric::bind_series(self, family, labels)
     }
 }
 
