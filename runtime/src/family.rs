@@ -863,15 +863,20 @@ mod tests {
         // cells in the mapped file (null until bound): 8 bytes more, 16 for a histogram's
         // or summary's (pointer and length).
         let mp = if cfg!(feature = "multiprocess") { 8 } else { 0 };
+        // … and a counter with exemplars or a histogram where its exemplars' slots go.
+        #[cfg(feature = "multiprocess")]
+        let slots = size_of::<crate::metrics::SharedExemplars>();
+        #[cfg(not(feature = "multiprocess"))]
+        let slots = 0;
         assert_eq!(size_of::<Counter>(), 8 + mp);
         assert_eq!(size_of::<Gauge>(), 8 + mp);
         // The struct (buckets, counts, sum, creation time, the lazily allocated exemplar
         // slots), plus one 8-byte bucket counter per bound and one for +Inf on the heap.
-        assert_eq!(size_of::<Histogram>(), 72 + 2 * mp);
+        assert_eq!(size_of::<Histogram>(), 72 + 2 * mp + slots);
         // count, sum, creation time, and the quantile window's box (null without one);
         // the count lives on the heap, as a histogram's one bucket.
         assert_eq!(size_of::<crate::Summary>(), 40 + 2 * mp);
-        assert_eq!(size_of::<crate::CounterWithExemplar>(), 64 + mp);
+        assert_eq!(size_of::<crate::CounterWithExemplar>(), 64 + mp + slots);
         assert_eq!((DEFAULT_BUCKETS.len() + 1) * 8, 120);
     }
 

@@ -167,6 +167,9 @@ pub struct CounterWithExemplar {
     value: Value<1>,
     created: CreatedAt,
     exemplar: ExemplarCell,
+    /// Multiprocess mode: the exemplar's slot in this process' file.
+    #[cfg(feature = "multiprocess")]
+    shared_exemplar: super::exemplar::SharedExemplars,
 }
 
 impl CounterWithExemplar {
@@ -176,6 +179,8 @@ impl CounterWithExemplar {
             value: Value::new(0),
             created: CreatedAt::now(),
             exemplar: ExemplarCell::default(),
+            #[cfg(feature = "multiprocess")]
+            shared_exemplar: Default::default(),
         }
     }
 
@@ -198,6 +203,8 @@ impl CounterWithExemplar {
     pub fn inc_with_exemplar(&self, v: u64, labels: &ExemplarLabels) {
         self.value.add(v);
         self.exemplar.store(labels, v as f64);
+        #[cfg(feature = "multiprocess")]
+        self.shared_exemplar.store(0, labels, v as f64);
     }
 
     /// The current total.
@@ -354,7 +361,11 @@ mod tests {
         assert_eq!(size_of::<Counter>(), 8 + mp);
         assert_eq!(size_of::<FloatCounter>(), 8 + mp);
         // total + creation time + the exemplar slot (a futex mutex, poison flag, Option).
-        assert_eq!(size_of::<CounterWithExemplar>(), 64 + mp);
+        #[cfg(feature = "multiprocess")]
+        let slots = size_of::<super::super::exemplar::SharedExemplars>();
+        #[cfg(not(feature = "multiprocess"))]
+        let slots = 0;
+        assert_eq!(size_of::<CounterWithExemplar>(), 64 + mp + slots);
     }
 
     #[test]

@@ -194,3 +194,52 @@ mod tests {
         assert_eq!(l.iter().collect::<Vec<_>>(), [("a", "x\"y"), ("b", "")]);
     }
 }
+
+/// Multiprocess mode: where a bound counter's or histogram's exemplars go in this
+/// process' file, so the aggregate can show the most recent one across processes. The
+/// slots (one per bucket, one for a counter) are a record of their own, written at the
+/// first exemplar after binding: a histogram that never gets one takes no room.
+#[cfg(feature = "multiprocess")]
+#[derive(Debug, Default)]
+pub(crate) struct SharedExemplars {
+    /// The series record's offset and the number of slots, once bound.
+    series: std::sync::OnceLock<(u64, usize)>,
+    slots: std::sync::OnceLock<Option<&'static [std::sync::atomic::AtomicU64]>>,
+}
+
+#[cfg(feature = "multiprocess")]
+impl SharedExemplars {
+    /// The metric was bound to the series record at `offset`, with `n` exemplar slots.
+    pub(crate) fn bind(&self, offset: u64, n: usize) {
+        let _ = self.series.set((offset, n));
+    }
+
+    /// Stores the exemplar of slot `i` (if bound, and the labels fit a slot).
+    pub(crate) fn store(&self, i: usize, labels: &ExemplarLabels, value: f64) {
+        use crate::multiprocess::format::{write_slot, ExemplarData, SLOT_WORDS};
+        let Some(&(offset, n)) = self.series.get() else {
+            return;
+        };
+        let slots = self.slots.get_or_init(|| {
+            crate::multiprocess::active()?
+                .file()
+                .exemplar_slots(offset, n)
+                .ok()
+        });
+        let Some(slot) = slots.and_then(|s| s.get(i * SLOT_WORDS..(i + 1) * SLOT_WORDS)) else {
+            return;
+        };
+        let data = ExemplarData {
+            value,
+            timestamp: super::unix_now(),
+            labels: labels
+                .iter()
+                .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                .collect(),
+        };
+        // One writer per slot at a time: the slot's sequence word is not a lock.
+        static WRITING: Mutex<()> = Mutex::new(());
+        let _g = WRITING.lock().unwrap_or_else(|e| e.into_inner());
+        write_slot(slot, &data);
+    }
+}

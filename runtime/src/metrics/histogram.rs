@@ -182,6 +182,9 @@ pub struct Histogram {
     counts: Counts,
     created: CreatedAt,
     exemplars: OnceLock<Box<[ExemplarCell]>>,
+    /// Multiprocess mode: the exemplars' slots in this process' file.
+    #[cfg(feature = "multiprocess")]
+    shared_exemplars: super::exemplar::SharedExemplars,
 }
 
 impl Histogram {
@@ -193,6 +196,8 @@ impl Histogram {
             counts,
             created: CreatedAt::now(),
             exemplars: OnceLock::new(),
+            #[cfg(feature = "multiprocess")]
+            shared_exemplars: Default::default(),
         }
     }
 
@@ -228,6 +233,8 @@ impl Histogram {
                 .collect()
         });
         cells[index].store(labels, v);
+        #[cfg(feature = "multiprocess")]
+        self.shared_exemplars.store(index, labels, v);
     }
 
     /// The latest exemplar of each bucket (one per bound, then `+Inf`).
@@ -313,7 +320,9 @@ impl Histogram {
             extra: &[],
         };
         let cells = family.series(labels, shape, &self.counts.zero_cells())?;
-        self.counts.bind(cells.cells);
+        if self.counts.bind(cells.cells) {
+            self.shared_exemplars.bind(cells.offset, self.counts.len());
+        }
         Some(cells)
     }
 }

@@ -33,6 +33,8 @@ pub use timer::{HistogramTimer, RecordDuration, TimedFuture, Timer};
 
 pub(crate) use created::{latest, unix_now, with_reset_snapshot, CreatedAt};
 pub(crate) use exemplar::ExemplarCell;
+#[cfg(feature = "multiprocess")]
+pub(crate) use exemplar::SharedExemplars;
 pub(crate) use histogram::bucket_reason;
 
 /// A metric that can be created from a configuration, so that a

@@ -20,6 +20,13 @@ pub(crate) const KIND_PAD: u16 = 0;
 pub(crate) const KIND_FAMILY: u16 = 1;
 pub(crate) const KIND_SERIES: u16 = 2;
 pub(crate) const KIND_FOLDED: u16 = 3;
+pub(crate) const KIND_EXEMPLARS: u16 = 4;
+
+/// Words per exemplar slot: a sequence word, the value, the timestamp, the byte length of
+/// the labels, and 66 words (528 bytes) of labels (`u16` count, then name and value
+/// strings) — room for OpenMetrics' 128 code points of exemplar labels.
+pub(crate) const SLOT_WORDS: usize = 70;
+const SLOT_LABEL_BYTES: usize = (SLOT_WORDS - 4) * 8;
 
 /// The series' state bit in its second word (after the family id).
 pub(crate) const SERIES_REMOVED: u64 = 1 << 32;
@@ -121,6 +128,8 @@ pub(crate) struct FamilyRecord {
 /// A series record, with its cells as read.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct SeriesRecord {
+    /// Where the record starts in its file: what an exemplars record names it by.
+    pub(crate) offset: u64,
     pub(crate) family: u32,
     pub(crate) removed: bool,
     /// The label values in the family's label-name order, then the type's own strings (an
@@ -299,6 +308,114 @@ pub(crate) struct Decoded {
     pub(crate) families: Vec<FamilyRecord>,
     pub(crate) series: Vec<SeriesRecord>,
     pub(crate) folded: Vec<String>,
+    pub(crate) exemplars: Vec<ExemplarsRecord>,
+}
+
+/// The latest exemplar of each bucket of one series (one slot for a counter).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ExemplarsRecord {
+    /// The offset of the series record in the same file.
+    pub(crate) series: u64,
+    pub(crate) slots: Vec<Option<ExemplarData>>,
+}
+
+/// One exemplar as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ExemplarData {
+    pub(crate) value: f64,
+    /// Seconds since the epoch.
+    pub(crate) timestamp: f64,
+    pub(crate) labels: Vec<(String, String)>,
+}
+
+/// An exemplars record with `slots.len()` slots; the slots are its last words.
+pub(crate) fn encode_exemplars(
+    series: u64,
+    slots: &[Option<ExemplarData>],
+) -> Result<Vec<u8>, &'static str> {
+    let mut r = RecordBytes::new(KIND_EXEMPLARS);
+    r.u64(series);
+    r.u32(u32::try_from(slots.len()).map_err(|_| "too many exemplar slots")?);
+    r.u32(0);
+    let mut b = r.finish()?;
+    for slot in slots {
+        let words: Vec<AtomicU64> = (0..SLOT_WORDS).map(|_| AtomicU64::new(0)).collect();
+        if let Some(e) = slot {
+            write_slot(&words, e);
+        }
+        for w in &words {
+            b.extend_from_slice(&w.load(Ordering::Relaxed).to_le_bytes());
+        }
+    }
+    let len = b.len() as u32;
+    b[4..8].copy_from_slice(&len.to_le_bytes());
+    Ok(b)
+}
+
+/// Writes an exemplar into a slot (one writer at a time: the caller serialises them),
+/// under the slot's sequence word, so a reader never takes half of one write. Labels
+/// that do not fit are not stored (`false`).
+pub(crate) fn write_slot(slot: &[AtomicU64], e: &ExemplarData) -> bool {
+    let mut b = Vec::with_capacity(64);
+    b.extend_from_slice(&(e.labels.len() as u16).to_le_bytes());
+    for (n, v) in &e.labels {
+        for s in [n, v] {
+            let Ok(len) = u16::try_from(s.len()) else {
+                return false;
+            };
+            b.extend_from_slice(&len.to_le_bytes());
+            b.extend_from_slice(s.as_bytes());
+        }
+    }
+    if b.len() > SLOT_LABEL_BYTES {
+        return false;
+    }
+    let len = b.len();
+    b.resize(SLOT_LABEL_BYTES, 0);
+    let seq = &slot[0];
+    let s = seq.load(Ordering::Relaxed);
+    seq.store(s | 1, Ordering::Relaxed);
+    std::sync::atomic::fence(Ordering::Release);
+    slot[1].store(e.value.to_bits(), Ordering::Relaxed);
+    slot[2].store(e.timestamp.to_bits(), Ordering::Relaxed);
+    slot[3].store(len as u64, Ordering::Relaxed);
+    store_bytes(&slot[4..], &b);
+    seq.store((s | 1) + 1, Ordering::Release);
+    true
+}
+
+/// Reads a slot: `None` if empty, or if a write kept overlapping the read.
+pub(crate) fn read_slot(slot: &[AtomicU64]) -> Option<ExemplarData> {
+    for _ in 0..16 {
+        let s1 = slot[0].load(Ordering::Acquire);
+        if s1 == 0 {
+            return None;
+        }
+        if s1 & 1 == 1 {
+            std::hint::spin_loop();
+            continue;
+        }
+        let value = f64::from_bits(slot[1].load(Ordering::Relaxed));
+        let timestamp = f64::from_bits(slot[2].load(Ordering::Relaxed));
+        let len = slot[3].load(Ordering::Relaxed) as usize;
+        let bytes = load_bytes(&slot[4..]);
+        std::sync::atomic::fence(Ordering::Acquire);
+        if slot[0].load(Ordering::Relaxed) != s1 {
+            continue;
+        }
+        let mut c = Cursor::new(bytes.get(..len)?);
+        let n = c.u16().ok()?;
+        let mut labels = Vec::with_capacity(usize::from(n));
+        for _ in 0..n {
+            labels.push((c.string().ok()?, c.string().ok()?));
+        }
+        return Some(ExemplarData {
+            value,
+            timestamp,
+            labels,
+        });
+    }
+    None
 }
 
 /// Reads the header from a file's words.
@@ -353,7 +470,23 @@ pub(crate) fn decode_records(words: &[AtomicU64], used: u64) -> Result<Decoded, 
         match kind {
             KIND_PAD => {}
             KIND_FAMILY => out.families.push(decode_family(rec)?),
-            KIND_SERIES => out.series.push(decode_series(rec)?),
+            KIND_SERIES => out.series.push(decode_series(rec, at as u64 * 8)?),
+            KIND_EXEMPLARS => {
+                let series = rec.get(1).map(|w| w.load(Ordering::Relaxed));
+                let n = rec
+                    .get(2)
+                    .map(|w| w.load(Ordering::Relaxed) as u32 as usize);
+                let (Some(series), Some(n)) = (series, n) else {
+                    return Err(DecodeError::Corrupt("an exemplars record too short"));
+                };
+                if rec.len() != 3 + n * SLOT_WORDS {
+                    return Err(DecodeError::Corrupt(
+                        "an exemplars record of the wrong length",
+                    ));
+                }
+                let slots = rec[3..].chunks_exact(SLOT_WORDS).map(read_slot).collect();
+                out.exemplars.push(ExemplarsRecord { series, slots });
+            }
             KIND_FOLDED => {
                 let bytes = load_bytes(rec);
                 let mut c = Cursor::new(&bytes[8..]);
@@ -459,7 +592,7 @@ fn decode_family(rec: &[AtomicU64]) -> Result<FamilyRecord, DecodeError> {
     })
 }
 
-fn decode_series(rec: &[AtomicU64]) -> Result<SeriesRecord, DecodeError> {
+fn decode_series(rec: &[AtomicU64], offset: u64) -> Result<SeriesRecord, DecodeError> {
     let head = rec
         .get(1)
         .ok_or(DecodeError::Corrupt("a series record too short"))?;
@@ -486,6 +619,7 @@ fn decode_series(rec: &[AtomicU64]) -> Result<SeriesRecord, DecodeError> {
         .map(|w| w.load(Ordering::Relaxed))
         .collect();
     Ok(SeriesRecord {
+        offset,
         family: w1 as u32,
         removed: w1 & SERIES_REMOVED != 0,
         strings,
@@ -532,6 +666,13 @@ mod tests {
             encode_series(3, true, &["get", "/a"], &[1, 2, 3, 4, 9.5f64.to_bits()]).unwrap(),
         );
         file.extend(encode_folded(&["promenade-1-a.mp".into()]).unwrap());
+        let series_at = 64 + encode_family(&family()).unwrap().len() as u64 + 16;
+        let e = ExemplarData {
+            value: 0.5,
+            timestamp: 1.5,
+            labels: vec![("trace_id".into(), "abc".into())],
+        };
+        file.extend(encode_exemplars(series_at, &[None, Some(e.clone())]).unwrap());
         let used = file.len() as u64;
         file[32..40].copy_from_slice(&used.to_le_bytes());
         file.extend([0; 64]); // space after the published end is not read
@@ -545,6 +686,10 @@ mod tests {
         assert_eq!(d.series[0].strings, vec!["get", "/a"]);
         assert_eq!(d.series[0].cells, vec![1, 2, 3, 4, 9.5f64.to_bits()]);
         assert_eq!(d.folded, vec!["promenade-1-a.mp"]);
+        assert_eq!(d.series[0].offset, series_at);
+        assert_eq!(d.exemplars.len(), 1);
+        assert_eq!(d.exemplars[0].series, series_at);
+        assert_eq!(d.exemplars[0].slots, vec![None, Some(e)]);
     }
 
     #[test]

@@ -18,6 +18,8 @@ use super::Error;
 pub struct SeriesCells {
     pub(crate) cells: &'static [AtomicU64],
     state: &'static AtomicU64,
+    /// Where the record starts in the file (what an exemplars record names it by).
+    pub(crate) offset: u64,
 }
 
 impl SeriesCells {
@@ -135,17 +137,34 @@ impl ProcessFile {
             }
         })?;
         let mut inner = self.lock();
-        let words = inner.append(&self.path, &bytes)?;
+        let (words, offset) = inner.append(&self.path, &bytes)?;
         Ok(SeriesCells {
             cells: &words[words.len() - initial.len()..],
             state: &words[1],
+            offset,
         })
+    }
+
+    /// `n` empty exemplar slots for the series whose record is at `series`.
+    pub(crate) fn exemplar_slots(
+        &self,
+        series: u64,
+        n: usize,
+    ) -> Result<&'static [AtomicU64], Error> {
+        let bytes =
+            format::encode_exemplars(series, &vec![None; n]).map_err(|why| Error::Record {
+                family: format!("the series at {series}"),
+                why,
+            })?;
+        let mut inner = self.lock();
+        let (words, _) = inner.append(&self.path, &bytes)?;
+        Ok(&words[3..])
     }
 }
 
 impl Inner {
-    /// Appends one record and publishes it; the record's words.
-    fn append(&mut self, path: &Path, bytes: &[u8]) -> Result<&'static [AtomicU64], Error> {
+    /// Appends one record and publishes it; the record's words and where it starts.
+    fn append(&mut self, path: &Path, bytes: &[u8]) -> Result<(&'static [AtomicU64], u64), Error> {
         debug_assert!(bytes.len() % 8 == 0);
         if bytes.len() > CHUNK - HEADER_BYTES {
             return Err(Error::Record {
@@ -168,7 +187,7 @@ impl Inner {
         format::store_bytes(words, bytes);
         self.used = at + bytes.len();
         self.chunks[0][USED_WORD].store(self.used as u64, Ordering::Release);
-        Ok(words)
+        Ok((words, at as u64))
     }
 
     /// Makes sure the file is mapped up to `end` bytes, reserving space for new chunks.
