@@ -32,7 +32,7 @@
 //! # Aggregation
 //! | type | the aggregate |
 //! |---|---|
-//! | counter, histogram (buckets, sum, count), summary (count, sum) | summed over every file, the archive of dead processes included; a summary's quantiles are per process and left out; `_created` is left out |
+//! | counter, histogram (buckets, sum, count), summary (count, sum) | summed over every file, the archive of dead processes included; a summary's quantiles are per process and left out; `_created` is left out; the exemplar of a counter or bucket is the most recent one of any process |
 //! | gauge | by its [`GaugeMode`] |
 //! | info | every distinct label set any live process exposes |
 //! | state set, enum | the states of the process that wrote last |
@@ -88,6 +88,12 @@
 //!   cumulative, `+Inf` last) and its sum; a summary's count and sum; one 0/1 per state.
 //! - kind 3, folded (the archive only): `count: u32`, `0: u32`, the names of the files
 //!   folded into it.
+//! - kind 4, exemplars: `series: u64` (the offset of its series record in the same
+//!   file), `slots: u32`, `0: u32`; then per slot (one per bucket, `+Inf` last; one for a
+//!   counter) 70 words: a sequence number (odd while being written, 0 while empty), the
+//!   value and the Unix time in seconds as `f64`, the byte length of the labels, and 528
+//!   bytes of labels (`u16` count, then name and value strings). Written at a series'
+//!   first exemplar; the aggregate shows the most recent exemplar over every process.
 //!
 //! A process publishes a record by storing the new end of its records (release) after
 //! writing it; readers load it (acquire) and read no further. A file of another version
