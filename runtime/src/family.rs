@@ -489,20 +489,28 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
     #[cold]
     fn overflow_series(&self) -> Series<'_, M> {
         self.overflowed.fetch_add(1, Relaxed);
-        let s = self.overflow.get_or_init(|| {
-            let s = OpenSeries::new(M::with_config(self.config()));
-            #[cfg(feature = "multiprocess")]
-            if let Some(fb) = self.binding.get() {
-                if let Some(record) = s
-                    .metric
-                    .bind_series(fb, &OverflowLabels(self.label_names()))
-                {
-                    let _ = s.record.set(record);
-                }
-            }
-            s
-        });
+        let s = self.overflow.get_or_init(|| self.new_overflow_series());
+        // Multiprocess mode: its record was reserved, hidden, when the family was bound
+        // (so a full disk still has room for it); now it shows.
+        #[cfg(feature = "multiprocess")]
+        if let Some(r) = s.record.get() {
+            r.mark_live();
+        }
         Series::Shared(s.metric.clone())
+    }
+
+    fn new_overflow_series(&self) -> OpenSeries<M> {
+        let s = OpenSeries::new(M::with_config(self.config()));
+        #[cfg(feature = "multiprocess")]
+        if let Some(fb) = self.binding.get() {
+            if let Some(record) = s
+                .metric
+                .bind_series(fb, &OverflowLabels(self.label_names()))
+            {
+                let _ = s.record.set(record);
+            }
+        }
+        s
     }
 
     /// Multiprocess mode: binds every series of a dense array.
@@ -538,9 +546,20 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
             }
         }
         drop(open);
-        if let Some(s) = self.overflow.get() {
-            if let Some(record) = s.metric.bind_series(&fb, &OverflowLabels(names)) {
-                let _ = s.record.set(record);
+        match self.overflow.get() {
+            Some(s) => {
+                if let Some(record) = s.metric.bind_series(&fb, &OverflowLabels(names)) {
+                    let _ = s.record.set(record);
+                }
+            }
+            // Its record now, hidden until it is first used: when the file cannot grow
+            // any more, new label sets still have a series in it to go to.
+            None => {
+                let s = self.new_overflow_series();
+                if let Some(r) = s.record.get() {
+                    r.mark_removed();
+                }
+                let _ = self.overflow.set(s);
             }
         }
     }
@@ -688,7 +707,7 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
         for (l, m) in &series {
             f(&Named(names, &**l), m);
         }
-        if let Some(s) = self.overflow.get() {
+        if let Some(s) = self.overflow.get().filter(|_| self.overflow_count() > 0) {
             f(&OverflowLabels(names), &s.metric);
         }
     }
@@ -717,7 +736,7 @@ impl<L: LabelSet, M: Metric> Family<L, M> {
                 f(&Named(names, &**l), &s.metric, s.created);
             }
         }
-        if let Some(s) = self.overflow.get() {
+        if let Some(s) = self.overflow.get().filter(|_| self.overflow_count() > 0) {
             f(&OverflowLabels(names), &s.metric, s.created);
         }
     }

@@ -114,6 +114,7 @@ impl FamilyBinding {
         match result {
             Ok(cells) => Some(cells),
             Err(e) => {
+                self.mp.file().note_unstored();
                 if UNSTORED_SERIES.fetch_add(1, Ordering::Relaxed) == 0 {
                     eprintln!(
                         "promenade: a series of {} is not in the multiprocess file: {e}",

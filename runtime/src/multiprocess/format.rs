@@ -12,6 +12,8 @@ pub(crate) const VERSION: u32 = 1;
 pub(crate) const HEADER_BYTES: usize = 64;
 /// The header's word holding `used`, the end of the published records.
 pub(crate) const USED_WORD: usize = 4;
+/// The header's word counting the series this process could not store (no room).
+pub(crate) const UNSTORED_WORD: usize = 5;
 pub(crate) const FLAG_ARCHIVE: u32 = 1;
 /// Files grow by this much; a record never crosses a multiple of it.
 pub(crate) const CHUNK: usize = 1 << 20;
@@ -94,6 +96,8 @@ pub(crate) struct Header {
     pub(crate) flags: u32,
     pub(crate) start_nanos: u64,
     pub(crate) used: u64,
+    /// Series the process could not store (its file could not grow).
+    pub(crate) unstored: u64,
 }
 
 impl Header {
@@ -106,6 +110,7 @@ impl Header {
         b.extend_from_slice(&self.flags.to_le_bytes());
         b.extend_from_slice(&self.start_nanos.to_le_bytes());
         b.extend_from_slice(&self.used.to_le_bytes());
+        b.extend_from_slice(&self.unstored.to_le_bytes());
         b.resize(HEADER_BYTES, 0);
         b
     }
@@ -439,6 +444,7 @@ pub(crate) fn decode_header(words: &[AtomicU64]) -> Result<Header, DecodeError> 
         flags: (w(2) >> 32) as u32,
         start_nanos: w(3),
         used: words[USED_WORD].load(Ordering::Acquire),
+        unstored: words[UNSTORED_WORD].load(Ordering::Relaxed),
     })
 }
 
@@ -658,6 +664,7 @@ mod tests {
             flags: 0,
             start_nanos: 7,
             used: 0,
+            unstored: 0,
         }
         .encode();
         file.extend(encode_family(&family()).unwrap());
@@ -701,6 +708,7 @@ mod tests {
             flags: 0,
             start_nanos: 0,
             used: 64,
+            unstored: 0,
         }
         .encode();
         h[8] = 2;
@@ -713,6 +721,7 @@ mod tests {
             flags: 0,
             start_nanos: 0,
             used: 640,
+            unstored: 0,
         }
         .encode();
         let w = words(&h);
@@ -723,6 +732,7 @@ mod tests {
             flags: 0,
             start_nanos: 0,
             used: 0,
+            unstored: 0,
         }
         .encode();
         let mut s = encode_series(0, false, &["x"], &[1]).unwrap();

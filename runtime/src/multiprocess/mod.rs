@@ -70,7 +70,8 @@
 //! | 20 | 4 | flags (bit 0: archive) |
 //! | 24 | 8 | start time, Unix nanoseconds |
 //! | 32 | 8 | end of the published records (bytes from the start of the file) |
-//! | 40 | 24 | zero |
+//! | 40 | 8 | series the process could not store (its file could not grow) |
+//! | 48 | 16 | zero |
 //!
 //! Each record starts with `kind: u16`, `0: u16`, `len: u32` (the whole record, a multiple
 //! of 8). Strings are a `u16` byte length and UTF-8.

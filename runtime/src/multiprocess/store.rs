@@ -28,6 +28,14 @@ impl SeriesCells {
         self.state
             .fetch_or(format::SERIES_REMOVED, Ordering::Release);
     }
+
+    /// Marks the series live again (an overflow series, reserved hidden, first used).
+    pub(crate) fn mark_live(&self) {
+        if self.state.load(Ordering::Relaxed) & format::SERIES_REMOVED != 0 {
+            self.state
+                .fetch_and(!format::SERIES_REMOVED, Ordering::Release);
+        }
+    }
 }
 
 /// The file a process writes.
@@ -77,6 +85,7 @@ impl ProcessFile {
             flags: 0,
             start_nanos,
             used: HEADER_BYTES as u64,
+            unstored: 0,
         };
         format::store_bytes(words, &header.encode());
         let lock = file.try_clone().map_err(io)?;
@@ -95,6 +104,12 @@ impl ProcessFile {
 
     pub(crate) fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Counts a series that found no room, in the header, for the aggregate's
+    /// `promenade_multiprocess_unstored_series_total`.
+    pub(crate) fn note_unstored(&self) {
+        self.lock().chunks[0][format::UNSTORED_WORD].fetch_add(1, Ordering::Relaxed);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
