@@ -884,7 +884,7 @@ mod tests {
         let mp = if cfg!(feature = "multiprocess") { 8 } else { 0 };
         // … and a counter with exemplars or a histogram where its exemplars' slots go.
         #[cfg(feature = "multiprocess")]
-        let slots = size_of::<crate::metrics::SharedExemplars>();
+        let slots = size_of::<crate::metrics::exemplar::SharedExemplars>();
         #[cfg(not(feature = "multiprocess"))]
         let slots = 0;
         assert_eq!(size_of::<Counter>(), 8 + mp);

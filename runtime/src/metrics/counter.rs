@@ -416,7 +416,9 @@ mod bind {
             family: &FamilyBinding,
             labels: &dyn EncodeLabels,
         ) -> Option<SeriesCells> {
-            bind(&self.value, ValueKind::Int, family, labels)
+            let cells = bind(&self.value, ValueKind::Int, family, labels)?;
+            self.shared_exemplar.bind(cells.offset, 1);
+            Some(cells)
         }
     }
     impl FloatCounter {

@@ -338,7 +338,7 @@ impl Metric for Histogram {
     #[cfg(feature = "multiprocess")]
     fn bind_series(
         &self,
-        family: &std::sync::Arc<crate::multiprocess::FamilyBinding>,
+        family: &Arc<crate::multiprocess::FamilyBinding>,
         labels: &dyn crate::labels::EncodeLabels,
     ) -> Option<crate::multiprocess::SeriesCells> {
         self.bind_cells(family, labels)

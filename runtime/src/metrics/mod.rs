@@ -8,7 +8,7 @@ mod cell;
 mod counter;
 mod created;
 mod exceptions;
-mod exemplar;
+pub(crate) mod exemplar;
 mod gauge;
 mod gauge_histogram;
 mod histogram;
@@ -33,8 +33,6 @@ pub use timer::{HistogramTimer, RecordDuration, TimedFuture, Timer};
 
 pub(crate) use created::{latest, unix_now, with_reset_snapshot, CreatedAt};
 pub(crate) use exemplar::ExemplarCell;
-#[cfg(feature = "multiprocess")]
-pub(crate) use exemplar::SharedExemplars;
 pub(crate) use histogram::bucket_reason;
 
 /// A metric that can be created from a configuration, so that a

@@ -70,12 +70,21 @@ impl<S: LabelValue> StateSet<S> {
 
     /// Sets one state.
     pub fn set(&self, state: S, value: bool) {
-        self.states[state.index()].store(value, Relaxed);
+        let i = state.index();
+        if let Some(c) = self.shared.get() {
+            c[i].store(u64::from(value), Relaxed);
+            return;
+        }
+        self.states[i].store(value, OWN);
+        #[cfg(feature = "multiprocess")]
+        if let Some(c) = self.shared.get_seqcst() {
+            c[i].store(u64::from(self.states[i].load(OWN)), Relaxed);
+        }
     }
 
     /// Whether a state holds.
     pub fn get(&self, state: S) -> bool {
-        self.states[state.index()].load(Relaxed)
+        self.is_set(state.index())
     }
 }
 
@@ -95,7 +104,10 @@ impl<S: LabelValue> States for StateSet<S> {
         }
     }
     fn is_set(&self, index: usize) -> bool {
-        self.states[index].load(Relaxed)
+        match self.shared.get() {
+            Some(c) => c[index].load(Relaxed) != 0,
+            None => self.states[index].load(Relaxed),
+        }
     }
 }
 
@@ -106,8 +118,49 @@ impl<S: LabelValue> Metric for StateSet<S> {
     }
     /// Every state false.
     fn reset(&self) {
-        self.states.iter().for_each(|s| s.store(false, Relaxed));
+        match self.shared.get() {
+            Some(c) => c.iter().for_each(|c| c.store(0, Relaxed)),
+            None => self.states.iter().for_each(|s| s.store(false, Relaxed)),
+        }
     }
+    #[cfg(feature = "multiprocess")]
+    fn bind_series(
+        &self,
+        family: &std::sync::Arc<crate::multiprocess::FamilyBinding>,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        bind_states::<S>(family, labels, &self.shared, |i| self.states[i].load(OWN))
+    }
+}
+
+/// Multiprocess mode: a series record with one 0/1 cell per state (the state names after
+/// the label values), `shared` pointed at it, the current states copied in.
+#[cfg(feature = "multiprocess")]
+fn bind_states<S: LabelValue>(
+    family: &crate::multiprocess::FamilyBinding,
+    labels: &dyn crate::labels::EncodeLabels,
+    shared: &crate::multiprocess::CellsPtr,
+    own: impl Fn(usize) -> bool,
+) -> Option<crate::multiprocess::SeriesCells> {
+    use crate::multiprocess::{bind::Shape, format::ValueKind};
+    let n = const { finite::<S>() };
+    let names: Vec<String> = (0..n)
+        .filter_map(S::from_index)
+        .map(|s| crate::labels::value_string(&s))
+        .collect();
+    let shape = Shape {
+        value_kind: ValueKind::Int,
+        bounds: &[],
+        extra: &names,
+    };
+    let cells = family.series(labels, shape, &vec![0; n])?;
+    if shared.bind(cells.cells) {
+        for (i, c) in cells.cells.iter().enumerate() {
+            c.store(u64::from(own(i)), Relaxed);
+        }
+        // A write racing the bind re-checks and copies itself over (`set`).
+    }
+    Some(cells)
 }
 
 impl<S: LabelValue + fmt::Debug> fmt::Debug for StateSet<S> {
@@ -139,7 +192,9 @@ impl<S: LabelValue + fmt::Debug> fmt::Debug for StateSet<S> {
 /// ```
 pub struct Enum<S: LabelValue> {
     current: AtomicUsize,
-    /// Multiprocess mode: one 0/1 cell per state in this process' file, once bound.
+    /// Multiprocess mode: one 0/1 cell per state in this process' file, once bound
+    /// (written, never read: the process' own state stays in `current`).
+    #[cfg_attr(not(feature = "multiprocess"), allow(dead_code))]
     shared: crate::multiprocess::CellsPtr,
     _states: PhantomData<fn() -> S>,
 }
@@ -157,7 +212,18 @@ impl<S: LabelValue> Enum<S> {
 
     /// Moves to `state`.
     pub fn set(&self, state: S) {
-        self.current.store(state.index(), Relaxed);
+        let i = state.index();
+        self.current.store(i, OWN);
+        #[cfg(feature = "multiprocess")]
+        if let Some(c) = self.shared.get_seqcst() {
+            // The new state first, so a reader never sees none set.
+            c[i].store(1, Relaxed);
+            for (j, c) in c.iter().enumerate() {
+                if j != i {
+                    c.store(0, Relaxed);
+                }
+            }
+        }
     }
 
     /// The current state.
@@ -198,7 +264,19 @@ impl<S: LabelValue> Metric for Enum<S> {
     }
     /// Back to the first state.
     fn reset(&self) {
-        self.current.store(0, Relaxed);
+        if let Some(s) = S::from_index(0) {
+            self.set(s);
+        }
+    }
+    #[cfg(feature = "multiprocess")]
+    fn bind_series(
+        &self,
+        family: &std::sync::Arc<crate::multiprocess::FamilyBinding>,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        bind_states::<S>(family, labels, &self.shared, |i| {
+            self.current.load(OWN) == i
+        })
     }
 }
 

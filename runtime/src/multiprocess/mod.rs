@@ -234,9 +234,21 @@ impl std::fmt::Display for GaugeMode {
 }
 
 #[cfg(feature = "multiprocess")]
+mod aggregate;
+#[cfg(feature = "multiprocess")]
 mod api;
 #[cfg(feature = "multiprocess")]
+mod compact;
+#[cfg(feature = "multiprocess")]
+mod dir;
+#[cfg(feature = "multiprocess")]
+pub use aggregate::{collector, MultiprocessCollector};
+#[cfg(feature = "multiprocess")]
 pub use api::*;
+#[cfg(feature = "multiprocess")]
+pub use compact::{compact, mark_process_dead, CompactReport};
+#[cfg(feature = "multiprocess")]
+pub use dir::prepare_directory;
 
 #[cfg(test)]
 mod mode_tests {

@@ -64,6 +64,9 @@ impl ProcessFile {
     /// Creates this process' file in `dir` and takes its lock.
     pub(crate) fn create(dir: &Path, pid: u32, start_nanos: u64) -> Result<ProcessFile, Error> {
         let path = dir.join(file_name(pid, start_nanos));
+        // Made under a name readers do not list, locked, given its header, and only then
+        // renamed: a reader never sees a process file without its header or its lock.
+        let tmp = dir.join(format!(".{}.tmp", file_name(pid, start_nanos)));
         let io = |e| Error::Io {
             path: path.clone(),
             what: "create this process' file",
@@ -73,7 +76,7 @@ impl ProcessFile {
             .read(true)
             .write(true)
             .create_new(true)
-            .open(&path)
+            .open(&tmp)
             .map_err(io)?;
         if !map::try_lock(&file, map::Lock::Exclusive).map_err(io)? {
             return Err(io(std::io::Error::other("another process holds its lock")));
@@ -88,6 +91,7 @@ impl ProcessFile {
             unstored: 0,
         };
         format::store_bytes(words, &header.encode());
+        std::fs::rename(&tmp, &path).map_err(io)?;
         let lock = file.try_clone().map_err(io)?;
         Ok(ProcessFile {
             path,

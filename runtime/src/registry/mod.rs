@@ -540,7 +540,7 @@ pub(crate) fn enter_multiprocess(mp: &'static crate::multiprocess::Multiprocess)
             *hidden = bind_collector(mp, &*c);
         }
     }
-    // The aggregate collector joins here once it lands (`multiprocess::collector`).
+    let _ = registry.register(crate::multiprocess::collector(mp.dir().to_owned()));
 }
 
 /// Leaves out of a scrape the families whose values the multiprocess aggregate shows.
