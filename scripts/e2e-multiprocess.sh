@@ -67,8 +67,9 @@ live_workers() {
     done
     true
 }
+four_live() { [ "$(live_workers | wc -l)" -eq 4 ]; }
 wait_until "$SUPERVISOR_PID" "the supervisor exited during startup" "the workers did not start within 30s" \
-    test "$(live_workers | wc -l)" -eq 4
+    four_live
 wait_http "$APP/metrics" "$SUPERVISOR_PID" "the workers"
 
 PROM_PORT="$(new_port)"
@@ -157,14 +158,14 @@ log "answered: $FIRST"
 python3 "$TMP/check.py" wait-count "$PROM" "$FIRST" || fail "Prometheus never showed the first $FIRST requests"
 python3 "$TMP/check.py" wait-workers "$PROM" 4 || fail "the livesum gauge did not count 4 workers"
 
-VICTIM="$(live_workers | head -n 1)"
+VICTIM="$(live_workers | sed -n 1p)"  # sed reads it all: no SIGPIPE under pipefail
 [ -n "$VICTIM" ] || fail "no live worker to kill"
 log "killing worker pid $VICTIM with SIGKILL"
 kill -9 "$VICTIM"
 wait_until "$SUPERVISOR_PID" "the supervisor exited" "the supervisor did not replace the killed worker within 30s" \
     grep -q "pid $VICTIM exited" "$TMP/app.log"
 wait_until "$SUPERVISOR_PID" "the supervisor exited" "the replacement did not start within 30s" \
-    test "$(live_workers | wc -l)" -eq 4
+    four_live
 
 log "sending 300 more requests"
 SECOND="$(send 300)"
