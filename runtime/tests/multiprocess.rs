@@ -426,3 +426,73 @@ fn a_full_disk_sends_new_series_to_the_overflow_series() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Files that are not what they should be: skipped, counted by reason, and the rest of
+/// the scrape is served. A file the archive lists as folded (a compaction that stopped
+/// before removing it) is not counted twice.
+#[test]
+fn bad_files_are_skipped_and_folded_files_never_count_twice() {
+    let dir = temp_dir("bad");
+    let mut w = spawn(&dir, 0, 10, false);
+    assert!(w.0.wait().unwrap().success());
+    // The worker's file, kept for the crash window below.
+    let file = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            let name = p.file_name().unwrap().to_str().unwrap();
+            name.starts_with("promenade-")
+                && name.ends_with(".mp")
+                && name != "promenade-archive.mp"
+        })
+        .unwrap();
+    let bytes = std::fs::read(&file).unwrap();
+    // A foreign file, one of another format version, and a truncated one.
+    std::fs::write(dir.join("promenade-1-a.mp"), vec![7u8; 4096]).unwrap();
+    let mut other = b"PROMNDMP".to_vec();
+    other.extend(9u32.to_le_bytes());
+    other.resize(64, 0);
+    std::fs::write(dir.join("promenade-2-b.mp"), &other).unwrap();
+    let mut truncated = b"PROMNDMP".to_vec();
+    truncated.extend(1u32.to_le_bytes());
+    truncated.extend(64u32.to_le_bytes());
+    truncated.resize(32, 0);
+    truncated.extend(1_000_000u64.to_le_bytes());
+    truncated.resize(64, 0);
+    std::fs::write(dir.join("promenade-3-c.mp"), &truncated).unwrap();
+    let f = scrape(&dir);
+    assert_eq!(
+        value(&f, "mp_items_total", &[]),
+        Some(10.0),
+        "the rest is served"
+    );
+    for reason in ["foreign", "version", "truncated"] {
+        assert_eq!(
+            value(
+                &f,
+                "promenade_multiprocess_skipped_files_total",
+                &[("reason", reason)]
+            ),
+            Some(1.0),
+            "{reason}"
+        );
+    }
+    for name in ["promenade-1-a.mp", "promenade-2-b.mp", "promenade-3-c.mp"] {
+        std::fs::remove_file(dir.join(name)).unwrap();
+    }
+    // The scrape saw a dead process' file and compacted: folded into the archive, removed.
+    assert!(!file.exists());
+    // The crash window: the folded file back, as if the compaction stopped before
+    // removing it.
+    std::fs::write(&file, bytes).unwrap();
+    let f = scrape(&dir);
+    assert_eq!(
+        value(&f, "mp_items_total", &[]),
+        Some(10.0),
+        "a folded file is not counted again"
+    );
+    multiprocess::compact(&dir).unwrap();
+    assert!(!file.exists(), "the next compaction removes it");
+    assert_eq!(value(&scrape(&dir), "mp_items_total", &[]), Some(10.0));
+    let _ = std::fs::remove_dir_all(&dir);
+}
