@@ -667,7 +667,7 @@ pub struct MultiprocessCollector {
 ///
 /// At each scrape it takes the directory's lock shared (a compaction holds it
 /// exclusive), reads the archive and every process file, and merges them by the rules of
-/// the [module docs](self) table:
+/// the [module docs](crate::multiprocess) table:
 /// - counters, histograms and summaries (count and sum; quantiles and `_created` are
 ///   left out) are summed over every file, the archive of dead processes included; a
 ///   histogram's `+Inf` bucket is always its `_count`; an unknown metric is summed too;
