@@ -117,6 +117,28 @@ impl<const N: usize> Value<N> {
         }
     }
 
+    /// Multiprocess mode: a series record of `family` for `labels` (`N` cells holding
+    /// numbers of `kind`), and the value moved into it. A gauge (`N` = 2) whose mode keeps
+    /// write times stamps each write.
+    #[cfg(feature = "multiprocess")]
+    pub(crate) fn bind_series(
+        &self,
+        kind: crate::multiprocess::format::ValueKind,
+        family: &crate::multiprocess::FamilyBinding,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<crate::multiprocess::SeriesCells> {
+        use crate::multiprocess::{bind::Shape, format::ValueKind};
+        let shape = Shape {
+            value_kind: kind,
+            bounds: &[],
+            extra: &[],
+        };
+        let cells = family.series(labels, shape, &[0; N])?;
+        let stamp = N > 1 && family.mode().keeps_write_time();
+        self.bind(cells.cells, kind == ValueKind::Float, stamp);
+        Some(cells)
+    }
+
     /// Points the value at `cells` (the cells of its series record, `N` of them), moving
     /// in what it holds (a total by adding, a level by copying). `float`: the value is
     /// `f64` bits. `stamp`: writes record their time in the last cell.
@@ -245,6 +267,27 @@ impl Counts {
         let mut v = vec![0; self.counts.len()];
         v.push(0f64.to_bits());
         v
+    }
+
+    #[cfg(feature = "multiprocess")]
+    /// Multiprocess mode: a series record of `family` for `labels` with these counts and
+    /// the sum as cells (`bounds`: a histogram's), and the counts moved into it; `true`
+    /// in the second place when this call bound them.
+    pub(crate) fn bind_series(
+        &self,
+        bounds: &[f64],
+        family: &crate::multiprocess::FamilyBinding,
+        labels: &dyn crate::labels::EncodeLabels,
+    ) -> Option<(crate::multiprocess::SeriesCells, bool)> {
+        use crate::multiprocess::{bind::Shape, format::ValueKind};
+        let shape = Shape {
+            value_kind: ValueKind::Int,
+            bounds,
+            extra: &[],
+        };
+        let cells = family.series(labels, shape, &self.zero_cells())?;
+        let bound = self.bind(cells.cells);
+        Some((cells, bound))
     }
 
     /// Points the counts at `cells` (`len() + 1` of them), moving in what they hold.

@@ -383,23 +383,7 @@ mod tests {
 mod bind {
     use super::*;
     use crate::labels::EncodeLabels;
-    use crate::multiprocess::{bind::Shape, format::ValueKind, FamilyBinding, SeriesCells};
-
-    fn bind(
-        value: &Value<1>,
-        kind: ValueKind,
-        family: &FamilyBinding,
-        labels: &dyn EncodeLabels,
-    ) -> Option<SeriesCells> {
-        let shape = Shape {
-            value_kind: kind,
-            bounds: &[],
-            extra: &[],
-        };
-        let cells = family.series(labels, shape, &[0])?;
-        value.bind(cells.cells, kind == ValueKind::Float, false);
-        Some(cells)
-    }
+    use crate::multiprocess::{format::ValueKind, FamilyBinding, SeriesCells};
 
     impl Counter {
         pub(crate) fn bind_cells(
@@ -407,7 +391,7 @@ mod bind {
             family: &FamilyBinding,
             labels: &dyn EncodeLabels,
         ) -> Option<SeriesCells> {
-            bind(&self.value, ValueKind::Int, family, labels)
+            self.value.bind_series(ValueKind::Int, family, labels)
         }
     }
     impl CounterWithExemplar {
@@ -416,7 +400,7 @@ mod bind {
             family: &FamilyBinding,
             labels: &dyn EncodeLabels,
         ) -> Option<SeriesCells> {
-            let cells = bind(&self.value, ValueKind::Int, family, labels)?;
+            let cells = self.value.bind_series(ValueKind::Int, family, labels)?;
             self.shared_exemplar.bind(cells.offset, 1);
             Some(cells)
         }
@@ -427,7 +411,7 @@ mod bind {
             family: &FamilyBinding,
             labels: &dyn EncodeLabels,
         ) -> Option<SeriesCells> {
-            bind(&self.bits, ValueKind::Float, family, labels)
+            self.bits.bind_series(ValueKind::Float, family, labels)
         }
     }
 }

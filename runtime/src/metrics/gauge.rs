@@ -316,27 +316,7 @@ pub(crate) fn unix_now_seconds() -> f64 {
 mod bind {
     use super::*;
     use crate::labels::EncodeLabels;
-    use crate::multiprocess::{bind::Shape, format::ValueKind, FamilyBinding, SeriesCells};
-
-    fn bind(
-        value: &Value<2>,
-        kind: ValueKind,
-        family: &FamilyBinding,
-        labels: &dyn EncodeLabels,
-    ) -> Option<SeriesCells> {
-        let shape = Shape {
-            value_kind: kind,
-            bounds: &[],
-            extra: &[],
-        };
-        let cells = family.series(labels, shape, &[0, 0])?;
-        value.bind(
-            cells.cells,
-            kind == ValueKind::Float,
-            family.mode().keeps_write_time(),
-        );
-        Some(cells)
-    }
+    use crate::multiprocess::{format::ValueKind, FamilyBinding, SeriesCells};
 
     impl Gauge {
         pub(crate) fn bind_cells(
@@ -344,7 +324,7 @@ mod bind {
             family: &FamilyBinding,
             labels: &dyn EncodeLabels,
         ) -> Option<SeriesCells> {
-            bind(&self.bits, ValueKind::Float, family, labels)
+            self.bits.bind_series(ValueKind::Float, family, labels)
         }
     }
     impl IntGauge {
@@ -353,7 +333,7 @@ mod bind {
             family: &FamilyBinding,
             labels: &dyn EncodeLabels,
         ) -> Option<SeriesCells> {
-            bind(&self.value, ValueKind::Signed, family, labels)
+            self.value.bind_series(ValueKind::Signed, family, labels)
         }
     }
 }

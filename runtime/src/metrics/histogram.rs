@@ -313,14 +313,10 @@ impl Histogram {
         family: &crate::multiprocess::FamilyBinding,
         labels: &dyn crate::labels::EncodeLabels,
     ) -> Option<crate::multiprocess::SeriesCells> {
-        use crate::multiprocess::{bind::Shape, format::ValueKind};
-        let shape = Shape {
-            value_kind: ValueKind::Int,
-            bounds: self.buckets.bounds(),
-            extra: &[],
-        };
-        let cells = family.series(labels, shape, &self.counts.zero_cells())?;
-        if self.counts.bind(cells.cells) {
+        let (cells, bound) = self
+            .counts
+            .bind_series(self.buckets.bounds(), family, labels)?;
+        if bound {
             self.shared_exemplars.bind(cells.offset, self.counts.len());
         }
         Some(cells)

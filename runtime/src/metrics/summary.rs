@@ -192,15 +192,9 @@ impl Summary {
         family: &crate::multiprocess::FamilyBinding,
         labels: &dyn crate::labels::EncodeLabels,
     ) -> Option<crate::multiprocess::SeriesCells> {
-        use crate::multiprocess::{bind::Shape, format::ValueKind};
-        let shape = Shape {
-            value_kind: ValueKind::Int,
-            bounds: &[],
-            extra: &[],
-        };
-        let cells = family.series(labels, shape, &self.counts.zero_cells())?;
-        self.counts.bind(cells.cells);
-        Some(cells)
+        self.counts
+            .bind_series(&[], family, labels)
+            .map(|(cells, _)| cells)
     }
 
     /// When the summary was created or last reset, in seconds since the epoch.
