@@ -496,3 +496,93 @@ fn bad_files_are_skipped_and_folded_files_never_count_twice() {
     assert_eq!(value(&scrape(&dir), "mp_items_total", &[]), Some(10.0));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Two compactions and a scrape racing while workers come and go: the totals of every
+/// scrape only grow, never pass what was recorded, and end exact; every dead file is
+/// folded exactly once (a file counted twice would push a scrape over the total, a file
+/// lost would leave it short at the end).
+#[test]
+fn compactions_racing_each_other_and_a_scrape_never_count_twice_nor_lose() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    const WORKERS: u64 = 12;
+    const N: u64 = 1000;
+    let dir = temp_dir("race");
+    let done = AtomicBool::new(false);
+    let (folded, scrapes) = std::thread::scope(|s| {
+        let compactors: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut folded = 0;
+                    while !done.load(Ordering::SeqCst) {
+                        folded += multiprocess::compact(&dir).unwrap().folded;
+                        std::thread::sleep(std::time::Duration::from_micros(200));
+                    }
+                    folded
+                })
+            })
+            .collect();
+        let scraper = s.spawn(|| {
+            let (mut last, mut scrapes) = (0.0, 0u64);
+            while !done.load(Ordering::SeqCst) {
+                let f = scrape(&dir);
+                let items = value(&f, "mp_items_total", &[]).unwrap_or(0.0);
+                assert!(items >= last, "the total went back from {last} to {items}");
+                assert!(
+                    items <= (WORKERS * N) as f64,
+                    "{items} is more than was recorded: a file counted twice"
+                );
+                if let (Some(inf), Some(count)) = (
+                    value(&f, "mp_item_seconds_bucket", &[("le", "+Inf")]),
+                    value(&f, "mp_item_seconds_count", &[]),
+                ) {
+                    assert_eq!(inf, count, "+Inf and _count of one aggregated scrape");
+                }
+                last = items;
+                scrapes += 1;
+            }
+            scrapes
+        });
+        for i in 0..WORKERS {
+            let mut w = spawn(&dir, i, N, false);
+            assert!(w.0.wait().unwrap().success());
+        }
+        // Let the racers see the last file too before they stop.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        done.store(true, Ordering::SeqCst);
+        let folded: usize = compactors.into_iter().map(|c| c.join().unwrap()).sum();
+        (folded, scraper.join().unwrap())
+    });
+    eprintln!("race: {scrapes} scrapes, {folded} folded by the compactors");
+    assert!(scrapes > 10, "only {scrapes} scrapes raced the compactions");
+    assert!(
+        folded > 0 && folded <= WORKERS as usize,
+        "{folded} files folded by the two compactions"
+    );
+    // Whatever the racers left (a scrape compacts too), one more compaction folds.
+    multiprocess::compact(&dir).unwrap();
+    let left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            n.starts_with("promenade-") && n.ends_with(".mp") && n != "promenade-archive.mp"
+        })
+        .collect();
+    assert!(
+        left.is_empty(),
+        "process files left after compaction: {left:?}"
+    );
+    let f = scrape(&dir);
+    assert_eq!(value(&f, "mp_items_total", &[]), Some((WORKERS * N) as f64));
+    assert_eq!(
+        value(&f, "mp_item_seconds_count", &[]),
+        Some((WORKERS * N) as f64)
+    );
+    for i in 0..WORKERS {
+        assert_eq!(
+            value(&f, "mp_users_total", &[("user", &format!("u{i}"))]),
+            Some((i + 1) as f64),
+            "worker {i}'s series, once"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
