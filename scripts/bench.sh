@@ -2,12 +2,13 @@
 # Runs the criterion benchmarks (promenade beside `prometheus`, `prometheus-client` and a
 # bare `AtomicU64::fetch_add`) and writes BENCHMARKS.md at the repository root: one table
 # per group, the targets and whether each is met, the machine, the toolchain, the peer
-# versions, the date and the command.
+# versions, the date and the command. Then it runs scripts/bench-multiprocess.sh, which
+# writes the multiprocess section (recording into the mapped file, scraping the aggregate).
 #
 # Usage: scripts/bench.sh
 # BENCH_SOURCE, if set, replaces the "source" line (by default the git commit, and whether
 # runtime/, macros/, benches/ or Cargo.toml had uncommitted changes).
-# Needs: cargo, python3. Takes about five minutes on two cores once built.
+# Needs: cargo, python3. Takes about seven minutes on two cores once built.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -312,5 +313,8 @@ if [ -n "$kept" ]; then
     printf '\n%s\n' "$kept" >>BENCHMARKS.md.new
 fi
 mv BENCHMARKS.md.new BENCHMARKS.md
-
 echo "wrote $root/BENCHMARKS.md"
+
+# Multiprocess mode: its own package (the feature must not reach the groups above) and its
+# own section, with the single-process figures of this run beside it.
+BENCH_STAMP="$stamp" bash scripts/bench-multiprocess.sh
