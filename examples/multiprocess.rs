@@ -18,27 +18,41 @@
 //!   the kernel spreads connections over them;
 //! - `GET /metrics` from any worker serving the aggregate: counters and histograms summed
 //!   over every worker that ever ran (dead ones folded into an archive, so the totals never
-//!   go back when a worker is killed), `livesum` gauges over the live ones only.
+//!   go back when a worker is killed), `livesum` gauges over the live ones only;
+//! - a job runner or supervisor pushing the aggregate of all its processes to a
+//!   Pushgateway: with `PROMENADE_MP_PUSHGATEWAY` set, the supervisor (which records
+//!   nothing itself) registers `multiprocess::collector(&dir)` in a `Registry` of its own
+//!   and pushes that registry every second (`PUT`, so the group is replaced each time).
 //!
 //! Environment:
 //! - `PROMENADE_MP_ADDR`: where to listen (default `127.0.0.1:8001`);
 //! - `PROMENADE_MP_WORKERS`: how many workers (default 4);
 //! - `PROMENADE_MULTIPROC_DIR`: the metrics directory (default `promenade-multiprocess-example`
-//!   in the system's temporary directory); the supervisor wipes it at start.
+//!   in the system's temporary directory); the supervisor wipes it at start;
+//! - `PROMENADE_MP_PUSHGATEWAY`: a Pushgateway URL (`http://127.0.0.1:9091`); when set, the
+//!   supervisor pushes the aggregate there every second as job `multiprocess_example`
+//!   (unset: no push; a URL the client cannot use: an error at start, exit 1). A failed
+//!   push is retried the next second; each distinct error is printed on stderr once, until
+//!   a push works again.
 //!
 //! The supervisor prints one line per worker start (`worker 2 pid 4242`) and exit
 //! (`worker 2 pid 4242 exited: …`), which `scripts/e2e-multiprocess.sh` reads.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::Duration;
 
 use axum::routing::get;
 use axum::Router;
+use promenade::push::{Group, Pushgateway};
 use promenade::{multiprocess, Counter, Family, Gauge, Histogram, LabelSet, LabelValue, Metrics};
 
 const WORKER_ENV: &str = "PROMENADE_MP_WORKER";
+/// The Pushgateway to push the aggregate to, if set.
+const PUSHGATEWAY_ENV: &str = "PROMENADE_MP_PUSHGATEWAY";
+/// The job the aggregate is pushed as.
+const PUSH_JOB: &str = "multiprocess_example";
 
 /// The route a request took, as a label value.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, LabelValue)]
@@ -108,11 +122,15 @@ fn supervise() {
         std::process::exit(1);
     });
     let addr = addr();
+    let push = pushgateway();
     println!(
         "multiprocess example: {n} workers on http://{addr}, metrics in {}",
         dir.display()
     );
     println!("  metrics:   curl http://{addr}/metrics");
+    if let Some((url, group)) = push {
+        push_aggregate(&dir, url, group);
+    }
     let start = |index: usize| -> Child {
         let child = Command::new(&exe)
             .env(WORKER_ENV, index.to_string())
@@ -135,6 +153,71 @@ fn supervise() {
             }
         }
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The URL of `PROMENADE_MP_PUSHGATEWAY` and the group to push to there, if it is set; a
+/// URL the client cannot use ends the program at once.
+fn pushgateway() -> Option<(String, Group)> {
+    let url = match std::env::var(PUSHGATEWAY_ENV) {
+        Ok(url) => url,
+        Err(std::env::VarError::NotPresent) => return None,
+        Err(e) => {
+            eprintln!("multiprocess: {PUSHGATEWAY_ENV}: {e}");
+            std::process::exit(1);
+        }
+    };
+    match Pushgateway::new(&url) {
+        Ok(gateway) => Some((url, gateway.job(PUSH_JOB))),
+        Err(e) => {
+            eprintln!("multiprocess: {PUSHGATEWAY_ENV}: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// Pushes the aggregate of every process of `dir` to `group` every second, from a thread
+/// of its own.
+///
+/// The supervisor does not start multiprocess mode (it records nothing): its own
+/// `Registry` holds only the collector of the directory, so it pushes the aggregate a
+/// worker's `/metrics` serves, without the `process_*` metrics of whichever worker
+/// answered.
+fn push_aggregate(dir: &Path, url: String, group: Group) {
+    let registry = promenade::Registry::new();
+    if let Err(e) = registry.register(multiprocess::collector(dir)) {
+        eprintln!("multiprocess: cannot register the aggregate: {e}");
+        std::process::exit(1);
+    }
+    println!("  pushing:   the aggregate to {url} every second, job {PUSH_JOB} (PUT)");
+    let spawned = std::thread::Builder::new()
+        .name("push".into())
+        .spawn(move || {
+            // The last error reported: the same one is not printed again every second.
+            let mut reported: Option<String> = None;
+            loop {
+                match group.push(&registry) {
+                    Ok(()) => {
+                        if reported.take().is_some() {
+                            eprintln!("multiprocess: pushing to {url} works again");
+                        }
+                    }
+                    Err(e) => {
+                        let e = e.to_string();
+                        if reported.as_deref() != Some(e.as_str()) {
+                            eprintln!(
+                                "multiprocess: push to {url} failed (retrying every second): {e}"
+                            );
+                            reported = Some(e);
+                        }
+                    }
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("multiprocess: cannot start the push thread: {e}");
+        std::process::exit(1);
     }
 }
 

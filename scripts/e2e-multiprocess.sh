@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Multiprocess mode against a real Prometheus.
+# Multiprocess mode against a real Prometheus and a real Pushgateway.
 #
 #   scripts/e2e-multiprocess.sh
 #
-# 1. installs Debian's `prometheus` if missing (needs root; idempotent);
-# 2. builds `examples/multiprocess.rs` and starts its supervisor with 4 workers sharing one
-#    free 127.0.0.1 port (`SO_REUSEPORT`), its metrics directory in the run's temp dir;
+# 1. installs Debian's `prometheus` and `prometheus-pushgateway` if missing (needs root;
+#    idempotent; no service is started by the install);
+# 2. builds `examples/multiprocess.rs`; starts a Pushgateway on a free 127.0.0.1 port
+#    (`--persistence.file=` empty), then the supervisor with 4 workers sharing one free
+#    127.0.0.1 port (`SO_REUSEPORT`), its metrics directory in the run's temp dir, and
+#    `PROMENADE_MP_PUSHGATEWAY` set: the supervisor pushes the aggregate of every worker
+#    to the gateway every second (PUT, job `multiprocess_example`);
 # 3. starts Prometheus scraping that port every second (each scrape answered by whichever
 #    worker the kernel picks);
 # 4. sends 300 requests one after another and counts the answers; waits for a scrape;
@@ -15,18 +19,21 @@
 #    answered, exactly; no stored sample of it ever decreased (`resets` is 0 and every
 #    sample of a range query is at least the one before); the `livesum` gauge of live
 #    workers is 4 at the end (the killed worker left out, its replacement counted), and
-#    the killed worker's file was folded into the archive.
+#    the killed worker's file was folded into the archive;
+# 6. checks the gateway's own `/metrics`: the pushed request counter of job
+#    `multiprocess_example` reaches the same total, and its `livesum` gauge is 4.
 #
-# Every process it starts (the supervisor and each worker it reports) is stopped by its
-# own PID on exit; every server binds 127.0.0.1; the temp dir is removed. Prints one
-# PASS/FAIL line and exits non-zero on failure.
+# Every process it starts (the Pushgateway, the supervisor and each worker it reports) is
+# stopped by its own PID on exit; every server binds 127.0.0.1; the temp dir is removed.
+# Prints one PASS/FAIL line and exits non-zero on failure.
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 lib_init e2e-multiprocess E2E-MULTIPROCESS
-LIB_LOGS=(app.log prometheus.log)
+LIB_LOGS=(app.log prometheus.log pushgateway.log)
 
 require prometheus prometheus
+require prometheus-pushgateway prometheus-pushgateway
 require python3 python3
 require curl curl
 install_required cargo
@@ -38,12 +45,22 @@ cargo_build "cargo build --example multiprocess failed" build -p promenade --fea
 APP_BIN="$(cargo_artifact multiprocess example)"
 [ -x "$APP_BIN" ] || fail "could not find the built multiprocess example"
 
+# The gateway first: the supervisor pushes to it from its start.
+PGW_PORT="$(new_port)"
+PGW="http://127.0.0.1:$PGW_PORT"
+log "starting the Pushgateway on 127.0.0.1:$PGW_PORT ($(prometheus-pushgateway --version 2>&1 | head -n 1))"
+prometheus-pushgateway --web.listen-address="127.0.0.1:$PGW_PORT" --persistence.file= \
+    >"$TMP/pushgateway.log" 2>&1 </dev/null &
+PGW_PID=$!
+track "$PGW_PID" pushgateway
+wait_http "$PGW/-/ready" "$PGW_PID" "the Pushgateway"
+
 APP_PORT="$(new_port)"
 APP="http://127.0.0.1:$APP_PORT"
 MP_DIR="$TMP/metrics"
-log "starting the supervisor: 4 workers on 127.0.0.1:$APP_PORT"
+log "starting the supervisor: 4 workers on 127.0.0.1:$APP_PORT, pushing to $PGW"
 PROMENADE_MP_ADDR="127.0.0.1:$APP_PORT" PROMENADE_MP_WORKERS=4 PROMENADE_MULTIPROC_DIR="$MP_DIR" \
-    "$APP_BIN" >"$TMP/app.log" 2>&1 </dev/null &
+    PROMENADE_MP_PUSHGATEWAY="$PGW" "$APP_BIN" >"$TMP/app.log" 2>&1 </dev/null &
 SUPERVISOR_PID=$!
 track "$SUPERVISOR_PID" supervisor
 
@@ -113,6 +130,28 @@ def wait_value(prom, promql, want, timeout):
         time.sleep(0.5)
     fail("%s is %s, want %s (waited %ss)" % (promql, got, want, timeout))
 
+def wait_pushed(gw, total, workers, timeout):
+    """The gateway's /metrics: the pushed hello counter of job multiprocess_example
+    reaches `total`, and the pushed livesum gauge is `workers`."""
+    def pushed(samples, name, **want):
+        want["job"] = "multiprocess_example"
+        got = [v for (n, labels), v in samples.items()
+               if n == name and all(dict(labels).get(k) == w for k, w in want.items())]
+        if len(got) > 1:
+            fail("%d pushed series of %s%s: %s" % (len(got), name, want, got))
+        return got[0] if got else None
+    deadline, count, live = time.time() + timeout, None, None
+    while time.time() < deadline:
+        samples = parse_exposition(http_get(gw + "/metrics"))
+        count = pushed(samples, "mp_example_requests_total", route="hello")
+        live = pushed(samples, "mp_example_workers")
+        if count == total and live == workers:
+            return
+        time.sleep(0.5)
+    fail("the gateway has mp_example_requests_total{job=\"multiprocess_example\",route=\"hello\"} %s "
+         "(want %s) and mp_example_workers{job=\"multiprocess_example\"} %s (want %s) after %ss"
+         % (count, total, live, workers, timeout))
+
 def main():
     cmd, prom = sys.argv[1], sys.argv[2]
     counter = 'sum(mp_example_requests_total{job="multiprocess",route="hello"})'
@@ -136,6 +175,9 @@ def main():
             if b < a:
                 fail("the request counter went down from %s to %s" % (a, b))
         print(len(values))
+    elif cmd == "wait-pushed":
+        # wait-pushed GATEWAY TOTAL WORKERS
+        wait_pushed(prom, float(sys.argv[3]), float(sys.argv[4]), 30)
     else:
         fail("unknown command " + cmd)
 
@@ -177,4 +219,7 @@ SAMPLES="$(python3 "$TMP/check.py" never-decreased "$PROM")" || fail "the reques
 ls "$MP_DIR"/promenade-archive.mp >/dev/null 2>&1 || fail "the killed worker's file was not folded into the archive"
 [ "$(ls "$MP_DIR" | grep -c '^promenade-[0-9]')" -eq 4 ] || fail "expected the files of 4 live workers, found: $(ls "$MP_DIR")"
 
-pass "$TOTAL requests over 4 workers and one SIGKILL: Prometheus's counter exact, never decreasing over $SAMPLES samples, livesum 4, dead worker archived"
+python3 "$TMP/check.py" wait-pushed "$PGW" "$TOTAL" 4 ||
+    fail "the aggregate pushed to the Pushgateway does not show the $TOTAL requests and 4 workers"
+
+pass "$TOTAL requests over 4 workers and one SIGKILL: Prometheus's counter exact, never decreasing over $SAMPLES samples, livesum 4, dead worker archived; the aggregate pushed to the Pushgateway exact too"
