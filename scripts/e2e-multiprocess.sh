@@ -157,6 +157,10 @@ def main():
     counter = 'sum(mp_example_requests_total{job="multiprocess",route="hello"})'
     if cmd == "wait-count":
         wait_value(prom, counter, float(sys.argv[3]), 60)
+    elif cmd == "wait-up":
+        # The first scrape lands ~6 s after Prometheus starts: wait for it, so the range
+        # checked below starts before the first request.
+        wait_value(prom, 'up{job="multiprocess"}', 1.0, 60)
     elif cmd == "wait-workers":
         wait_value(prom, 'mp_example_workers{job="multiprocess"}', float(sys.argv[3]), 60)
     elif cmd == "never-decreased":
@@ -194,6 +198,7 @@ send() {
     echo "$ok"
 }
 
+python3 "$TMP/check.py" wait-up "$PROM" || fail "Prometheus never scraped the workers"
 log "sending 300 requests"
 FIRST="$(send 300)"
 log "answered: $FIRST"
