@@ -118,6 +118,16 @@ fn worker() {
         .parse()
         .unwrap();
     m.batch_max.set(index as f64);
+    // A gauge registered by hand, its mode chosen at run time.
+    let hand = std::sync::Arc::new(Gauge::new());
+    promenade::default_registry()
+        .register(
+            promenade::registry::Named::new("mp_hand_sum", "Summed over processes.", hand.clone())
+                .unwrap()
+                .with_multiprocess_mode(multiprocess::GaugeMode::Sum),
+        )
+        .unwrap();
+    hand.set((index + 1) as f64);
     for i in 0..n {
         m.items.inc();
         m.requests
@@ -278,6 +288,11 @@ fn exact_totals_over_four_processes_and_inf_equals_count_in_every_scrape() {
     // `max` gauge keeps the largest value any of them had.
     assert_eq!(value(&f, "mp_workers", &[]), None);
     assert_eq!(value(&f, "mp_batch_max", &[]), Some(3.0));
+    assert_eq!(
+        value(&f, "mp_hand_sum", &[]),
+        Some(10.0),
+        "a `sum` gauge chosen at run time: 1 + 2 + 3 + 4"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -130,7 +130,9 @@ pub(crate) use off::{CellPtr, CellsPtr};
 
 /// How the gauges of many processes become one value (the Python client's
 /// `multiprocess_mode`). Chosen per gauge: `#[metric(multiprocess = "livesum")]` in
-/// `#[derive(Metrics)]`, or [`Descriptor::with_multiprocess_mode`](crate::registry::Descriptor::with_multiprocess_mode).
+/// `#[derive(Metrics)]`; at run time [`Named::with_multiprocess_mode`](crate::registry::Named::with_multiprocess_mode)
+/// for a metric registered by hand, or [`Descriptor::with_multiprocess_mode`](crate::registry::Descriptor::with_multiprocess_mode)
+/// in a collector.
 /// The `live…` modes leave out processes that are no longer running; the others keep the
 /// last value of a dead process (folded into the archive by [`compact`]).
 ///

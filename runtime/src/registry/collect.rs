@@ -623,6 +623,24 @@ impl<M: CollectMetric + 'static> Named<M> {
         Ok(self)
     }
 
+    /// Sets how a gauge's values of many processes are aggregated in
+    /// [multiprocess mode](crate::multiprocess): the run-time form of
+    /// `#[metric(multiprocess = "…")]` (no effect on other types, or outside that mode).
+    ///
+    /// ```
+    /// use promenade::{multiprocess::GaugeMode, registry::Named, Gauge, Registry};
+    /// use std::sync::Arc;
+    /// let in_flight = Arc::new(Gauge::new());
+    /// let named = Named::new("requests_in_flight", "Requests being served.", in_flight.clone())?
+    ///     .with_multiprocess_mode(GaugeMode::LiveSum);
+    /// Registry::new().register(named)?;
+    /// # Ok::<(), promenade::Error>(())
+    /// ```
+    pub fn with_multiprocess_mode(mut self, mode: crate::multiprocess::GaugeMode) -> Self {
+        self.descriptor = self.descriptor.with_multiprocess_mode(mode);
+        self
+    }
+
     /// The descriptor.
     pub fn descriptor(&self) -> &Descriptor {
         &self.descriptor
