@@ -190,6 +190,9 @@ impl BuildInfo {
 }
 
 impl Collector for BuildInfo {
+    fn may_block(&self) -> bool {
+        false
+    }
     fn describe(&self) -> Vec<Descriptor> {
         vec![self.descriptor.clone()]
     }
@@ -286,6 +289,9 @@ impl TargetInfo {
 }
 
 impl Collector for TargetInfo {
+    fn may_block(&self) -> bool {
+        false
+    }
     fn describe(&self) -> Vec<Descriptor> {
         vec![self.descriptor.clone()]
     }

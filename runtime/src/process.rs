@@ -506,6 +506,10 @@ fn descriptors(prefix: &str) -> Vec<Descriptor> {
 }
 
 impl Collector for ProcessCollector {
+    /// It reads `/proc` of its own process, which does not block.
+    fn may_block(&self) -> bool {
+        false
+    }
     fn describe(&self) -> Vec<Descriptor> {
         self.descriptors.clone()
     }

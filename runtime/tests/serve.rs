@@ -517,21 +517,38 @@ fn a_new_connection_gets_503_only_when_every_connection_is_answering() {
     let collecting = Arc::new(AtomicUsize::new(0));
     let registry = Registry::new();
     let (g, c) = (gate.clone(), collecting.clone());
+    /// Collected on the scraping thread, so that every scrape waits at the gate (a
+    /// blocking collector would be run once, under a deadline, and skipped meanwhile).
+    struct Inline<C>(C);
+    impl<C: promenade::Collector> promenade::Collector for Inline<C> {
+        fn describe(&self) -> Vec<promenade::registry::Descriptor> {
+            self.0.describe()
+        }
+        fn collect(&self, sink: &mut dyn promenade::registry::Sink) {
+            self.0.collect(sink)
+        }
+        fn may_block(&self) -> bool {
+            false
+        }
+    }
     registry
-        .register_metric(
-            "gated",
-            "Waits for the test.",
-            Arc::new(CallbackGauge::new(move || {
-                c.fetch_add(1, Ordering::SeqCst);
-                let (open, cv) = &*g;
-                let guard = open.lock().unwrap();
-                // Bounded, so a failing test cannot hang the server's shutdown.
-                let _ = cv
-                    .wait_timeout_while(guard, Duration::from_secs(10), |open| !*open)
-                    .unwrap();
-                7.0
-            })),
-        )
+        .register(Inline(
+            promenade::registry::Named::new(
+                "gated",
+                "Waits for the test.",
+                Arc::new(CallbackGauge::new(move || {
+                    c.fetch_add(1, Ordering::SeqCst);
+                    let (open, cv) = &*g;
+                    let guard = open.lock().unwrap();
+                    // Bounded, so a failing test cannot hang the server's shutdown.
+                    let _ = cv
+                        .wait_timeout_while(guard, Duration::from_secs(10), |open| !*open)
+                        .unwrap();
+                    7.0
+                })),
+            )
+            .unwrap(),
+        ))
         .unwrap();
     let server = spawn(
         Server::builder()

@@ -166,6 +166,16 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
         });
         quote!(&[#consts_part, #(#parts),*])
     };
+    let may_block = s.members.iter().map(|m| match m {
+        Member::Metric(f) => {
+            let ty = f.ty;
+            quote_spanned!(ty.span()=> <#ty as #private::MetricField>::NEEDS_CALLBACK)
+        }
+        Member::Nested(n) => {
+            let ty = n.ty;
+            quote_spanned!(ty.span()=> <#ty as #private::MetricGroup>::MAY_BLOCK)
+        }
+    });
     let nested_types = s.members.iter().filter_map(|m| match m {
         Member::Nested(n) => Some(n.ty),
         Member::Metric(_) => None,
@@ -252,12 +262,17 @@ pub(crate) fn expand(s: &Checked<'_>, krate: &TokenStream) -> TokenStream {
                     #(#overflows)*
                     let _ = __promenade_report;
                 }
+
+                fn may_block(&self) -> ::core::primitive::bool {
+                    <Self as #private::MetricGroup>::MAY_BLOCK
+                }
             }
 
             #[automatically_derived]
             impl #private::MetricGroup for #ident {
                 const SERIES: ::core::primitive::usize = #private::total_series(__PROMENADE_SHARES);
                 const LABEL_NAMES: &'static [&'static ::core::primitive::str] = &__PROMENADE_LABEL_NAMES;
+                const MAY_BLOCK: ::core::primitive::bool = false #(|| #may_block)*;
                 fn build_group() -> Self {
                     #ident::new()
                 }

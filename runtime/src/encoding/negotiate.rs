@@ -22,6 +22,7 @@
 //! text 0.0.4, the format every scraper reads.
 
 use crate::registry::{NameFilter, Registry, Sink};
+use std::time::{Duration, Instant};
 
 pub use super::Escaping;
 
@@ -359,6 +360,49 @@ pub fn respond(
     accept_encoding: Option<&str>,
     query: Option<&str>,
 ) -> Response {
+    let deadline = Instant::now() + registry.scrape_timeout();
+    respond_until(registry, accept, accept_encoding, query, deadline)
+}
+
+/// The header in which Prometheus sends its `scrape_timeout`, in seconds.
+pub const SCRAPE_TIMEOUT_HEADER: &str = "X-Prometheus-Scrape-Timeout-Seconds";
+
+/// When a scrape must be done: the registry's [scrape
+/// timeout](Registry::set_scrape_timeout) from now, or earlier when the scraper's
+/// `X-Prometheus-Scrape-Timeout-Seconds` header (`header`) says it gives up sooner (at
+/// 90% of it, so the answer still arrives in time). A header that is not a positive
+/// number of seconds is ignored.
+///
+/// ```
+/// use promenade::encoding::negotiate::scrape_deadline;
+/// use promenade::Registry;
+/// use std::time::{Duration, Instant};
+///
+/// let registry = Registry::new();
+/// let deadline = scrape_deadline(&registry, Some("2"));
+/// assert!(deadline <= Instant::now() + Duration::from_millis(1800));
+/// assert!(scrape_deadline(&registry, Some("-1")) > Instant::now() + Duration::from_secs(9));
+/// ```
+pub fn scrape_deadline(registry: &Registry, header: Option<&str>) -> Instant {
+    let mut timeout = registry.scrape_timeout();
+    if let Some(secs) = header
+        .and_then(|h| h.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+    {
+        timeout = timeout.min(Duration::from_secs_f64((secs * 0.9).min(1e9)));
+    }
+    Instant::now() + timeout
+}
+
+/// [`respond`], waiting for blocking collectors until `deadline` at the latest (see
+/// [`Registry::collect_until`] and [`scrape_deadline`]).
+pub fn respond_until(
+    registry: &Registry,
+    accept: Option<&str>,
+    accept_encoding: Option<&str>,
+    query: Option<&str>,
+    deadline: Instant,
+) -> Response {
     let negotiated = negotiate(accept);
     let (format, escaping) = (negotiated.format, negotiated.escaping);
     let names = name_filter(query);
@@ -367,11 +411,11 @@ pub fn respond(
         super::sized_exposition(registry, record, |out| {
             if om {
                 let mut encoder = OpenMetricsEncoder::new(out).with_escaping(escaping);
-                collect_filtered(registry, &mut encoder, &names);
+                collect_filtered(registry, &mut encoder, &names, deadline);
                 encoder.finish();
             } else {
                 let mut encoder = TextEncoder::new(out).with_escaping(escaping);
-                collect_filtered(registry, &mut encoder, &names);
+                collect_filtered(registry, &mut encoder, &names, deadline);
                 encoder.finish();
             }
         })
@@ -382,7 +426,7 @@ pub fn respond(
         #[cfg(feature = "protobuf")]
         Format::Protobuf => super::sized_bytes(registry, record, |out| {
             let mut encoder = super::protobuf::ProtobufEncoder::new(out).with_escaping(escaping);
-            collect_filtered(registry, &mut encoder, &names);
+            collect_filtered(registry, &mut encoder, &names, deadline);
             encoder.finish();
         }),
         // Without the feature protobuf is never negotiated.
@@ -396,11 +440,11 @@ pub fn respond(
     }
 }
 
-fn collect_filtered(registry: &Registry, sink: &mut dyn Sink, names: &[String]) {
+fn collect_filtered(registry: &Registry, sink: &mut dyn Sink, names: &[String], deadline: Instant) {
     if names.is_empty() {
-        registry.collect(sink);
+        registry.collect_until(sink, deadline);
     } else {
-        registry.collect(&mut NameFilter::new(sink, names));
+        registry.collect_until(&mut NameFilter::new(sink, names), deadline);
     }
 }
 

@@ -89,23 +89,53 @@ pub fn metrics<S: Clone + Send + Sync + 'static>() -> MethodRouter<S> {
 pub fn metrics_for<S: Clone + Send + Sync + 'static>(registry: Arc<Registry>) -> MethodRouter<S> {
     get(move |headers: HeaderMap, RawQuery(query): RawQuery| {
         let registry = registry.clone();
-        async move { render(&registry, &headers, query.as_deref()) }
+        off_the_async_workers(move || render(&registry, &headers, query.as_deref()))
     })
 }
 
 /// A handler serving the default registry, for use with your own routing
 /// (`.route("/metrics", get(promenade::axum::handler))`).
+///
+/// Like [`metrics`] and [`metrics_for`], it collects on tokio's blocking pool
+/// ([`tokio::task::spawn_blocking`]), never on the async worker that polls it: a
+/// collector that blocks (a callback gauge waiting on a lock, a collector asking a
+/// service) delays that scrape — by at most the registry's [collector
+/// timeout](Registry::set_collector_timeout) — and nothing else the app serves.
 pub async fn handler(headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
-    render(default_registry(), &headers, query.as_deref())
+    off_the_async_workers(move || render(default_registry(), &headers, query.as_deref())).await
+}
+
+/// Runs `render` on tokio's blocking pool; a panic in it is a `500`.
+async fn off_the_async_workers(render: impl FnOnce() -> Response + Send + 'static) -> Response {
+    match tokio::task::spawn_blocking(render).await {
+        Ok(response) => response,
+        Err(_) => (
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "the scrape failed\n",
+        )
+            .into_response(),
+    }
 }
 
 /// The exposition of `registry` as a response negotiated from the request's headers and
-/// query string ([`negotiate::respond`]): OpenMetrics 1.0 when `Accept` prefers it (as
+/// query string ([`negotiate::respond_until`]): OpenMetrics 1.0 when `Accept` prefers it (as
 /// Prometheus does), text 0.0.4 otherwise; gzipped when `Accept-Encoding` allows it;
-/// only the families named by `name[]=…` parameters when there are any.
+/// only the families named by `name[]=…` parameters when there are any. Blocking
+/// collectors are waited for until the [scrape deadline](negotiate::scrape_deadline),
+/// which Prometheus' `X-Prometheus-Scrape-Timeout-Seconds` header can shorten.
+///
+/// It collects on the calling thread: from async code, call it in
+/// [`spawn_blocking`](tokio::task::spawn_blocking) as the routes of this module do.
 pub fn render(registry: &Registry, headers: &HeaderMap, query: Option<&str>) -> Response {
-    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    let r = negotiate::respond(registry, header(ACCEPT), header(ACCEPT_ENCODING), query);
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let deadline = negotiate::scrape_deadline(registry, header(negotiate::SCRAPE_TIMEOUT_HEADER));
+    let r = negotiate::respond_until(
+        registry,
+        header(ACCEPT.as_str()),
+        header(ACCEPT_ENCODING.as_str()),
+        query,
+        deadline,
+    );
     let mut response = (
         [
             (CONTENT_TYPE, r.content_type),

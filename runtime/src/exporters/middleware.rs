@@ -408,6 +408,9 @@ impl HttpMetrics {
 }
 
 impl Collector for HttpMetrics {
+    fn may_block(&self) -> bool {
+        false
+    }
     fn describe(&self) -> Vec<Descriptor> {
         vec![
             self.requests_desc.clone(),

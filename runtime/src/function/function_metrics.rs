@@ -310,6 +310,9 @@ const FUNCTION_METRICS_DEFINED_AT: Cow<'static, str> =
     Cow::Borrowed("a promenade::FunctionMetrics");
 
 impl Collector for FunctionMetrics {
+    fn may_block(&self) -> bool {
+        false
+    }
     fn describe(&self) -> Vec<Descriptor> {
         self.descriptors.to_vec()
     }
@@ -438,6 +441,9 @@ impl OwnFunctionMetrics {
 }
 
 impl Collector for OwnFunctionMetrics {
+    fn may_block(&self) -> bool {
+        false
+    }
     fn describe(&self) -> Vec<Descriptor> {
         self.descriptors().to_vec()
     }

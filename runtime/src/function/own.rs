@@ -113,6 +113,9 @@ impl<M: OwnKind> OwnMetric<M> {
 }
 
 impl<M: OwnKind> Collector for OwnMetric<M> {
+    fn may_block(&self) -> bool {
+        false
+    }
     fn describe(&self) -> Vec<Descriptor> {
         vec![Descriptor::new(
             self.name,

@@ -217,6 +217,9 @@ fn register_shared_families(registry: &Registry) -> Result<(), Error> {
 struct SharedCollector(SharedFamily);
 
 impl Collector for SharedCollector {
+    fn may_block(&self) -> bool {
+        false
+    }
     fn describe(&self) -> Vec<Descriptor> {
         vec![self.0.descriptor()]
     }

@@ -704,6 +704,11 @@ impl MultiprocessCollector {
 }
 
 impl Collector for MultiprocessCollector {
+    /// Local files under a lock no holder keeps long (a compaction writes one archive):
+    /// collected on the scraping thread.
+    fn may_block(&self) -> bool {
+        false
+    }
     fn describe(&self) -> Vec<Descriptor> {
         Vec::new()
     }

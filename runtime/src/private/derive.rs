@@ -786,6 +786,8 @@ pub trait MetricGroup: Collector + Sized {
     /// Every label name its series can carry (constant labels and every family's label
     /// set, nested structs included), so a parent's constant labels cannot clash.
     const LABEL_NAMES: &'static [&'static str];
+    /// Whether collecting it may block: a callback field, here or in a nested struct.
+    const MAY_BLOCK: bool = false;
     /// A fresh instance at zero (the derived `new()`).
     fn build_group() -> Self;
 

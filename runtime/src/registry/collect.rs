@@ -200,6 +200,10 @@ impl<S: Sink + ?Sized> Sink for &mut S {
 pub trait CollectMetric: Send + Sync {
     /// The type of the family.
     const TYPE: MetricType;
+    /// Whether collecting it runs code that may block (a [`CallbackGauge`](crate::CallbackGauge)'s
+    /// function): a [`Named`] metric that may is collected under the registry's
+    /// [collector timeout](crate::Registry::set_collector_timeout).
+    const MAY_BLOCK: bool = false;
     /// Sends every series, labelled with `labels` (and the family's own labels).
     fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink);
 
@@ -288,9 +292,10 @@ macro_rules! bind_cells {
 }
 
 macro_rules! scalar_collect {
-    ($($ty:ident => $variant:ident($num:ident) as $t:ident),* $(,)?) => {$(
+    ($($ty:ident => $variant:ident($num:ident) as $t:ident $(, blocks $blocks:literal)?);* $(;)?) => {$(
         impl CollectMetric for $ty {
             const TYPE: MetricType = MetricType::$t;
+            $(const MAY_BLOCK: bool = $blocks;)?
             fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
                 bind_walk!(self, labels, sink);
                 sink.point(labels, Point::$variant(Number::$num(self.get())));
@@ -307,9 +312,10 @@ macro_rules! scalar_collect {
     )*};
 }
 scalar_collect!(
-    Gauge => Gauge(Float) as Gauge,
-    IntGauge => Gauge(SignedInt) as Gauge,
-    CallbackGauge => Gauge(Float) as Gauge,
+    Gauge => Gauge(Float) as Gauge;
+    IntGauge => Gauge(SignedInt) as Gauge;
+    // Its function is the user's: it may block.
+    CallbackGauge => Gauge(Float) as Gauge, blocks true;
 );
 
 macro_rules! counter_collect {
@@ -425,6 +431,7 @@ impl<L: LabelSet, M: Metric + CollectMetric> CollectMetric for Family<L, M> {
 
 impl<M: CollectMetric + ?Sized> CollectMetric for &'static M {
     const TYPE: MetricType = M::TYPE;
+    const MAY_BLOCK: bool = M::MAY_BLOCK;
     fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
         (**self).collect_points(labels, sink)
     }
@@ -449,6 +456,7 @@ impl<M: CollectMetric + ?Sized> CollectMetric for &'static M {
 
 impl<M: CollectMetric + ?Sized> CollectMetric for Arc<M> {
     const TYPE: MetricType = M::TYPE;
+    const MAY_BLOCK: bool = M::MAY_BLOCK;
     fn collect_points(&self, labels: &dyn EncodeLabels, sink: &mut dyn Sink) {
         (**self).collect_points(labels, sink)
     }
@@ -541,6 +549,17 @@ pub trait Collector: Send + Sync + 'static {
     fn overflows(&self, report: &mut dyn FnMut(&str, u64)) {
         let _ = report;
     }
+
+    /// Whether collecting may block or take long (it reads a socket, a file, a lock held
+    /// elsewhere, calls your code). `true` by default: such a collector runs on a thread
+    /// of its own under the registry's [collector
+    /// timeout](crate::Registry::set_collector_timeout), so a collector that hangs costs a
+    /// scrape its families, not the scrape. Collectors that only read memory (every
+    /// metric, derived struct and built-in collector of promenade but a callback)
+    /// return `false` and are collected on the scraping thread.
+    fn may_block(&self) -> bool {
+        true
+    }
 }
 
 /// Why a collector could not collect: any error, boxed.
@@ -549,6 +568,9 @@ pub type CollectError = Box<dyn std::error::Error + Send + Sync>;
 impl<C: Collector + ?Sized> Collector for Arc<C> {
     fn describe(&self) -> Vec<Descriptor> {
         (**self).describe()
+    }
+    fn may_block(&self) -> bool {
+        (**self).may_block()
     }
     fn collect(&self, sink: &mut dyn Sink) {
         (**self).collect(sink)
@@ -567,6 +589,9 @@ impl<C: Collector + ?Sized> Collector for Arc<C> {
 impl<C: Collector + ?Sized> Collector for &'static C {
     fn describe(&self) -> Vec<Descriptor> {
         (**self).describe()
+    }
+    fn may_block(&self) -> bool {
+        (**self).may_block()
     }
     fn collect(&self, sink: &mut dyn Sink) {
         (**self).collect(sink)
@@ -690,6 +715,9 @@ impl<M> std::fmt::Debug for Named<M> {
 impl<M: CollectMetric + 'static> Collector for Named<M> {
     fn describe(&self) -> Vec<Descriptor> {
         vec![self.descriptor.clone()]
+    }
+    fn may_block(&self) -> bool {
+        M::MAY_BLOCK
     }
     fn collect(&self, sink: &mut dyn Sink) {
         sink.family(&self.descriptor);

@@ -2,6 +2,7 @@
 //! registry that every `#[derive(Metrics)]` struct and `#[timed]` function joins by itself.
 
 mod collect;
+mod deadline;
 mod default;
 pub mod families;
 mod filter;
@@ -12,10 +13,12 @@ mod samples;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 pub use crate::number::Number;
 use collect::CheckedSink;
 pub use collect::{CollectError, CollectMetric, Collector, Descriptor, Named, Sink};
+pub use deadline::{DEFAULT_COLLECTOR_TIMEOUT, DEFAULT_SCRAPE_TIMEOUT};
 pub use default::{
     default_registry, default_registry_errors, default_registry_unchecked, try_default_registry,
     AutoRegistration,
@@ -36,6 +39,11 @@ pub const OVERFLOW_FAMILY: &str = "promenade_family_overflow";
 /// The name of the family in which every registry counts, per collector, the scrapes at
 /// which the collector panicked or returned an error (its output was left out).
 pub const COLLECTOR_FAILURES_FAMILY: &str = "promenade_collector_failures";
+
+/// The name of the family in which every registry counts, per collector, the scrapes that
+/// left a [blocking](Collector::may_block) collector out because it had not finished by
+/// its deadline (see [`Registry::set_collector_timeout`]).
+pub const COLLECTOR_TIMEOUTS_FAMILY: &str = "promenade_collector_timeouts";
 
 /// A set of collectors that is scraped as one exposition.
 ///
@@ -120,6 +128,10 @@ pub struct Registry {
     /// Whether this is the default registry, whose metrics multiprocess mode binds.
     #[cfg(feature = "multiprocess")]
     pub(crate) is_default: std::sync::atomic::AtomicBool,
+    /// [`set_collector_timeout`](Self::set_collector_timeout), in ns; 0 for the default.
+    collector_timeout: AtomicU64,
+    /// [`set_scrape_timeout`](Self::set_scrape_timeout), in ns; 0 for the default.
+    scrape_timeout: AtomicU64,
 }
 
 struct Entry {
@@ -136,6 +148,8 @@ struct Entry {
     /// the aggregate of every process' file replaces in a scrape.
     #[cfg(feature = "multiprocess")]
     hidden: Arc<Mutex<Vec<String>>>,
+    /// Whether it runs on a worker now, and how often it ran past its deadline.
+    slot: deadline::Slot,
 }
 
 /// Proof of a registration; give it back to [`Registry::unregister`].
@@ -241,6 +255,7 @@ impl Registry {
             created,
             #[cfg(feature = "multiprocess")]
             hidden: Arc::default(),
+            slot: deadline::Slot::default(),
         });
         #[cfg(feature = "multiprocess")]
         if let Some(mp) = self.binds_multiprocess() {
@@ -291,73 +306,138 @@ impl Registry {
     /// point of another type than its family's, fails like one that panicked. The adapter
     /// also leaves out an info label that repeats one of its series' labels (see
     /// [`Info`](crate::Info)).
+    ///
+    /// A collector that [may block](Collector::may_block) runs on a thread of its own and
+    /// is waited for until the [collector timeout](Self::set_collector_timeout) (5 s by
+    /// default) has passed since the scrape began, or the [scrape
+    /// timeout](Self::set_scrape_timeout) (10 s), whichever comes first; one that has not
+    /// finished by then is left out and counted in
+    /// `promenade_collector_timeouts_total{collector="…"}`, and later scrapes leave it
+    /// out at once until it returns. [`collect_until`](Self::collect_until) takes the
+    /// scrape's deadline (the HTTP endpoints pass Prometheus'
+    /// `X-Prometheus-Scrape-Timeout-Seconds`).
     pub fn collect(&self, sink: &mut dyn Sink) {
-        #[allow(clippy::type_complexity)]
-        let collectors: Vec<(
-            Arc<dyn Collector>,
-            Arc<AtomicU64>,
-            f64,
-            FailureSlot,
-            Hidden,
-        )> = {
+        self.collect_until(sink, Instant::now() + self.scrape_timeout());
+    }
+
+    /// [`collect`](Self::collect), waiting for blocking collectors until `deadline` at
+    /// the latest.
+    pub fn collect_until(&self, sink: &mut dyn Sink, deadline: Instant) {
+        let collectors: Vec<Collecting> = {
             let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
             entries
                 .iter()
-                .map(|e| {
-                    let slot = e.last_failure.clone();
+                .map(|e| Collecting {
+                    collector: e.collector.clone(),
+                    failed: e.failures.clone(),
+                    created: e.created,
+                    last_failure: e.last_failure.clone(),
                     #[cfg(feature = "multiprocess")]
-                    let hidden = e.hidden.clone();
+                    hidden: e.hidden.clone(),
                     #[cfg(not(feature = "multiprocess"))]
-                    let hidden = ();
-                    (
-                        e.collector.clone(),
-                        e.failures.clone(),
-                        e.created,
-                        slot,
-                        hidden,
-                    )
+                    hidden: (),
+                    busy: e.slot.busy.clone(),
+                    timeouts: e.slot.timeouts.clone(),
                 })
                 .collect()
         };
+        // The blocking collectors start first, so they run while the others are
+        // collected; each has the collector timeout from now, within the scrape's deadline.
+        let timeout = self.collector_timeout();
+        let collector_deadline = (Instant::now() + timeout).min(deadline);
+        let mut pending: Vec<Option<deadline::Pending>> = collectors
+            .iter()
+            .map(|c| {
+                c.collector
+                    .may_block()
+                    .then(|| deadline::start(&c.collector, c.created, &c.busy))
+            })
+            .collect();
         let mut overflows: Vec<(String, u64)> = Vec::new();
         let mut failures: Vec<(String, u64)> = Vec::new();
+        let mut timeouts: Vec<(String, u64)> = Vec::new();
         let reserved = [
             (OVERFLOW_FAMILY, MetricType::Counter),
             (COLLECTOR_FAILURES_FAMILY, MetricType::Counter),
+            (COLLECTOR_TIMEOUTS_FAMILY, MetricType::Counter),
         ];
         let mut checked = CheckedSink::new(sink, &reserved);
         // One look at the counters' reset times for the whole scrape.
         crate::metrics::with_reset_snapshot(|| {
-            #[cfg_attr(not(feature = "multiprocess"), allow(unused_variables))]
-            for (c, failed, created, last_failure, hidden) in &collectors {
-                checked.begin(*created);
-                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    #[cfg(feature = "multiprocess")]
-                    {
-                        let hidden = hidden.lock().unwrap_or_else(|e| e.into_inner());
-                        if !hidden.is_empty() {
-                            return c.try_collect(&mut HideFamilies::new(&mut checked, &hidden));
+            for (c, pending) in collectors.iter().zip(pending.iter_mut()) {
+                checked.begin(c.created);
+                let outcome = match pending.take() {
+                    None | Some(deadline::Pending::Inline) => {
+                        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            c.with_sink(&mut checked, |c, sink| c.try_collect(sink))
+                        })) {
+                            Ok(Ok(())) => Outcome::Done,
+                            Ok(Err(e)) => Outcome::Error(e.to_string()),
+                            Err(_) => Outcome::Panic,
                         }
                     }
-                    c.try_collect(&mut checked)
-                }));
-                if !checked.end(matches!(outcome, Ok(Ok(())))) {
-                    failed.fetch_add(1, Relaxed);
+                    Some(deadline::Pending::Busy) => Outcome::TimedOut { earlier: true },
+                    Some(deadline::Pending::Running(rx)) => {
+                        match deadline::wait(&rx, collector_deadline) {
+                            None => Outcome::TimedOut { earlier: false },
+                            Some(Err(deadline::Failure::Error(e))) => Outcome::Error(e),
+                            Some(Err(deadline::Failure::Fault(why))) => Outcome::Fault(why),
+                            Some(Err(deadline::Failure::Panic)) => Outcome::Panic,
+                            Some(Ok(families)) => {
+                                let replayed =
+                                    c.with_sink(&mut checked, |_, sink| families.replay(sink));
+                                match replayed {
+                                    Ok(()) => Outcome::Done,
+                                    Err(e) => Outcome::Error(e.to_string()),
+                                }
+                            }
+                        }
+                    }
+                };
+                if !checked.end(matches!(outcome, Outcome::Done)) {
                     let why = match (checked.take_fault(), outcome) {
-                        (Some(fault), _) => fault.to_string(),
-                        (None, Ok(Err(e))) => format!("the collector returned an error: {e}"),
-                        (None, Err(_)) => "the collector panicked".to_owned(),
-                        (None, Ok(Ok(()))) => "the collector sent what would corrupt the exposition (a point before any family or of another type than its family, a non-finite creation time, or a state set series with a label named like its family)".to_owned(),
+                        (_, Outcome::TimedOut { earlier }) => {
+                            c.timeouts.fetch_add(1, Relaxed);
+                            if earlier {
+                                format!("the collector was still running since an earlier scrape that it ran past its deadline ({timeout:?}); left out")
+                            } else {
+                                format!("the collector did not finish by its deadline ({timeout:?}, within the scrape's); left out")
+                            }
+                        }
+                        (Some(fault), _) => {
+                            c.failed.fetch_add(1, Relaxed);
+                            fault.to_string()
+                        }
+                        (None, Outcome::Fault(why)) => {
+                            c.failed.fetch_add(1, Relaxed);
+                            why
+                        }
+                        (None, Outcome::Error(e)) => {
+                            c.failed.fetch_add(1, Relaxed);
+                            format!("the collector returned an error: {e}")
+                        }
+                        (None, Outcome::Panic) => {
+                            c.failed.fetch_add(1, Relaxed);
+                            "the collector panicked".to_owned()
+                        }
+                        (None, Outcome::Done) => {
+                            c.failed.fetch_add(1, Relaxed);
+                            deadline::CORRUPT.to_owned()
+                        }
                     };
-                    *last_failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
+                    *c.last_failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(why);
                 }
-                let n = failed.load(Relaxed);
+                let n = c.failed.load(Relaxed);
                 if n > 0 {
-                    failures.push((c.collector_name().into_owned(), n));
+                    failures.push((c.collector.collector_name().into_owned(), n));
+                }
+                let n = c.timeouts.load(Relaxed);
+                if n > 0 {
+                    timeouts.push((c.collector.collector_name().into_owned(), n));
                 }
                 // Only families that did overflow: the self-metric is a warning, not a
                 // permanent extra series per open family.
-                c.overflows(&mut |name, n| {
+                c.collector.overflows(&mut |name, n| {
                     if n > 0 {
                         overflows.push((name.to_owned(), n))
                     }
@@ -382,14 +462,28 @@ impl Registry {
                 );
             }
         }
-        if !failures.is_empty() {
-            sink.family(&Descriptor::new(
+        for (family, help, counts) in [
+            (
                 COLLECTOR_FAILURES_FAMILY,
                 "Scrapes at which a collector panicked or returned an error (its families were left out).",
+                failures,
+            ),
+            (
+                COLLECTOR_TIMEOUTS_FAMILY,
+                "Scrapes that left out a collector that had not finished by its deadline.",
+                timeouts,
+            ),
+        ] {
+            if counts.is_empty() {
+                continue;
+            }
+            sink.family(&Descriptor::new(
+                family,
+                help,
                 MetricType::Counter,
                 "promenade",
             ));
-            for (collector, n) in failures {
+            for (collector, n) in counts {
                 sink.point(
                     &FamilyLabel("collector", &collector),
                     Point::Counter {
@@ -431,6 +525,56 @@ impl Registry {
         let entry = entries.iter().find(|e| e.id == registration.0)?;
         let why = entry.last_failure.lock().unwrap_or_else(|e| e.into_inner());
         why.clone()
+    }
+
+    /// How long a scrape waits for a collector that [may block](Collector::may_block)
+    /// (default [`DEFAULT_COLLECTOR_TIMEOUT`], 5 s): after that it is left out of the
+    /// scrape and counted in `promenade_collector_timeouts_total{collector="…"}`, and
+    /// [`last_failure`](Self::last_failure) says so. At least 1 ns.
+    ///
+    /// ```
+    /// use promenade::registry::{Collector, Descriptor, Sink};
+    /// use promenade::{MetricType, Registry};
+    /// use std::time::Duration;
+    ///
+    /// /// Asks a service that is down and never answers (here: sleeps).
+    /// struct Stuck;
+    /// impl Collector for Stuck {
+    ///     fn describe(&self) -> Vec<Descriptor> { Vec::new() }
+    ///     fn collect(&self, sink: &mut dyn Sink) {
+    ///         std::thread::sleep(Duration::from_secs(2));
+    ///         sink.family(&Descriptor::new("queue_depth", "Depth.", MetricType::Gauge, "Stuck"));
+    ///     }
+    /// }
+    /// let registry = Registry::new();
+    /// registry.set_collector_timeout(Duration::from_millis(50));
+    /// let stuck = registry.register(Stuck)?;
+    /// let text = promenade::encoding::text::encode_to_string(&registry);
+    /// assert!(!text.contains("queue_depth"));
+    /// assert!(text.contains("promenade_collector_timeouts_total{collector="), "{text}");
+    /// assert!(registry.last_failure(stuck).unwrap().contains("did not finish by its deadline"));
+    /// # Ok::<(), promenade::Error>(())
+    /// ```
+    pub fn set_collector_timeout(&self, timeout: Duration) {
+        deadline::store(&self.collector_timeout, timeout);
+    }
+
+    /// See [`set_collector_timeout`](Self::set_collector_timeout).
+    pub fn collector_timeout(&self) -> Duration {
+        deadline::load(&self.collector_timeout, DEFAULT_COLLECTOR_TIMEOUT)
+    }
+
+    /// The deadline of a scrape through [`collect`](Self::collect) (and so of every
+    /// encoder and of [`gather`](Self::gather)), from its start (default
+    /// [`DEFAULT_SCRAPE_TIMEOUT`], 10 s, Prometheus' default `scrape_timeout`): no blocking
+    /// collector is waited for past it. At least 1 ns.
+    pub fn set_scrape_timeout(&self, timeout: Duration) {
+        deadline::store(&self.scrape_timeout, timeout);
+    }
+
+    /// See [`set_scrape_timeout`](Self::set_scrape_timeout).
+    pub fn scrape_timeout(&self) -> Duration {
+        deadline::load(&self.scrape_timeout, DEFAULT_SCRAPE_TIMEOUT)
     }
 
     /// Every family with its samples, flattened as the text format shows them (no
@@ -481,6 +625,50 @@ impl Sink for DescriptorSink {
 
 /// Where [`Registry::collect`] keeps why a collector last failed.
 type FailureSlot = Arc<Mutex<Option<String>>>;
+
+/// One registered collector, as a scrape walks it.
+struct Collecting {
+    collector: Arc<dyn Collector>,
+    failed: Arc<AtomicU64>,
+    created: f64,
+    last_failure: FailureSlot,
+    #[cfg_attr(not(feature = "multiprocess"), allow(dead_code))]
+    hidden: Hidden,
+    busy: Arc<std::sync::atomic::AtomicBool>,
+    timeouts: Arc<AtomicU64>,
+}
+
+impl Collecting {
+    /// Runs `f` with the sink this collector writes to: `checked`, behind the filter of
+    /// the families multiprocess mode serves from the aggregate when there are any.
+    fn with_sink<T>(
+        &self,
+        checked: &mut CheckedSink<'_>,
+        f: impl FnOnce(&dyn Collector, &mut dyn Sink) -> T,
+    ) -> T {
+        #[cfg(feature = "multiprocess")]
+        {
+            let hidden = self.hidden.lock().unwrap_or_else(|e| e.into_inner());
+            if !hidden.is_empty() {
+                return f(&*self.collector, &mut HideFamilies::new(checked, &hidden));
+            }
+        }
+        f(&*self.collector, checked)
+    }
+}
+
+/// How one collector's part of a scrape went.
+enum Outcome {
+    Done,
+    Error(String),
+    Panic,
+    /// Sent what would corrupt the exposition, found on the worker (why).
+    Fault(String),
+    /// Not finished by its deadline; `earlier`: still running since an earlier scrape.
+    TimedOut {
+        earlier: bool,
+    },
+}
 
 struct FamilyLabel<'a>(&'static str, &'a str);
 

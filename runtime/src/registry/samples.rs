@@ -1,7 +1,7 @@
 //! The flat view of families: [`MetricFamily`] and [`Sample`], what the parser reads and
 //! what [`Registry::gather`](crate::Registry::gather) flattens a collection into.
 
-use super::{Descriptor, ExtraLabel, Point, Scratch, Sink};
+use super::{Descriptor, ExtraLabel, Number, Point, Scratch, Sink};
 use crate::format::Format;
 use crate::labels::{EncodeLabels, LabelWriter};
 use crate::metrics::{Exemplar, MetricType};
@@ -129,18 +129,46 @@ pub struct MetricFamily {
 }
 
 /// Collects the samples the text format shows (no `_created`, no exemplars; a gauge
-/// histogram's `_gcount` and `_gsum` stay in its family).
-#[derive(Default)]
+/// histogram's `_gcount` and `_gsum` stay in its family), or, made by
+/// [`recording`](Self::recording), every sample of the protobuf flattening.
 pub(super) struct SampleSink {
     pub(super) families: Vec<MetricFamily>,
     scratch: Scratch,
     values: String,
     /// How many families existed when the current collector began.
     mark: usize,
+    /// Which samples to keep ([`Point::for_each_sample`]).
+    pub(super) format: Format,
+    /// What [`Sink::registered_at`] answers.
+    pub(super) registered_at: Option<f64>,
+    /// Recording: each family's gauge and unknown values as collected (a sample keeps an
+    /// `f64`; an integer gauge is replayed as the integer it was).
+    pub(super) numbers: Option<Vec<Vec<Number>>>,
+    /// Recording: each family's descriptor as sent (where it was defined included).
+    pub(super) descriptors: Vec<Descriptor>,
+}
+
+impl Default for SampleSink {
+    fn default() -> Self {
+        SampleSink {
+            families: Vec::new(),
+            scratch: Scratch::default(),
+            values: String::new(),
+            mark: 0,
+            format: Format::Text,
+            registered_at: None,
+            numbers: None,
+            descriptors: Vec::new(),
+        }
+    }
 }
 
 impl Sink for SampleSink {
     fn family(&mut self, descriptor: &Descriptor) {
+        if let Some(numbers) = &mut self.numbers {
+            numbers.push(Vec::new());
+            self.descriptors.push(descriptor.clone());
+        }
         self.families.push(MetricFamily {
             name: descriptor.name.to_string(),
             metric_type: descriptor.metric_type,
@@ -162,7 +190,15 @@ impl Sink for SampleSink {
         let mut visitor = |name: &str, value: &str| pairs.push((name.to_owned(), value.to_owned()));
         labels.encode_labels(&mut LabelWriter::new(&mut visitor, &mut self.values));
         let name = &family.name;
-        point.for_each_sample(&mut self.scratch, Format::Text, |sample| {
+        let mut numbers = self
+            .numbers
+            .as_mut()
+            .and_then(|n| n.last_mut())
+            .filter(|_| matches!(family.metric_type, MetricType::Gauge | MetricType::Unknown));
+        point.for_each_sample(&mut self.scratch, self.format, |sample| {
+            if let Some(numbers) = numbers.as_mut() {
+                numbers.push(sample.value);
+            }
             let mut labels = pairs.clone();
             let mut float_label = |label: &str, v: f64| {
                 let mut s = String::new();
@@ -181,7 +217,7 @@ impl Sink for SampleSink {
                 labels,
                 value: sample.value.as_f64(),
                 timestamp: sample.timestamp.map(Timestamp::Seconds),
-                exemplar: None,
+                exemplar: sample.exemplar.cloned(),
             });
         });
     }
@@ -192,5 +228,13 @@ impl Sink for SampleSink {
 
     fn abort_collector(&mut self) {
         self.families.truncate(self.mark);
+        if let Some(numbers) = &mut self.numbers {
+            numbers.truncate(self.mark);
+            self.descriptors.truncate(self.mark);
+        }
+    }
+
+    fn registered_at(&self) -> Option<f64> {
+        self.registered_at
     }
 }
