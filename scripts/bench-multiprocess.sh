@@ -32,10 +32,9 @@ load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 export BENCH_TARGET_DIR="$target_dir" BENCH_MP_STAMP="$stamp" BENCH_COMMAND="${command[*]}" \
     BENCH_STARTED="$started" BENCH_LOAD_BEFORE="$load_before" BENCH_LOAD_AFTER="$load_after" \
     BENCH_REV="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-python3 - BENCHMARKS.md <<'PY'
+python3 - <<'PY' | python3 scripts/write-section.py BENCHMARKS.md bench-multiprocess.sh
 import json, os, sys
 
-path = sys.argv[1]
 target = os.environ["BENCH_TARGET_DIR"]
 
 
@@ -66,8 +65,6 @@ RECORDING = [
 ]
 out = []
 p = out.append
-begin, end = "<!-- bench-multiprocess.sh: begin -->", "<!-- bench-multiprocess.sh: end -->"
-p(begin)
 p("## Multiprocess mode (`benches-mp/`)")
 p("")
 p(f"Written by `scripts/bench-multiprocess.sh` at `{os.environ['BENCH_REV']}`, "
@@ -118,17 +115,6 @@ p("")
 p(f"The 1,000 dead processes add {dead[0] / live[0]:.2f}× to the scrape of the 8 live ones: "
   "the archive holds each series once, however many processes had it. Cost grows with "
   "live processes × series, the files being read one after another.")
-p(end)
-section = "\n".join(out) + "\n"
-old = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
-if begin in old and end in old:
-    head, rest = old.split(begin, 1)
-    tail = rest.split(end, 1)[1].lstrip("\n")
-    new = head + section + ("\n" + tail if tail else "")
-else:
-    new = old + ("\n" if old and not old.endswith("\n\n") else "") + section
-tmp = path + ".mp.tmp"
-open(tmp, "w", encoding="utf-8").write(new)
-os.replace(tmp, path)
+print("\n".join(out))
 PY
 echo "wrote the multiprocess section of $root/BENCHMARKS.md"

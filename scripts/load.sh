@@ -144,11 +144,7 @@ if [ "$RECORD" != 0 ]; then
     LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
     REV="$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
     WRK_VERSION="$( (wrk -v 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)"
-    python3 - "$BENCHMARKS" <<PY || fail "could not write $BENCHMARKS"
-import os, sys
-path = sys.argv[1]
-begin, end = "<!-- load.sh: begin -->", "<!-- load.sh: end -->"
-section = f"""{begin}
+    python3 "$ROOT/scripts/write-section.py" "$BENCHMARKS" load.sh <<MD || fail "could not write $BENCHMARKS"
 ## Load: scraping 10,000 series under concurrent writers
 
 Written by \`scripts/load.sh\` at \`$REV\` on $(date -u +%Y-%m-%d). The target
@@ -174,19 +170,7 @@ about $SCRAPE_KIB KiB per scrape).
   numbers are a floor, not a peak.
 - Command: \`scripts/load.sh\` (\`LOAD_DURATION=$DURATION LOAD_WRITERS=$WRITERS LOAD_THREADS=$THREADS LOAD_CONNECTIONS=$CONNECTIONS\`), i.e. \`$WRK_CMD\` with $WRK_VERSION against
   \`load_target 127.0.0.1:0 $WRITERS\`.
-{end}
-"""
-old = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
-if begin in old and end in old:
-    head, rest = old.split(begin, 1)
-    tail = rest.split(end, 1)[1].lstrip("\n")
-    new = head + section + ("\n" + tail if tail else "")
-else:
-    new = old + ("\n" if old and not old.endswith("\n\n") else "") + section
-tmp = path + ".load.tmp"
-open(tmp, "w", encoding="utf-8").write(new)
-os.replace(tmp, path)
-PY
+MD
     log "recorded in $BENCHMARKS"
 fi
 
